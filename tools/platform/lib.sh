@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the platform scripts; sourced, never run.
+#
+# Cache layout (all outside the clone, every entry keyed by a content hash of
+# what it was built from, and only trusted once its ".complete" stamp exists):
+#   $DART_CACHE/linux-src/<pkgver>/       extracted linux-source-6.12 tree
+#   $DART_CACHE/kernel/<hash>/            O= build dir of the test kernel
+#   $DART_CACHE/qemu-src/<pkgver>/        Debian QEMU source with its patches
+#   $DART_CACHE/qemu/<hash>/              our qemu-system-aarch64 build
+#   $DART_CACHE/busybox/<hash>/          arm64 busybox-static, unpacked
+
+set -euo pipefail
+
+DART_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+DART_CACHE=${DART_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/apple-dart-platform}
+DART_OUT=${DART_OUT:-$DART_TOP/out}
+DART_LOGS=$DART_OUT/logs
+JOBS=${JOBS:-$(nproc)}
+export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+
+mkdir -p "$DART_CACHE" "$DART_LOGS"
+
+# hash_of FILE|DIR...: one stable content hash over files and directory trees
+# (paths relative to the repo top are part of the hash, so renames count).
+hash_of() {
+	local p
+	for p in "$@"; do
+		if [ -d "$p" ]; then
+			(cd "$p" && find . -type f ! -name '*.o' -print0 | LC_ALL=C sort -z |
+				xargs -0r sha256sum)
+		else
+			echo "$p"
+			sha256sum <"$p"
+		fi
+	done | sha256sum | cut -c1-16
+}
+
+now() { date +%s.%N; }
+
+# stage NAME CMD...: run CMD with its output in $DART_LOGS/NAME.log; print the
+# stage's start and wall time, and the log's tail if it fails.
+stage() {
+	local name=$1 t0 rc=0
+	shift
+	t0=$(now)
+	echo "==> $name"
+	"$@" >"$DART_LOGS/$name.log" 2>&1 || rc=$?
+	printf '<== %s: %.1fs%s\n' "$name" "$(echo "$(now) - $t0" | bc)" \
+		"$([ $rc -eq 0 ] || echo " FAILED (rc $rc)")"
+	if [ $rc -ne 0 ]; then
+		echo "---- last lines of $DART_LOGS/$name.log ----"
+		tail -n 40 "$DART_LOGS/$name.log"
+		echo "----"
+	fi
+	return $rc
+}
+
+# Cache entries are built in a temporary sibling and renamed into place, so
+# an interrupted build never leaves something that looks complete.
+cache_ready() { [ -e "$1/.complete" ]; }
+cache_commit() { touch "$1/.complete"; }
+
+deb_version() { dpkg-query -W -f='${Version}' "$1"; }
+
+linux_src_dir() {
+	echo "$DART_CACHE/linux-src/$(deb_version linux-source-6.12)"
+}
+
+kernel_build_dir() {
+	echo "$DART_CACHE/kernel/$(hash_of "$DART_TOP/tools/platform/kernel.config" \
+		"$DART_TOP/tools/platform/build-kernel.sh" |
+		sed "s/^/$(deb_version linux-source-6.12)-/")"
+}
+
+qemu_src_version() {
+	apt-cache showsrc qemu | sed -n 's/^Version: //p' | sort -V | tail -n 1
+}
+
+qemu_bin_dir() {
+	local ver
+	ver=$(qemu_src_version)
+	echo "$DART_CACHE/qemu/${ver//[:+~]/_}/bin/$(hash_of "$DART_TOP/tools/qemu" \
+		"$DART_TOP/tools/platform/build-qemu.sh")"
+}
+
+busybox_dir() {
+	echo "$DART_CACHE/busybox/$(hash_of "$DART_TOP/tools/platform/fetch-busybox.sh")"
+}
+
+# The scenarios make check runs, in order: every tools/testing/scenarios/*.sh
+# except those whose first line says "# manual" (make run's demo, say).
+scenarios() {
+	local f
+	for f in "$DART_TOP"/tools/testing/scenarios/*.sh; do
+		head -n 1 "$f" | grep -q '^# manual' && continue
+		basename "$f" .sh
+	done
+}

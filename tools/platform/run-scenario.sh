@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-scenario.sh NAME [interactive]: boot the emulated machine once with the
+# initramfs built by build-initramfs.sh and run scenario NAME in the guest.
+# The console goes to $DART_LOGS/NAME.console.log and QEMU's guest-error log
+# (where the device models report violations) to $DART_LOGS/NAME.qemu.log.
+# Environment: FILTER (a test glob), GDB=1 (wait for gdb on :1234),
+# TIMEOUT (seconds, default 300).
+. "$(dirname "$0")/lib.sh"
+
+name=$1
+mode=${2:-batch}
+qemu=$(qemu_bin_dir)/qemu-system-aarch64
+kernel=$(kernel_build_dir)/arch/arm64/boot/Image
+machine="virt"
+extra=()
+qfile=$DART_TOP/tools/testing/scenarios/$name.qemu
+if [ -f "$qfile" ]; then
+	while IFS= read -r line; do
+		case $line in '#'* | '') continue ;; esac
+		case $line in
+		'-machine '*) machine=${line#-machine } ;;
+		*) read -r -a words <<<"$line"; extra+=("${words[@]}") ;;
+		esac
+	done <"$qfile"
+fi
+
+append="console=ttyAMA0 earlycon panic=-1 rdinit=/init dart.scenario=$name"
+append+=" deferred_probe_timeout=-1"
+if [ -n "${FILTER:-}" ]; then
+	append+=" dart.filter=$FILTER kunit.filter_glob=$FILTER"
+fi
+[ "$mode" = interactive ] && append+=" dart.shell=1"
+gdb=()
+[ "${GDB:-0}" = 1 ] && gdb=(-s -S)
+
+cmd=("$qemu" -machine "$machine" -cpu max -smp 2 -m 1G -nographic -no-reboot
+	-nic none -kernel "$kernel" -initrd "$DART_OUT/initramfs.cpio.gz"
+	-append "$append" -d guest_errors -D "$DART_LOGS/$name.qemu.log"
+	"${extra[@]}" "${gdb[@]}")
+
+if [ "$mode" = interactive ]; then
+	exec "${cmd[@]}"
+fi
+rc=0
+timeout "${TIMEOUT:-300}" "${cmd[@]}" </dev/null >"$DART_LOGS/$name.console.log" 2>&1 || rc=$?
+echo "@@DART-QEMU-EXIT rc=$rc" >>"$DART_LOGS/$name.console.log"
+exit 0

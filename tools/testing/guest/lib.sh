@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest-side helpers for scenario scripts (busybox sh), sourced by /init.
+#
+# Every test result reaches the host as a block on the console:
+#   @@DART-BEGIN <kind> <suite>
+#   ... KTAP / TAP lines ...
+#   @@DART-END <kind> <suite> rc=<exit code>
+# tools/platform/parse-results.py turns the blocks into results lines.  A
+# block without its END line (the guest died inside it) is a failure.
+
+DART_MOD=/dart/modules
+DART_BIN=/dart/bin
+
+# Options from the kernel command line: dart.filter=GLOB limits which tests
+# run (KUnit gets it as kunit.filter_glob on the command line already).
+dart_filter=$(sed -n 's/.*dart\.filter=\([^ ]*\).*/\1/p' /proc/cmdline)
+
+dart_begin() { echo "@@DART-BEGIN $1 $2"; }
+dart_end() { echo "@@DART-END $1 $2 rc=$3"; }
+
+# ktest_kunit MODULE.ko [params]: load a KUnit module (its suites run at
+# load), print each new suite's results, then unload it.
+ktest_kunit() {
+	local ko=$1 name rc suites r s
+	shift
+	name=$(basename "$ko" .ko)
+	suites_before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
+	if ! insmod "$DART_MOD/$ko" "$@"; then
+		dart_begin kunit "$name"
+		echo "not ok 1 insmod $ko"
+		dart_end kunit "$name" 1
+		return
+	fi
+	for r in /sys/kernel/debug/kunit/*/results; do
+		s=$(basename "$(dirname "$r")")
+		case " $(echo $suites_before) " in *" $s "*) continue ;; esac
+		dart_begin kunit "$s"
+		cat "$r"
+		dart_end kunit "$s" 0
+	done
+	rmmod "$name"
+	rc=$?
+	dart_begin check "modules"
+	if [ $rc -eq 0 ]; then echo "ok 1 rmmod $name"; else echo "not ok 1 rmmod $name"; fi
+	dart_end check "modules" 0
+}
+
+# ktest_selftest BINARY [args]: run a kselftest binary from /dart/bin.
+ktest_selftest() {
+	local bin=$1 rc
+	shift
+	dart_begin kselftest "$bin"
+	if [ -n "$dart_filter" ]; then
+		"$DART_BIN/$bin" -t "$dart_filter" "$@"
+	else
+		"$DART_BIN/$bin" "$@"
+	fi
+	rc=$?
+	dart_end kselftest "$bin" $rc
+}
+
+# ktest_check SUITE NAME CMD...: a one-line shell check as a test result.
+ktest_check() {
+	local suite=$1 name=$2
+	shift 2
+	dart_begin check "$suite"
+	if "$@"; then echo "ok 1 $name"; else echo "not ok 1 $name"; fi
+	dart_end check "$suite" 0
+}
+
+# dma_debug_clean: DMA-API debug found no error in this boot.
+dma_debug_clean() {
+	[ "$(cat /sys/kernel/debug/dma-api/error_count)" = 0 ]
+}
