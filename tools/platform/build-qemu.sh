@@ -45,7 +45,9 @@ stagedir=$base/stage
 rm -rf "$stagedir"
 cp -a "$pristine" "$stagedir"
 rm -f "$stagedir/.complete"
-cp -r "$DART_TOP/tools/qemu/overlay/." "$stagedir/"
+if [ -d "$DART_TOP/tools/qemu/overlay" ]; then
+	cp -r "$DART_TOP/tools/qemu/overlay/." "$stagedir/"
+fi
 cp "$DART_TOP/tools/qemu/dart-devices.mak" \
 	"$stagedir/configs/devices/aarch64-softmmu/dart.mak"
 for p in "$DART_TOP"/tools/qemu/patches/*.patch; do
