@@ -1,0 +1,991 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Apple DART page tables: the APPLE_DART and APPLE_DART2 formats.
+ *
+ * Written from the project's hardware facts sheet (dart-hw.md); section
+ * numbers in comments refer to it.
+ *
+ * Layout (section 4.2): the IOVA is split into a TTBR index, n_levels
+ * table indices of (granule shift - 3) bits each, and the page offset.
+ * There are no block mappings, the level alone says whether an entry
+ * points to a table or to a page.
+ *
+ * Concurrency: callers may map and unmap disjoint ranges at the same time,
+ * also inside one table.  Tables are installed with cmpxchg.  Last-level
+ * tables are reclaimed when they empty; each one has a count of its valid
+ * entries plus the walkers currently using it, kept next to its parent
+ * entry, so that a table is only torn down when nobody can be writing it.
+ */
+
+#include <linux/atomic.h>
+#include <linux/bitfield.h>
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
+#include <linux/errno.h>
+#include <linux/err.h>
+#include <linux/io-pgtable.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/overflow.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "iommu-pages.h"
+#include "io-pgtable-dart.h"
+
+/* Section 4.1: bits shared by both formats. */
+#define DART_PTE_VALID		BIT_ULL(0)
+#define DART_PTE_SP_END		GENMASK_ULL(51, 40)
+#define DART_PTE_SP_START	GENMASK_ULL(63, 52)
+
+/*
+ * Section 4.1: sub-page protection with START 0 and END 0xfff lets the
+ * whole page through, as Linux has always programmed it.
+ */
+#define DART_PTE_SP_WHOLE_PAGE	FIELD_PREP_CONST(DART_PTE_SP_END, 0xfff)
+
+/* Section 4.2: an IAS above 42 has not been seen; 48 keeps shifts sane. */
+#define DART_MAX_IAS		48
+#define DART_MIN_LEVELS		2
+#define DART_MAX_LEVELS		4
+#define DART_DEFAULT_LEVELS	3
+
+/* A slot's count while its table is being torn down. */
+#define DART_SLOT_DYING		(-1)
+
+/**
+ * struct dart_pte_fmt - how one PTE format encodes an entry
+ * @oas:	widest output address the PA field holds
+ * @granules:	page sizes whose page addresses the PA field can hold
+ * @pa_shift:	right shift from a physical address to the PA field
+ * @pa_mask:	PTE bits holding the shifted physical address
+ * @no_read:	leaf bit denying reads
+ * @no_write:	leaf bit denying writes
+ * @no_cache:	leaf bit for an uncached mapping, 0 if the format has none
+ * @leaf_fixed:	bits every leaf carries
+ */
+struct dart_pte_fmt {
+	unsigned int	oas;
+	unsigned long	granules;
+	unsigned int	pa_shift;
+	u64		pa_mask;
+	u64		no_read;
+	u64		no_write;
+	u64		no_cache;
+	u64		leaf_fixed;
+};
+
+/*
+ * Section 4.1, APPLE_DART: PA[35:12] in place, so both granules fit.
+ * Sub-page protection is switched off with SP_DIS (bit 1); the range is
+ * still programmed whole so the mapping does not depend on SP_DIS being
+ * honoured.
+ */
+static const struct dart_pte_fmt dart_fmt_dart1 = {
+	.oas		= 36,
+	.granules	= SZ_4K | SZ_16K,
+	.pa_shift	= 0,
+	.pa_mask	= GENMASK_ULL(35, 12),
+	.no_read	= BIT_ULL(8),
+	.no_write	= BIT_ULL(7),
+	.no_cache	= 0,
+	.leaf_fixed	= BIT_ULL(1) | DART_PTE_SP_WHOLE_PAGE,
+};
+
+/*
+ * Section 4.1, APPLE_DART2: PA[41:14] in bits [37:10], so only 16 KiB
+ * aligned pages and tables can be addressed.  Sub-page protection cannot
+ * be disabled and must be programmed; bit 1 is NO_CACHE, not SP_DIS.
+ */
+static const struct dart_pte_fmt dart_fmt_dart2 = {
+	.oas		= 42,
+	.granules	= SZ_16K,
+	.pa_shift	= 4,
+	.pa_mask	= GENMASK_ULL(37, 10),
+	.no_read	= BIT_ULL(3),
+	.no_write	= BIT_ULL(2),
+	.no_cache	= BIT_ULL(1),
+	.leaf_fixed	= DART_PTE_SP_WHOLE_PAGE,
+};
+
+/**
+ * struct dart_ttbr_fmt - how one register layout encodes a TTBR
+ * @pa_shift:	right shift from the table address to the field
+ * @field_shift: bit position of the field
+ * @field_bits:	width of the field
+ * @valid:	VALID bit
+ */
+struct dart_ttbr_fmt {
+	unsigned int	pa_shift;
+	unsigned int	field_shift;
+	unsigned int	field_bits;
+	u32		valid;
+};
+
+/* Section 4.3. */
+static const struct dart_ttbr_fmt dart_ttbr_fmts[] = {
+	[DART_TTBR_LAYOUT_NONE] = { .pa_shift = 0 },
+	[DART_TTBR_LAYOUT_T8020] = {
+		.pa_shift = 12, .field_shift = 0, .field_bits = 31,
+		.valid = BIT(31),
+	},
+	[DART_TTBR_LAYOUT_T8110] = {
+		.pa_shift = 14, .field_shift = 2, .field_bits = 28,
+		.valid = BIT(0),
+	},
+};
+
+/**
+ * struct dart_pgtable - one set of DART page tables
+ * @iop:	the generic part; its cfg is the caller's, as completed
+ * @fmt:	PTE encoding
+ * @pg_shift:	log2 of the granule
+ * @bpl:	index bits per table level
+ * @levels:	table levels below the TTBR
+ * @n_ttbrs:	TTBRs in use
+ * @ttbr_shift:	lowest IOVA bit of the TTBR index
+ * @tbl_size:	bytes of one hardware table
+ * @top_size:	bytes allocated for a top table (TTBR alignment included)
+ * @top:	top-level table of each TTBR
+ * @top_foreign: the caller provided the top tables
+ * @top_cnt:	counts of the leaf tables under the top table, when the top
+ *		table is the leaves' parent (two levels)
+ * @top_dirty:	top-level entries changed since the driver last copied them
+ * @nr_tables:	tables owned, all levels
+ * @nr_leaves:	last-level tables owned
+ * @nr_bytes:	memory owned
+ */
+struct dart_pgtable {
+	struct io_pgtable		iop;
+	const struct dart_pte_fmt	*fmt;
+	unsigned int			pg_shift;
+	unsigned int			bpl;
+	unsigned int			levels;
+	unsigned int			n_ttbrs;
+	unsigned int			ttbr_shift;
+	size_t				tbl_size;
+	size_t				top_size;
+	u64				*top[DART_PGTABLE_MAX_TTBRS];
+	bool				top_foreign;
+	atomic_t			*top_cnt[DART_PGTABLE_MAX_TTBRS];
+	unsigned long			*top_dirty[DART_PGTABLE_MAX_TTBRS];
+	atomic_long_t			nr_tables;
+	atomic_long_t			nr_leaves;
+	atomic_long_t			nr_bytes;
+};
+
+/**
+ * struct dart_slot - a parent entry of a last-level table, held by a walker
+ * @pte:	the parent entry
+ * @cnt:	valid entries of the table plus walkers holding the slot
+ * @iova:	first IOVA the table translates
+ * @ttbr:	TTBR index, for dirty tracking when the parent is the top
+ * @idx:	index of @pte in its table
+ * @top:	the parent is a top-level table
+ */
+struct dart_slot {
+	u64		*pte;
+	atomic_t	*cnt;
+	unsigned long	iova;
+	unsigned int	ttbr;
+	unsigned int	idx;
+	bool		top;
+};
+
+#define to_dart(ops) container_of(io_pgtable_ops_to_pgtable(ops), \
+				  struct dart_pgtable, iop)
+
+static unsigned int dart_entries(const struct dart_pgtable *d)
+{
+	return 1U << d->bpl;
+}
+
+/* Level 0 is the top table, level levels - 1 holds the leaves. */
+static unsigned int dart_lvl_shift(const struct dart_pgtable *d,
+				   unsigned int lvl)
+{
+	return d->pg_shift + (d->levels - 1 - lvl) * d->bpl;
+}
+
+static unsigned int dart_index(const struct dart_pgtable *d,
+			       unsigned int lvl, unsigned long iova)
+{
+	return (iova >> dart_lvl_shift(d, lvl)) & (dart_entries(d) - 1);
+}
+
+static unsigned int dart_ttbr_index(const struct dart_pgtable *d,
+				    unsigned long iova)
+{
+	return iova >> d->ttbr_shift;
+}
+
+/* Tables and pages use the same PA field (section 4.1). */
+static u64 dart_pa_to_pte(const struct dart_pgtable *d, phys_addr_t pa)
+{
+	return ((u64)pa >> d->fmt->pa_shift) & d->fmt->pa_mask;
+}
+
+static phys_addr_t dart_pte_to_pa(const struct dart_pgtable *d, u64 pte)
+{
+	return (phys_addr_t)((pte & d->fmt->pa_mask) << d->fmt->pa_shift);
+}
+
+static u64 *dart_pte_to_table(const struct dart_pgtable *d, u64 pte)
+{
+	return phys_to_virt(dart_pte_to_pa(d, pte));
+}
+
+/* Section 4.1: a table entry is VALID plus the table's address. */
+static u64 dart_table_pte(const struct dart_pgtable *d, u64 *table)
+{
+	return dart_pa_to_pte(d, virt_to_phys(table)) | DART_PTE_VALID;
+}
+
+static bool dart_pte_valid(u64 pte)
+{
+	return pte & DART_PTE_VALID;
+}
+
+/*
+ * The parent of the leaves keeps one count per entry; except at the top,
+ * the counts sit right after the hardware table in the same allocation.
+ */
+static bool dart_is_leaf_parent(const struct dart_pgtable *d,
+				unsigned int lvl)
+{
+	return lvl == d->levels - 2;
+}
+
+static size_t dart_table_alloc_size(const struct dart_pgtable *d,
+				    unsigned int lvl)
+{
+	if (lvl == 0)
+		return d->top_size;
+	if (dart_is_leaf_parent(d, lvl))
+		return roundup_pow_of_two(d->tbl_size +
+					  dart_entries(d) * sizeof(atomic_t));
+	return d->tbl_size;
+}
+
+static void dart_account(struct dart_pgtable *d, unsigned int lvl,
+			 long sign)
+{
+	atomic_long_add(sign, &d->nr_tables);
+	atomic_long_add(sign * (long)dart_table_alloc_size(d, lvl),
+			&d->nr_bytes);
+	if (lvl == d->levels - 1)
+		atomic_long_add(sign, &d->nr_leaves);
+}
+
+static void *dart_alloc_table(struct dart_pgtable *d, unsigned int lvl,
+			      gfp_t gfp)
+{
+	struct io_pgtable_cfg *cfg = &d->iop.cfg;
+	size_t size = dart_table_alloc_size(d, lvl);
+	void *table;
+
+	if (cfg->alloc)
+		table = cfg->alloc(d->iop.cookie, size, gfp);
+	else if (size >= PAGE_SIZE)
+		table = iommu_alloc_pages(gfp, get_order(size));
+	else
+		/* Power-of-two kmalloc sizes are naturally aligned. */
+		table = kzalloc(size, gfp);
+	if (!table)
+		return NULL;
+
+	/*
+	 * Section 4: tables are naturally aligned; the PA field could not
+	 * even hold the low bits.  The top must also suit the TTBR field.
+	 */
+	if (WARN_ON(!IS_ALIGNED(virt_to_phys(table),
+				lvl ? d->tbl_size : d->top_size))) {
+		if (cfg->free)
+			cfg->free(d->iop.cookie, table, size);
+		else if (size >= PAGE_SIZE)
+			iommu_free_pages(table, get_order(size));
+		else
+			kfree(table);
+		return NULL;
+	}
+	dart_account(d, lvl, 1);
+	return table;
+}
+
+static void dart_free_table(struct dart_pgtable *d, unsigned int lvl,
+			    void *table)
+{
+	struct io_pgtable_cfg *cfg = &d->iop.cfg;
+	size_t size = dart_table_alloc_size(d, lvl);
+
+	dart_account(d, lvl, -1);
+	if (cfg->free)
+		cfg->free(d->iop.cookie, table, size);
+	else if (size >= PAGE_SIZE)
+		iommu_free_pages(table, get_order(size));
+	else
+		kfree(table);
+}
+
+/*
+ * Hand an emptied leaf table to the gather so that the driver frees it
+ * after its TLB invalidation, like the other IOMMU drivers' freelists.
+ * Only whole pages from our own allocator can go on that list.
+ */
+static bool dart_defer_free(struct dart_pgtable *d, void *table,
+			    struct iommu_iotlb_gather *gather)
+{
+	if (!gather || d->iop.cfg.alloc || d->tbl_size != PAGE_SIZE)
+		return false;
+	dart_account(d, d->levels - 1, -1);
+	list_add_tail(&virt_to_page(table)->lru, &gather->freelist);
+	return true;
+}
+
+static void dart_mark_top(struct dart_pgtable *d, unsigned int ttbr,
+			  unsigned int idx)
+{
+	/* Pairs with the fully ordered test_and_clear_bit() in sync_top. */
+	smp_mb__before_atomic();
+	set_bit(idx, d->top_dirty[ttbr]);
+}
+
+/*
+ * Return the table an entry points to, installing a new one at @lvl + 1
+ * if the entry is empty and @gfp allows it (a non-zero @gfp).
+ */
+static u64 *dart_next_table(struct dart_pgtable *d, u64 *ptep,
+			    unsigned int lvl, bool top, unsigned int ttbr,
+			    unsigned int idx, gfp_t gfp)
+{
+	u64 old, new, pte = READ_ONCE(*ptep);
+	u64 *table;
+
+	if (dart_pte_valid(pte))
+		return dart_pte_to_table(d, pte);
+	if (!gfp)
+		return NULL;
+
+	table = dart_alloc_table(d, lvl + 1, gfp);
+	if (!table)
+		return ERR_PTR(-ENOMEM);
+
+	/*
+	 * cmpxchg is fully ordered, so the zeroed table is visible to the
+	 * coherent walker (section 4) before the entry pointing to it.
+	 */
+	new = dart_table_pte(d, table);
+	old = cmpxchg64(ptep, 0, new);
+	if (old) {
+		/* Lost the race to another mapper of the same range. */
+		dart_free_table(d, lvl + 1, table);
+		return dart_pte_to_table(d, old);
+	}
+	if (top)
+		dart_mark_top(d, ttbr, idx);
+	return table;
+}
+
+static void dart_slot_get(atomic_t *cnt)
+{
+	int c = atomic_read(cnt);
+
+	for (;;) {
+		if (c == DART_SLOT_DYING) {
+			cpu_relax();
+			c = atomic_read(cnt);
+			continue;
+		}
+		if (atomic_try_cmpxchg_acquire(cnt, &c, c + 1))
+			return;
+	}
+}
+
+/*
+ * The slot count fell to zero: no valid entries are left in the table
+ * and no walker holds it, so unhook and free it.  A walker that takes the
+ * slot first wins the cmpxchg and does this itself later.  Interrupts
+ * stay off while the slot is DYING so that a walker spinning on it can
+ * never interrupt the one tearing it down.
+ */
+static void dart_slot_reclaim(struct dart_pgtable *d, struct dart_slot *s,
+			      struct iommu_iotlb_gather *gather)
+{
+	unsigned long flags;
+	u64 pte;
+
+	local_irq_save(flags);
+	if (atomic_cmpxchg(s->cnt, 0, DART_SLOT_DYING) != 0)
+		goto out;
+
+	pte = READ_ONCE(*s->pte);
+	if (dart_pte_valid(pte)) {
+		u64 *table = dart_pte_to_table(d, pte);
+
+		WRITE_ONCE(*s->pte, 0);
+		if (s->top)
+			dart_mark_top(d, s->ttbr, s->idx);
+		/*
+		 * The walker may still cache the old entry; without a gather
+		 * to defer the free, invalidate before the memory is reused.
+		 */
+		if (!dart_defer_free(d, table, gather)) {
+			io_pgtable_tlb_flush_walk(&d->iop, s->iova,
+						  1UL << dart_lvl_shift(d, d->levels - 2),
+						  1UL << d->pg_shift);
+			dart_free_table(d, d->levels - 1, table);
+		}
+	}
+	atomic_set_release(s->cnt, 0);
+out:
+	local_irq_restore(flags);
+}
+
+static void dart_slot_put(struct dart_pgtable *d, struct dart_slot *s,
+			  int delta, struct iommu_iotlb_gather *gather)
+{
+	/* @delta: entries the walker made valid (> 0) or cleared (< 0). */
+	if (atomic_sub_return(1 - delta, s->cnt) == 0)
+		dart_slot_reclaim(d, s, gather);
+}
+
+/*
+ * Walk to the leaf table for @iova and take its slot.  With @gfp set,
+ * missing tables are installed.  Returns the leaf table, NULL if there is
+ * none (the slot is still held), or an error pointer (slot not held).
+ */
+static u64 *dart_get_leaf(struct dart_pgtable *d, unsigned long iova,
+			  gfp_t gfp, struct dart_slot *s)
+{
+	unsigned int ttbr = dart_ttbr_index(d, iova);
+	unsigned int lvl, idx;
+	u64 *table = d->top[ttbr];
+
+	for (lvl = 0; lvl < d->levels - 2; lvl++) {
+		idx = dart_index(d, lvl, iova);
+		table = dart_next_table(d, &table[idx], lvl, lvl == 0, ttbr,
+					idx, gfp);
+		if (IS_ERR_OR_NULL(table))
+			return table ? table : ERR_PTR(-ENOENT);
+	}
+
+	idx = dart_index(d, lvl, iova);
+	s->pte = &table[idx];
+	s->cnt = lvl ? (atomic_t *)((u8 *)table + d->tbl_size) + idx :
+		       &d->top_cnt[ttbr][idx];
+	s->iova = iova & ~((1UL << dart_lvl_shift(d, lvl)) - 1);
+	s->ttbr = ttbr;
+	s->idx = idx;
+	s->top = lvl == 0;
+
+	dart_slot_get(s->cnt);
+	table = dart_next_table(d, s->pte, lvl, s->top, ttbr, idx, gfp);
+	if (IS_ERR(table))
+		dart_slot_put(d, s, 0, NULL);
+	return table;
+}
+
+static int dart_check_range(const struct dart_pgtable *d, unsigned long iova,
+			    size_t pgsize, size_t pgcount, size_t *size)
+{
+	const struct io_pgtable_cfg *cfg = &d->iop.cfg;
+
+	if (pgsize != 1UL << d->pg_shift || !pgcount ||
+	    !IS_ALIGNED(iova, pgsize))
+		return -EINVAL;
+	if (check_mul_overflow(pgsize, pgcount, size) ||
+	    iova + *size - 1 < iova || (iova + *size - 1) >> cfg->ias)
+		return -ERANGE;
+	return 0;
+}
+
+/* Section 4.1: protection, cache and sub-page bits of a leaf. */
+static u64 dart_prot_to_pte(const struct dart_pgtable *d, int prot)
+{
+	const struct dart_pte_fmt *fmt = d->fmt;
+	u64 pte = DART_PTE_VALID | fmt->leaf_fixed;
+
+	if (!(prot & IOMMU_READ))
+		pte |= fmt->no_read;
+	if (!(prot & IOMMU_WRITE))
+		pte |= fmt->no_write;
+	if (!(prot & IOMMU_CACHE))
+		pte |= fmt->no_cache;
+	return pte;
+}
+
+static int dart_map_pages(struct io_pgtable_ops *ops, unsigned long iova,
+			  phys_addr_t paddr, size_t pgsize, size_t pgcount,
+			  int prot, gfp_t gfp, size_t *mapped)
+{
+	struct dart_pgtable *d = to_dart(ops);
+	unsigned int entries = dart_entries(d);
+	size_t size, done = 0;
+	u64 pte_prot;
+	int ret;
+
+	ret = dart_check_range(d, iova, pgsize, pgcount, &size);
+	if (ret)
+		return ret;
+	if (!IS_ALIGNED(paddr, pgsize) || !(prot & (IOMMU_READ | IOMMU_WRITE)))
+		return -EINVAL;
+	if ((u64)(paddr + size - 1) >> d->iop.cfg.oas)
+		return -ERANGE;
+
+	pte_prot = dart_prot_to_pte(d, prot);
+	while (done < pgcount) {
+		unsigned long va = iova + done * pgsize;
+		struct dart_slot s;
+		unsigned int idx, i, n;
+		u64 *leaf;
+
+		leaf = dart_get_leaf(d, va, gfp ?: GFP_ATOMIC, &s);
+		if (IS_ERR(leaf))
+			return PTR_ERR(leaf);
+
+		idx = dart_index(d, d->levels - 1, va);
+		n = min_t(size_t, pgcount - done, entries - idx);
+		for (i = 0; i < n; i++) {
+			phys_addr_t pa = paddr + (done + i) * pgsize;
+
+			if (READ_ONCE(leaf[idx + i])) {
+				ret = -EEXIST;
+				break;
+			}
+			WRITE_ONCE(leaf[idx + i], pte_prot | dart_pa_to_pte(d, pa));
+		}
+		dart_slot_put(d, &s, i, NULL);
+		done += i;
+		*mapped += (size_t)i * pgsize;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
+			       size_t pgsize, size_t pgcount,
+			       struct iommu_iotlb_gather *gather)
+{
+	struct dart_pgtable *d = to_dart(ops);
+	unsigned int entries = dart_entries(d);
+	size_t size, done = 0;
+
+	if (dart_check_range(d, iova, pgsize, pgcount, &size))
+		return 0;
+
+	/* As the io-pgtable contract says: stop at the first hole. */
+	while (done < pgcount) {
+		unsigned long va = iova + done * pgsize;
+		struct dart_slot s;
+		unsigned int idx, i, n;
+		u64 *leaf;
+
+		leaf = dart_get_leaf(d, va, 0, &s);
+		if (IS_ERR(leaf))
+			break;
+		n = 0;
+		i = 0;
+		if (leaf) {
+			idx = dart_index(d, d->levels - 1, va);
+			n = min_t(size_t, pgcount - done, entries - idx);
+			for (; i < n; i++) {
+				if (!dart_pte_valid(READ_ONCE(leaf[idx + i])))
+					break;
+				WRITE_ONCE(leaf[idx + i], 0);
+				if (!iommu_iotlb_gather_queued(gather))
+					io_pgtable_tlb_add_page(&d->iop, gather,
+								va + i * pgsize,
+								pgsize);
+			}
+		}
+		dart_slot_put(d, &s, -(int)i, gather);
+		done += i;
+		if (!n || i < n)
+			break;
+	}
+
+	size = done * pgsize;
+	if (gather && size)
+		iommu_iotlb_gather_add_range(gather, iova, size);
+	return size;
+}
+
+static phys_addr_t dart_iova_to_phys(struct io_pgtable_ops *ops,
+				     unsigned long iova)
+{
+	struct dart_pgtable *d = to_dart(ops);
+	phys_addr_t pa = 0;
+	struct dart_slot s;
+	u64 *leaf, pte;
+
+	if (iova >> d->iop.cfg.ias)
+		return 0;
+	leaf = dart_get_leaf(d, iova, 0, &s);
+	if (IS_ERR(leaf))
+		return 0;
+	if (leaf) {
+		pte = READ_ONCE(leaf[dart_index(d, d->levels - 1, iova)]);
+		if (dart_pte_valid(pte))
+			pa = dart_pte_to_pa(d, pte) |
+			     (iova & ((1UL << d->pg_shift) - 1));
+	}
+	dart_slot_put(d, &s, 0, NULL);
+	return pa;
+}
+
+static void dart_free_level(struct dart_pgtable *d, u64 *table,
+			    unsigned int lvl)
+{
+	unsigned int i;
+
+	if (lvl < d->levels - 1) {
+		for (i = 0; i < dart_entries(d); i++)
+			if (dart_pte_valid(table[i]))
+				dart_free_level(d, dart_pte_to_table(d, table[i]),
+						lvl + 1);
+	}
+	if (lvl || !d->top_foreign)
+		dart_free_table(d, lvl, table);
+}
+
+static void dart_destroy(struct dart_pgtable *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n_ttbrs; i++) {
+		if (d->top[i])
+			dart_free_level(d, d->top[i], 0);
+		kfree(d->top_cnt[i]);
+		bitmap_free(d->top_dirty[i]);
+	}
+	kfree(d);
+}
+
+/*
+ * Sizing (section 4.2): the fewest table levels that the DART's TTBRs can
+ * cover, never fewer than the two every DART walks.  Returns the TTBR
+ * index bits, or -E2BIG if the DART cannot walk this IAS.
+ */
+static int dart_size_levels(struct dart_pgtable *d, unsigned int ias,
+			    unsigned int max_ttbrs, unsigned int max_levels)
+{
+	int va_bits = ias - d->pg_shift;
+
+	for (d->levels = DART_MIN_LEVELS; d->levels <= max_levels;
+	     d->levels++) {
+		int ttbr_bits = max_t(int, va_bits - d->levels * d->bpl, 0);
+
+		if ((1U << ttbr_bits) <= max_ttbrs)
+			return ttbr_bits;
+	}
+	return -E2BIG;
+}
+
+static int dart_encode_ttbr(enum dart_ttbr_layout layout, phys_addr_t pa,
+			    u32 *val)
+{
+	const struct dart_ttbr_fmt *t = &dart_ttbr_fmts[layout];
+	u64 field = (u64)pa >> t->pa_shift;
+
+	if (layout == DART_TTBR_LAYOUT_NONE) {
+		*val = 0;
+		return 0;
+	}
+	if (!IS_ALIGNED(pa, 1UL << t->pa_shift) || field >> t->field_bits)
+		return -ERANGE;
+	*val = t->valid | (u32)(field << t->field_shift);
+	return 0;
+}
+
+static int dart_setup_top(struct dart_pgtable *d, struct dart_pgtable_cfg *dc,
+			  unsigned int i)
+{
+	unsigned int entries = dart_entries(d);
+	phys_addr_t pa;
+
+	if (d->top_foreign) {
+		/* A locked DART's L1 is reused as it is, only if empty. */
+		if (!dc->top_va[i] ||
+		    !IS_ALIGNED(dc->top_pa[i], d->top_size))
+			return -EINVAL;
+		if (memchr_inv(dc->top_va[i], 0, d->tbl_size))
+			return -EBUSY;
+		d->top[i] = dc->top_va[i];
+		pa = dc->top_pa[i];
+	} else {
+		d->top[i] = dart_alloc_table(d, 0, GFP_KERNEL);
+		if (!d->top[i])
+			return -ENOMEM;
+		pa = virt_to_phys(d->top[i]);
+	}
+
+	if (d->levels == DART_MIN_LEVELS) {
+		d->top_cnt[i] = kcalloc(entries, sizeof(atomic_t), GFP_KERNEL);
+		if (!d->top_cnt[i])
+			return -ENOMEM;
+	}
+	/* All dirty: the driver's first copy writes the whole table. */
+	d->top_dirty[i] = bitmap_alloc(entries, GFP_KERNEL);
+	if (!d->top_dirty[i])
+		return -ENOMEM;
+	bitmap_fill(d->top_dirty[i], entries);
+
+	d->iop.cfg.apple_dart_cfg.ttbr[i] = pa;
+	return dart_encode_ttbr(dc->ttbr_layout, pa, &dc->ttbr[i]);
+}
+
+static const struct io_pgtable_ops dart_ops = {
+	.map_pages	= dart_map_pages,
+	.unmap_pages	= dart_unmap_pages,
+	.iova_to_phys	= dart_iova_to_phys,
+};
+
+static struct dart_pgtable *dart_alloc(enum io_pgtable_fmt fmt,
+				       struct io_pgtable_cfg *cfg,
+				       struct dart_pgtable_cfg *dc,
+				       void *cookie)
+{
+	unsigned int max_ttbrs = dc->max_ttbrs ?: DART_PGTABLE_MAX_TTBRS;
+	unsigned int max_levels = dc->max_levels ?: DART_DEFAULT_LEVELS;
+	const struct dart_pte_fmt *pte_fmt;
+	struct dart_pgtable *d;
+	unsigned int i;
+	int ret;
+
+	switch (fmt) {
+	case APPLE_DART:
+		pte_fmt = &dart_fmt_dart1;
+		break;
+	case APPLE_DART2:
+		pte_fmt = &dart_fmt_dart2;
+		break;
+	default:
+		return ERR_PTR(-EINVAL);
+	}
+
+	/* Section 4: the walker must be coherent, there is no cache flush. */
+	if (!cfg->coherent_walk || cfg->quirks ||
+	    !is_power_of_2(cfg->pgsize_bitmap) ||
+	    !(cfg->pgsize_bitmap & pte_fmt->granules) ||
+	    max_ttbrs > DART_PGTABLE_MAX_TTBRS ||
+	    max_levels < DART_MIN_LEVELS || max_levels > DART_MAX_LEVELS ||
+	    dc->ttbr_layout >= ARRAY_SIZE(dart_ttbr_fmts) ||
+	    !!cfg->alloc != !!cfg->free)
+		return ERR_PTR(-EINVAL);
+	if (!cfg->oas || cfg->oas > pte_fmt->oas || cfg->ias > DART_MAX_IAS)
+		return ERR_PTR(-ERANGE);
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+
+	d->fmt = pte_fmt;
+	d->pg_shift = __ffs(cfg->pgsize_bitmap);
+	d->bpl = d->pg_shift - ilog2(sizeof(u64));
+	d->tbl_size = cfg->pgsize_bitmap;
+
+	/* Below this a single table level would cover the whole IAS. */
+	if (cfg->ias <= d->pg_shift + d->bpl) {
+		ret = -EINVAL;
+		goto err_free;
+	}
+	ret = dart_size_levels(d, cfg->ias, max_ttbrs, max_levels);
+	if (ret < 0)
+		goto err_free;
+	d->n_ttbrs = 1U << ret;
+	d->ttbr_shift = d->pg_shift + d->levels * d->bpl;
+	d->top_size = max_t(size_t, d->tbl_size,
+			    1UL << dart_ttbr_fmts[dc->ttbr_layout].pa_shift);
+	d->top_foreign = !!dc->top_va[0];
+
+	d->iop.fmt = fmt;
+	d->iop.cookie = cookie;
+	d->iop.ops = dart_ops;
+	d->iop.cfg = *cfg;
+	memset(&d->iop.cfg.apple_dart_cfg, 0,
+	       sizeof(d->iop.cfg.apple_dart_cfg));
+	memset(dc->ttbr, 0, sizeof(dc->ttbr));
+	for (i = 0; i < d->n_ttbrs; i++) {
+		ret = dart_setup_top(d, dc, i);
+		if (ret)
+			goto err_destroy;
+	}
+	d->iop.cfg.apple_dart_cfg.n_ttbrs = d->n_ttbrs;
+	dc->n_ttbrs = d->n_ttbrs;
+	dc->n_levels = d->levels;
+	*cfg = d->iop.cfg;
+	return d;
+
+err_destroy:
+	dart_destroy(d);
+	return ERR_PTR(ret);
+err_free:
+	kfree(d);
+	return ERR_PTR(ret);
+}
+
+/**
+ * dart_io_pgtable_alloc() - allocate DART page tables
+ * @fmt:	APPLE_DART or APPLE_DART2 (section 0 says which DART uses which)
+ * @cfg:	generic configuration: one granule in @pgsize_bitmap, @ias,
+ *		@oas, @coherent_walk (required), optional @tlb, @alloc/@free.
+ *		On success @apple_dart_cfg holds each top table's physical
+ *		address and the number of TTBRs in use.
+ * @dcfg:	DART-specific inputs and outputs, may be NULL for defaults
+ *		(four TTBRs, three table levels, no register encoding)
+ * @cookie:	passed back to the @cfg->tlb callbacks and to @cfg->alloc
+ *
+ * The 6.12 io-pgtable registry is fixed when the kernel is built, so a
+ * modular DART driver calls this instead of alloc_io_pgtable_ops().  The
+ * returned ops are the standard ones.
+ *
+ * Context: process context, may sleep.
+ * Return: the ops, or an error pointer: -EINVAL for an unusable
+ * configuration, -ERANGE for an IAS or OAS beyond the format, -E2BIG when
+ * the DART's TTBRs and levels cannot cover the IAS, -EBUSY when a
+ * caller-provided top table is not empty, -ENOMEM.
+ */
+struct io_pgtable_ops *dart_io_pgtable_alloc(enum io_pgtable_fmt fmt,
+					     struct io_pgtable_cfg *cfg,
+					     struct dart_pgtable_cfg *dcfg,
+					     void *cookie)
+{
+	struct dart_pgtable_cfg defaults = {};
+	struct dart_pgtable *d;
+
+	d = dart_alloc(fmt, cfg, dcfg ?: &defaults, cookie);
+	if (IS_ERR(d))
+		return ERR_CAST(d);
+	return &d->iop.ops;
+}
+EXPORT_SYMBOL_GPL(dart_io_pgtable_alloc);
+
+/**
+ * dart_io_pgtable_free() - free page tables from dart_io_pgtable_alloc()
+ * @ops:	the page tables, may be NULL
+ *
+ * Like free_io_pgtable_ops(): the tables must no longer be live in any
+ * DART; the TLB is flushed through @cfg->tlb before the memory goes.
+ * Caller-provided top tables are left in place, with stale entries.
+ */
+void dart_io_pgtable_free(struct io_pgtable_ops *ops)
+{
+	struct dart_pgtable *d;
+
+	if (!ops)
+		return;
+	d = to_dart(ops);
+	io_pgtable_tlb_flush_all(&d->iop);
+	dart_destroy(d);
+}
+EXPORT_SYMBOL_GPL(dart_io_pgtable_free);
+
+/**
+ * dart_io_pgtable_sync_top() - copy the top-level entries that changed
+ * @ops:	the page tables
+ * @ttbr:	TTBR index
+ * @dst:	the table to update, e.g. a locked DART's firmware L1 (one
+ *		granule of entries)
+ *
+ * For a locked DART, whose TTBRs point at the firmware's L1 (section 6),
+ * the driver keeps our top table as a shadow and mirrors it into the
+ * firmware's page before each TLB invalidation.  Only entries written
+ * since the previous call are copied, so that mirroring costs what
+ * changed rather than a whole table; right after allocation every entry
+ * counts as changed.  Entries installed concurrently are caught by the
+ * next call.
+ *
+ * Context: any context.
+ * Return: the number of entries copied.
+ */
+unsigned int dart_io_pgtable_sync_top(struct io_pgtable_ops *ops,
+				      unsigned int ttbr, u64 *dst)
+{
+	struct dart_pgtable *d = to_dart(ops);
+	unsigned int idx, copied = 0;
+
+	if (WARN_ON(ttbr >= d->n_ttbrs))
+		return 0;
+	for_each_set_bit(idx, d->top_dirty[ttbr], dart_entries(d)) {
+		/* Fully ordered: a concurrent install sets the bit again. */
+		if (!test_and_clear_bit(idx, d->top_dirty[ttbr]))
+			continue;
+		WRITE_ONCE(dst[idx], READ_ONCE(d->top[ttbr][idx]));
+		copied++;
+	}
+	return copied;
+}
+EXPORT_SYMBOL_GPL(dart_io_pgtable_sync_top);
+
+/**
+ * dart_io_pgtable_get_stats() - table memory currently held
+ * @ops:	the page tables
+ * @stats:	filled in
+ *
+ * Tables handed to an unmap's gather are no longer counted.
+ *
+ * Context: any context.
+ */
+void dart_io_pgtable_get_stats(struct io_pgtable_ops *ops,
+			       struct dart_pgtable_stats *stats)
+{
+	struct dart_pgtable *d = to_dart(ops);
+
+	stats->tables = atomic_long_read(&d->nr_tables);
+	stats->leaf_tables = atomic_long_read(&d->nr_leaves);
+	stats->bytes = atomic_long_read(&d->nr_bytes);
+}
+EXPORT_SYMBOL_GPL(dart_io_pgtable_get_stats);
+
+#ifndef MODULE
+/*
+ * In-tree registration.  io_pgtable_init_table[] in io-pgtable.c is
+ * static and only names built-in backends, and its alloc hook is not told
+ * the format, so each format gets its own entry (see
+ * Documentation/dart/io-pgtable.rst for the matching io-pgtable.c hunk).
+ */
+static struct io_pgtable *dart_init_alloc(enum io_pgtable_fmt fmt,
+					  struct io_pgtable_cfg *cfg,
+					  void *cookie)
+{
+	struct dart_pgtable_cfg dc = {};
+	struct dart_pgtable *d;
+
+	d = dart_alloc(fmt, cfg, &dc, cookie);
+	return IS_ERR(d) ? NULL : &d->iop;
+}
+
+static struct io_pgtable *dart1_init_alloc(struct io_pgtable_cfg *cfg,
+					   void *cookie)
+{
+	return dart_init_alloc(APPLE_DART, cfg, cookie);
+}
+
+static struct io_pgtable *dart2_init_alloc(struct io_pgtable_cfg *cfg,
+					   void *cookie)
+{
+	return dart_init_alloc(APPLE_DART2, cfg, cookie);
+}
+
+static void dart_init_free(struct io_pgtable *iop)
+{
+	dart_destroy(container_of(iop, struct dart_pgtable, iop));
+}
+
+struct io_pgtable_init_fns io_pgtable_apple_dart_init_fns = {
+	.alloc	= dart1_init_alloc,
+	.free	= dart_init_free,
+	.caps	= IO_PGTABLE_CAP_CUSTOM_ALLOCATOR,
+};
+
+struct io_pgtable_init_fns io_pgtable_apple_dart2_init_fns = {
+	.alloc	= dart2_init_alloc,
+	.free	= dart_init_free,
+	.caps	= IO_PGTABLE_CAP_CUSTOM_ALLOCATOR,
+};
+#endif
+
+MODULE_DESCRIPTION("Apple DART page tables (APPLE_DART, APPLE_DART2)");
+MODULE_LICENSE("GPL");
