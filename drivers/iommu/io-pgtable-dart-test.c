@@ -1,0 +1,1170 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the Apple DART page-table backend.
+ *
+ * The tests check the backend against dart-hw.md, not against itself: the
+ * expected geometry of every configuration is worked out by hand from
+ * section 4.2, and the tables are read back through a decoder of the
+ * section 4.1 and 4.3 encodings that shares no code with the backend.
+ * The randomized test compares every operation with a plain reference
+ * model (an xarray of page -> address and protection).
+ *
+ * Every table page goes through the test's allocator hooks, so leaks show
+ * up as allocations without a matching free.
+ */
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/gfp.h>
+#include <linux/io-pgtable.h>
+#include <linux/kthread.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/prandom.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/vmstat.h>
+#include <linux/xarray.h>
+
+#include "iommu-pages.h"
+#include "io-pgtable-dart.h"
+
+static unsigned int rand_ops = 10000;
+module_param(rand_ops, uint, 0444);
+MODULE_PARM_DESC(rand_ops,
+		 "randomized operations per configuration (10 configurations; raise to soak)");
+
+static unsigned int rand_seed = 1;
+module_param(rand_seed, uint, 0444);
+MODULE_PARM_DESC(rand_seed, "seed of the randomized test");
+
+static unsigned int stress_iters = 20000;
+module_param(stress_iters, uint, 0444);
+MODULE_PARM_DESC(stress_iters, "map/unmap pairs per thread in the concurrency test");
+
+/*
+ * Section 4.1, restated for decoding.  A PTE holds a window of the
+ * physical address: PA bit @pa_lo sits at PTE bit @field_lo and the
+ * window ends at PTE bit @field_hi.
+ */
+struct ref_pte_layout {
+	unsigned int	field_lo;
+	unsigned int	field_hi;
+	unsigned int	pa_lo;
+	unsigned int	no_read_bit;
+	unsigned int	no_write_bit;
+	int		no_cache_bit;	/* -1: none */
+	int		sp_dis_bit;	/* -1: none */
+	bool		sp_required;	/* SP_START/END must be the whole page */
+};
+
+static const struct ref_pte_layout ref_dart1 = {
+	.field_lo = 12, .field_hi = 35, .pa_lo = 12,
+	.no_read_bit = 8, .no_write_bit = 7,
+	.no_cache_bit = -1, .sp_dis_bit = 1, .sp_required = false,
+};
+
+static const struct ref_pte_layout ref_dart2 = {
+	.field_lo = 10, .field_hi = 37, .pa_lo = 14,
+	.no_read_bit = 3, .no_write_bit = 2,
+	.no_cache_bit = 1, .sp_dis_bit = -1, .sp_required = true,
+};
+
+/* Section 4.3: where each register layout keeps the table address. */
+struct ref_ttbr_layout {
+	enum dart_ttbr_layout layout;
+	unsigned int	valid_bit;
+	unsigned int	field_lo;
+	unsigned int	field_width;
+	unsigned int	pa_lo;
+};
+
+static const struct ref_ttbr_layout ref_ttbr_t8020 = {
+	.layout = DART_TTBR_LAYOUT_T8020,
+	.valid_bit = 31, .field_lo = 0, .field_width = 31, .pa_lo = 12,
+};
+
+static const struct ref_ttbr_layout ref_ttbr_t8110 = {
+	.layout = DART_TTBR_LAYOUT_T8110,
+	.valid_bit = 0, .field_lo = 2, .field_width = 28, .pa_lo = 14,
+};
+
+/**
+ * struct dart_case - one configuration of the matrix
+ * @name:	description
+ * @fmt:	PTE format
+ * @ref:	decoder for @fmt
+ * @ttbr_ref:	TTBR register layout asked for, and its decoder
+ * @gshift:	log2 of the granule
+ * @ias:	input address bits
+ * @oas:	output address bits
+ * @max_ttbrs:	TTBRs the DART has
+ * @max_levels:	deepest walk the DART does
+ * @levels:	expected table levels, worked out from section 4.2
+ * @ttbrs:	expected TTBRs in use, likewise
+ */
+struct dart_case {
+	const char			*name;
+	enum io_pgtable_fmt		fmt;
+	const struct ref_pte_layout	*ref;
+	const struct ref_ttbr_layout	*ttbr_ref;
+	unsigned int			gshift;
+	unsigned int			ias;
+	unsigned int			oas;
+	unsigned int			max_ttbrs;
+	unsigned int			max_levels;
+	unsigned int			levels;
+	unsigned int			ttbrs;
+};
+
+#define T8020	(&ref_ttbr_t8020)
+#define T8110	(&ref_ttbr_t8110)
+
+/*
+ * Expected geometry: with b = granule shift - 3 index bits per level, the
+ * IAS needs ias - shift bits of indices; two levels take 2b, anything
+ * left selects the TTBR if the DART has that many, otherwise a further
+ * level is needed.
+ */
+static const struct dart_case dart_cases[] = {
+	/* M1: 18 index bits fit two 11-bit levels, one TTBR. */
+	{ "dart1-16k-ias32", APPLE_DART, &ref_dart1, T8020, 14, 32, 36, 4, 2, 2, 1 },
+	/* T8020 at its widest: 24 bits = 22 + 2 TTBR bits. */
+	{ "dart1-16k-ias38-4ttbr", APPLE_DART, &ref_dart1, T8020, 14, 38, 36, 4, 2, 2, 4 },
+	/* 4K: 20 bits = 18 + 2, all four TTBRs of 1 GiB each. */
+	{ "dart1-4k-ias32-4ttbr", APPLE_DART, &ref_dart1, T8020, 12, 32, 36, 4, 2, 2, 4 },
+	/* 24 bits with one TTBR: three 9-bit levels. */
+	{ "dart1-4k-ias36-3lvl", APPLE_DART, &ref_dart1, T8020, 12, 36, 36, 1, 3, 3, 1 },
+	/* 29 bits = 27 + 2: three levels and four TTBRs. */
+	{ "dart1-4k-ias41-3lvl-4ttbr", APPLE_DART, &ref_dart1, T8020, 12, 41, 36, 4, 3, 3, 4 },
+	/* 30 bits: 27 + 3 would need 8 TTBRs, so four levels. */
+	{ "dart1-4k-ias42-4lvl", APPLE_DART, &ref_dart1, T8020, 12, 42, 36, 1, 4, 4, 1 },
+	/* M1 Pro (T6000 registers, DART2 PTEs). */
+	{ "dart2-16k-ias32", APPLE_DART2, &ref_dart2, T8020, 14, 32, 42, 4, 2, 2, 1 },
+	/* M2 T8110 at 36 bits: exactly two levels. */
+	{ "dart2-16k-ias36-t8110", APPLE_DART2, &ref_dart2, T8110, 14, 36, 42, 1, 3, 2, 1 },
+	/* T602x: 28 bits, one TTBR, three levels, 64 top entries. */
+	{ "dart2-16k-ias42-t8110-3lvl", APPLE_DART2, &ref_dart2, T8110, 14, 42, 42, 1, 3, 3, 1 },
+	/* 24 bits = 22 + 2 on a four-TTBR T6000. */
+	{ "dart2-16k-ias38-4ttbr", APPLE_DART2, &ref_dart2, T8020, 14, 38, 42, 4, 2, 2, 4 },
+};
+
+static void dart_case_desc(const struct dart_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(dart_case, dart_cases, dart_case_desc);
+
+/**
+ * struct tctx - one page table under test
+ * @test:	the test
+ * @c:		its configuration
+ * @cfg:	generic configuration
+ * @dcfg:	DART configuration
+ * @ops:	the page table
+ * @allocs:	table allocations through the hooks
+ * @frees:	table frees through the hooks
+ * @live_bytes:	bytes allocated and not yet freed
+ * @flush_walks: tlb_flush_walk calls
+ * @flush_alls:	tlb_flush_all calls
+ * @bpl:	index bits per level
+ * @gran:	granule
+ */
+struct tctx {
+	struct kunit			*test;
+	const struct dart_case		*c;
+	struct io_pgtable_cfg		cfg;
+	struct dart_pgtable_cfg		dcfg;
+	struct io_pgtable_ops		*ops;
+	atomic_long_t			allocs;
+	atomic_long_t			frees;
+	atomic_long_t			live_bytes;
+	atomic_long_t			flush_walks;
+	atomic_long_t			flush_alls;
+	unsigned int			bpl;
+	unsigned long			gran;
+};
+
+static void *t_alloc(void *cookie, size_t size, gfp_t gfp)
+{
+	struct tctx *t = cookie;
+	void *p;
+
+	if (size >= PAGE_SIZE)
+		p = (void *)__get_free_pages(gfp | __GFP_ZERO, get_order(size));
+	else
+		p = kzalloc(size, gfp);
+	if (p) {
+		atomic_long_inc(&t->allocs);
+		atomic_long_add(size, &t->live_bytes);
+	}
+	return p;
+}
+
+static void t_free(void *cookie, void *p, size_t size)
+{
+	struct tctx *t = cookie;
+
+	atomic_long_inc(&t->frees);
+	atomic_long_sub(size, &t->live_bytes);
+	if (size >= PAGE_SIZE)
+		free_pages((unsigned long)p, get_order(size));
+	else
+		kfree(p);
+}
+
+static void t_flush_all(void *cookie)
+{
+	struct tctx *t = cookie;
+
+	atomic_long_inc(&t->flush_alls);
+}
+
+static void t_flush_walk(unsigned long iova, size_t size, size_t granule,
+			 void *cookie)
+{
+	struct tctx *t = cookie;
+
+	/* A reclaimed leaf table: its whole span, aligned. */
+	WARN_ON(size != t->gran << t->bpl || !IS_ALIGNED(iova, size) ||
+		granule != t->gran);
+	atomic_long_inc(&t->flush_walks);
+}
+
+static const struct iommu_flush_ops t_tlb = {
+	.tlb_flush_all	= t_flush_all,
+	.tlb_flush_walk	= t_flush_walk,
+};
+
+static void t_init_cfg(struct tctx *t, struct kunit *test,
+		       const struct dart_case *c, bool hooks)
+{
+	memset(t, 0, sizeof(*t));
+	t->test = test;
+	t->c = c;
+	t->gran = 1UL << c->gshift;
+	t->bpl = c->gshift - 3;
+	t->cfg.pgsize_bitmap = t->gran;
+	t->cfg.ias = c->ias;
+	t->cfg.oas = c->oas;
+	t->cfg.coherent_walk = true;
+	t->cfg.tlb = &t_tlb;
+	if (hooks) {
+		t->cfg.alloc = t_alloc;
+		t->cfg.free = t_free;
+	}
+	t->dcfg.max_ttbrs = c->max_ttbrs;
+	t->dcfg.max_levels = c->max_levels;
+	t->dcfg.ttbr_layout = c->ttbr_ref->layout;
+}
+
+static void t_alloc_ops(struct tctx *t)
+{
+	t->ops = dart_io_pgtable_alloc(t->c->fmt, &t->cfg, &t->dcfg, t);
+	KUNIT_ASSERT_FALSE_MSG(t->test, IS_ERR_OR_NULL(t->ops), "alloc: %ld",
+			       PTR_ERR(t->ops));
+}
+
+static struct tctx *t_new(struct kunit *test, bool hooks)
+{
+	const struct dart_case *c = test->param_value;
+	struct tctx *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t_init_cfg(t, test, c, hooks);
+	t_alloc_ops(t);
+	return t;
+}
+
+/* Free the tables; every table allocated must have come back. */
+static void t_done(struct tctx *t)
+{
+	dart_io_pgtable_free(t->ops);
+	t->ops = NULL;
+	KUNIT_EXPECT_EQ(t->test, atomic_long_read(&t->allocs),
+			atomic_long_read(&t->frees));
+	KUNIT_EXPECT_EQ(t->test, atomic_long_read(&t->live_bytes), 0);
+}
+
+/* Decoders, from section 4.1 and 4.3 only. */
+static phys_addr_t ref_pte_pa(const struct ref_pte_layout *l, u64 pte)
+{
+	unsigned int width = l->field_hi - l->field_lo + 1;
+
+	return ((pte >> l->field_lo) & GENMASK_ULL(width - 1, 0)) << l->pa_lo;
+}
+
+static phys_addr_t ref_ttbr_pa(const struct ref_ttbr_layout *l, u32 reg)
+{
+	return ((u64)(reg >> l->field_lo) & GENMASK_ULL(l->field_width - 1, 0))
+		<< l->pa_lo;
+}
+
+static int ref_pte_prot(const struct ref_pte_layout *l, u64 pte)
+{
+	int prot = 0;
+
+	if (!(pte & BIT_ULL(l->no_read_bit)))
+		prot |= IOMMU_READ;
+	if (!(pte & BIT_ULL(l->no_write_bit)))
+		prot |= IOMMU_WRITE;
+	if (l->no_cache_bit >= 0 && !(pte & BIT_ULL(l->no_cache_bit)))
+		prot |= IOMMU_CACHE;
+	return prot;
+}
+
+/* The protection a mapping must read back as. */
+static int ref_expected_prot(const struct ref_pte_layout *l, int prot)
+{
+	prot &= IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE;
+	if (l->no_cache_bit < 0)
+		prot &= ~IOMMU_CACHE;
+	return prot;
+}
+
+static u64 *ref_top(struct tctx *t, unsigned int ttbr)
+{
+	phys_addr_t pa = ref_ttbr_pa(t->c->ttbr_ref, t->dcfg.ttbr[ttbr]);
+
+	return phys_to_virt(pa);
+}
+
+/*
+ * Section 4.2 walk: the TTBR index above all table levels, then one index
+ * per level from the top, each (gshift - 3) bits wide.
+ */
+static u64 ref_walk(struct tctx *t, unsigned long iova)
+{
+	const struct dart_case *c = t->c;
+	unsigned long ttbr = iova >> (c->gshift + c->levels * t->bpl);
+	unsigned int lvl;
+	u64 *table, pte = 0;
+
+	if (ttbr >= c->ttbrs)
+		return 0;
+	table = ref_top(t, ttbr);
+	for (lvl = 0; lvl < c->levels; lvl++) {
+		unsigned int shift = c->gshift + (c->levels - 1 - lvl) * t->bpl;
+
+		pte = table[(iova >> shift) & ((1UL << t->bpl) - 1)];
+		if (!(pte & 1))
+			return 0;
+		if (lvl == c->levels - 1)
+			break;
+		/* Section 4.1: a table entry is only VALID and the address. */
+		KUNIT_EXPECT_EQ(t->test, pte & ~GENMASK_ULL(c->ref->field_hi,
+							    c->ref->field_lo), 1ULL);
+		table = phys_to_virt(ref_pte_pa(c->ref, pte));
+	}
+	return pte;
+}
+
+/* Check one page's leaf against what it should map (pa 0: nothing). */
+static void ref_check_page(struct tctx *t, unsigned long iova, phys_addr_t pa,
+			   int prot)
+{
+	const struct ref_pte_layout *l = t->c->ref;
+	u64 pte = ref_walk(t, iova);
+	phys_addr_t off = t->gran / 2 + 8;
+
+	if (!pa) {
+		KUNIT_EXPECT_EQ_MSG(t->test, pte, 0ULL, "iova %#lx", iova);
+		KUNIT_EXPECT_EQ_MSG(t->test, t->ops->iova_to_phys(t->ops, iova + off),
+				    0, "iova %#lx", iova);
+		return;
+	}
+	KUNIT_EXPECT_EQ_MSG(t->test, ref_pte_pa(l, pte), pa, "iova %#lx", iova);
+	KUNIT_EXPECT_EQ_MSG(t->test, ref_pte_prot(l, pte),
+			    ref_expected_prot(l, prot), "iova %#lx", iova);
+	if (l->sp_dis_bit >= 0)
+		KUNIT_EXPECT_TRUE(t->test, pte & BIT_ULL(l->sp_dis_bit));
+	if (l->sp_required) {
+		KUNIT_EXPECT_EQ(t->test, pte >> 52, 0ULL);
+		KUNIT_EXPECT_EQ(t->test, (pte >> 40) & 0xfff, 0xfffULL);
+	}
+	KUNIT_EXPECT_EQ_MSG(t->test, t->ops->iova_to_phys(t->ops, iova + off),
+			    pa + off, "iova %#lx", iova);
+}
+
+static int t_map(struct tctx *t, unsigned long iova, phys_addr_t pa,
+		 size_t pages, int prot, size_t *mapped)
+{
+	*mapped = 0;
+	return t->ops->map_pages(t->ops, iova, pa, t->gran, pages, prot,
+				 GFP_KERNEL, mapped);
+}
+
+static size_t t_unmap(struct tctx *t, unsigned long iova, size_t pages)
+{
+	return t->ops->unmap_pages(t->ops, iova, t->gran, pages, NULL);
+}
+
+static unsigned long t_leaf_span(struct tctx *t)
+{
+	return t->gran << t->bpl;
+}
+
+static unsigned long t_ttbr_span(struct tctx *t)
+{
+	return 1UL << (t->c->gshift + t->c->levels * t->bpl);
+}
+
+static phys_addr_t t_pa(struct tctx *t, unsigned long n)
+{
+	/* Near the top of the OAS, so every PA field bit is exercised. */
+	return (1ULL << t->c->oas) - (n + 1) * t->gran;
+}
+
+static void dart_test_geometry(struct kunit *test)
+{
+	struct tctx *t = t_new(test, true);
+	const struct dart_case *c = t->c;
+	struct dart_pgtable_stats st;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, t->dcfg.n_levels, c->levels);
+	KUNIT_EXPECT_EQ(test, t->dcfg.n_ttbrs, c->ttbrs);
+	KUNIT_EXPECT_EQ(test, t->cfg.apple_dart_cfg.n_ttbrs, c->ttbrs);
+	KUNIT_EXPECT_EQ(test, t->cfg.pgsize_bitmap, t->gran);
+	for (i = 0; i < DART_PGTABLE_MAX_TTBRS; i++) {
+		u32 reg = t->dcfg.ttbr[i];
+
+		if (i >= c->ttbrs) {
+			KUNIT_EXPECT_EQ(test, reg, 0U);
+			continue;
+		}
+		KUNIT_EXPECT_TRUE(test, reg & BIT(c->ttbr_ref->valid_bit));
+		KUNIT_EXPECT_EQ(test, ref_ttbr_pa(c->ttbr_ref, reg),
+				(phys_addr_t)t->cfg.apple_dart_cfg.ttbr[i]);
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED(t->cfg.apple_dart_cfg.ttbr[i],
+						   t->gran));
+	}
+	dart_io_pgtable_get_stats(t->ops, &st);
+	KUNIT_EXPECT_EQ(test, st.tables, (unsigned long)c->ttbrs);
+	KUNIT_EXPECT_EQ(test, st.leaf_tables, 0UL);
+	t_done(t);
+}
+
+/* Sample IOVAs: both ends of the space and of every TTBR and leaf table. */
+static unsigned int t_edges(struct tctx *t, unsigned long *iova)
+{
+	unsigned long top = 1UL << t->c->ias;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < t->c->ttbrs; i++) {
+		iova[n++] = i * t_ttbr_span(t);
+		iova[n++] = min((i + 1) * t_ttbr_span(t), top) - t->gran;
+	}
+	iova[n++] = t_leaf_span(t) - t->gran;
+	iova[n++] = t_leaf_span(t);
+	iova[n++] = top - t->gran;
+	return n;
+}
+
+static void dart_test_empty(struct kunit *test)
+{
+	struct tctx *t = t_new(test, true);
+	unsigned long iova[16];
+	unsigned int i, n = t_edges(t, iova);
+
+	for (i = 0; i < n; i++)
+		ref_check_page(t, iova[i], 0, 0);
+	for (i = 0; i < t->c->ttbrs; i++)
+		KUNIT_EXPECT_NULL(test, memchr_inv(ref_top(t, i), 0, t->gran));
+	KUNIT_EXPECT_EQ(test, t_unmap(t, 0, 1), 0UL);
+	t_done(t);
+}
+
+static void t_check_range(struct tctx *t, unsigned long iova, phys_addr_t pa,
+			  size_t pages, int prot)
+{
+	size_t i;
+
+	for (i = 0; i < pages; i++)
+		ref_check_page(t, iova + i * t->gran, pa ? pa + i * t->gran : 0,
+			       prot);
+}
+
+/* Map each size, translate, overlap, unmap, remap. */
+static void dart_test_map_sizes(struct kunit *test)
+{
+	struct tctx *t = t_new(test, true);
+	unsigned long entries = 1UL << t->bpl;
+	unsigned long span = t_leaf_span(t);
+	struct {
+		unsigned long iova;
+		size_t pages;
+	} r[] = {
+		{ 0, 1 },
+		{ span - 3 * t->gran, 7 },		/* across a leaf table */
+		{ 2 * span, entries },			/* one whole leaf table */
+		{ 4 * span - 2 * t->gran, 2 * entries + 5 }, /* three tables */
+	};
+	int prot = IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE;
+	size_t mapped;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(r); i++) {
+		unsigned long iova = r[i].iova, last;
+		size_t pages = r[i].pages, size = pages * t->gran;
+		phys_addr_t pa = t_pa(t, 4 * entries);
+
+		last = iova + size - t->gran;
+		KUNIT_ASSERT_EQ(test, t_map(t, iova, pa, pages, prot, &mapped), 0);
+		KUNIT_EXPECT_EQ(test, mapped, size);
+		t_check_range(t, iova, pa, pages, prot);
+
+		/* Overlaps at the start, in the middle and at the end. */
+		KUNIT_EXPECT_EQ(test, t_map(t, iova, pa, 1, prot, &mapped), -EEXIST);
+		KUNIT_EXPECT_EQ(test, mapped, 0UL);
+		KUNIT_EXPECT_EQ(test, t_map(t, last, pa, 1, prot, &mapped), -EEXIST);
+		if (iova >= 2 * t->gran) {
+			/* Starts below: the free pages before get mapped. */
+			KUNIT_EXPECT_EQ(test, t_map(t, iova - 2 * t->gran, pa, 4,
+						    prot, &mapped), -EEXIST);
+			KUNIT_EXPECT_EQ(test, mapped, 2 * t->gran);
+			KUNIT_EXPECT_EQ(test, t_unmap(t, iova - 2 * t->gran, 2),
+					2 * t->gran);
+		}
+		/* Unchanged by the failed maps. */
+		t_check_range(t, iova, pa, pages, prot);
+
+		KUNIT_EXPECT_EQ(test, t_unmap(t, iova, pages), size);
+		t_check_range(t, iova, 0, pages, 0);
+		KUNIT_EXPECT_EQ(test, t_unmap(t, iova, pages), 0UL);
+
+		/* Remap somewhere else, read-only. */
+		KUNIT_ASSERT_EQ(test, t_map(t, iova, pa - size, pages, IOMMU_READ,
+					    &mapped), 0);
+		t_check_range(t, iova, pa - size, pages, IOMMU_READ);
+		KUNIT_EXPECT_EQ(test, t_unmap(t, iova, pages), size);
+	}
+	t_done(t);
+}
+
+/* First and last page of each TTBR, last page of the space, and across. */
+static void dart_test_edges(struct kunit *test)
+{
+	struct tctx *t = t_new(test, true);
+	int prot = IOMMU_READ | IOMMU_WRITE;
+	unsigned long iova[16];
+	unsigned int i, n = t_edges(t, iova);
+	size_t mapped;
+
+	for (i = 0; i < n; i++) {
+		phys_addr_t pa = t_pa(t, i);
+
+		KUNIT_EXPECT_EQ(test, t_map(t, iova[i], pa, 1, prot, &mapped), 0);
+		ref_check_page(t, iova[i], pa, prot);
+		KUNIT_EXPECT_EQ(test, t_unmap(t, iova[i], 1), t->gran);
+		ref_check_page(t, iova[i], 0, 0);
+	}
+	/* One call spanning each pair of neighbouring TTBRs. */
+	for (i = 1; i < t->c->ttbrs; i++) {
+		unsigned long va = i * t_ttbr_span(t) - t->gran;
+
+		KUNIT_EXPECT_EQ(test, t_map(t, va, t_pa(t, 9), 2, prot, &mapped), 0);
+		t_check_range(t, va, t_pa(t, 9), 2, prot);
+		KUNIT_EXPECT_NE(test, ref_walk(t, va), 0ULL);
+		KUNIT_EXPECT_EQ(test, t_unmap(t, va, 2), 2 * t->gran);
+	}
+	t_done(t);
+}
+
+static void dart_test_errors(struct kunit *test)
+{
+	struct tctx *t = t_new(test, true);
+	unsigned long top = 1UL << t->c->ias, g = t->gran;
+	phys_addr_t oas_top = 1ULL << t->c->oas;
+	int rw = IOMMU_READ | IOMMU_WRITE;
+	size_t mapped;
+
+	/* prot needs READ or WRITE. */
+	KUNIT_EXPECT_EQ(test, t_map(t, 0, g, 1, 0, &mapped), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_map(t, 0, g, 1, IOMMU_CACHE, &mapped), -EINVAL);
+	/* Misaligned IOVA, PA, wrong page size, no pages. */
+	KUNIT_EXPECT_EQ(test, t_map(t, g / 2, g, 1, rw, &mapped), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_map(t, 0, g + g / 2, 1, rw, &mapped), -EINVAL);
+	mapped = 0;
+	KUNIT_EXPECT_EQ(test, t->ops->map_pages(t->ops, 0, 0, 2 * g, 1, rw,
+						GFP_KERNEL, &mapped), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t->ops->map_pages(t->ops, 0, 0, g / 2, 1, rw,
+						GFP_KERNEL, &mapped), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_map(t, 0, g, 0, rw, &mapped), -EINVAL);
+	/* Beyond the IAS, or running over its end. */
+	KUNIT_EXPECT_EQ(test, t_map(t, top, g, 1, rw, &mapped), -ERANGE);
+	KUNIT_EXPECT_EQ(test, t_map(t, top - g, g, 2, rw, &mapped), -ERANGE);
+	KUNIT_EXPECT_EQ(test, t_map(t, ~0UL - g + 1, g, 1, rw, &mapped), -ERANGE);
+	KUNIT_EXPECT_EQ(test, t->ops->iova_to_phys(t->ops, top - g), 0);
+	KUNIT_EXPECT_EQ(test, t->ops->iova_to_phys(t->ops, top), 0);
+	/* Beyond the OAS, or running over its end. */
+	KUNIT_EXPECT_EQ(test, t_map(t, 0, oas_top, 1, rw, &mapped), -ERANGE);
+	KUNIT_EXPECT_EQ(test, t_map(t, 0, oas_top - g, 2, rw, &mapped), -ERANGE);
+	KUNIT_EXPECT_EQ(test, mapped, 0UL);
+	/* None of the above left anything behind. */
+	ref_check_page(t, 0, 0, 0);
+	ref_check_page(t, top - g, 0, 0);
+
+	/* Over an existing entry. */
+	KUNIT_ASSERT_EQ(test, t_map(t, 4 * g, g, 1, rw, &mapped), 0);
+	KUNIT_EXPECT_EQ(test, t_map(t, 4 * g, 8 * g, 1, rw, &mapped), -EEXIST);
+	ref_check_page(t, 4 * g, g, rw);
+
+	/* Unmap: bad input unmaps nothing. */
+	KUNIT_EXPECT_EQ(test, t_unmap(t, 4 * g + g / 2, 1), 0UL);
+	KUNIT_EXPECT_EQ(test, t->ops->unmap_pages(t->ops, 4 * g, 2 * g, 1, NULL),
+			0UL);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, 4 * g, 0), 0UL);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, top, 1), 0UL);
+	ref_check_page(t, 4 * g, g, rw);
+
+	/* Partial unmap stops at the first hole. */
+	KUNIT_ASSERT_EQ(test, t_map(t, 5 * g, 2 * g, 3, rw, &mapped), 0);
+	KUNIT_ASSERT_EQ(test, t_map(t, 9 * g, 2 * g, 1, rw, &mapped), 0);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, 3 * g, 8), 0UL);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, 4 * g, 8), 4 * g);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, 8 * g, 2), 0UL);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, 9 * g, 2), g);
+	t_done(t);
+}
+
+/* Section 4.1 protection encodings, one page per combination. */
+static void dart_test_encoding(struct kunit *test)
+{
+	static const int prots[] = {
+		IOMMU_READ, IOMMU_WRITE, IOMMU_READ | IOMMU_WRITE,
+		IOMMU_READ | IOMMU_CACHE, IOMMU_WRITE | IOMMU_CACHE,
+		IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE,
+		IOMMU_READ | IOMMU_NOEXEC | IOMMU_MMIO,
+	};
+	struct tctx *t = t_new(test, true);
+	const struct ref_pte_layout *l = t->c->ref;
+	size_t mapped;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(prots); i++) {
+		unsigned long iova = i * t->gran;
+		phys_addr_t pa = t_pa(t, i);
+		u64 pte;
+
+		KUNIT_ASSERT_EQ(test, t_map(t, iova, pa, 1, prots[i], &mapped), 0);
+		ref_check_page(t, iova, pa, prots[i]);
+		pte = ref_walk(t, iova);
+		/* NO_CACHE exactly when DART2 is not asked for IOMMU_CACHE. */
+		if (l->no_cache_bit >= 0)
+			KUNIT_EXPECT_EQ(test, !!(pte & BIT_ULL(l->no_cache_bit)),
+					!(prots[i] & IOMMU_CACHE));
+	}
+	/* Lowest page address too: PA bits must not leak into flag bits. */
+	KUNIT_ASSERT_EQ(test, t_map(t, 64 * t->gran, t->gran, 1, IOMMU_READ,
+				    &mapped), 0);
+	ref_check_page(t, 64 * t->gran, t->gran, IOMMU_READ);
+	t_done(t);
+}
+
+/*
+ * Randomized test against the reference model.  Operations land in a few
+ * small windows around the interesting boundaries (leaf tables, TTBRs,
+ * upper levels, end of space) so that they collide and tables fill and
+ * empty often.
+ */
+#define RAND_WIN	96	/* pages each side of a boundary */
+#define RAND_MAX_PAGES	24
+
+struct rand_state {
+	struct tctx		*t;
+	struct rnd_state	rnd;
+	struct xarray		model;	/* page index -> pfn << 3 | prot index */
+	unsigned long		win[8];
+	unsigned int		n_win;
+	unsigned long		ops[3];
+};
+
+static const int rand_prots[] = {
+	IOMMU_READ, IOMMU_WRITE, IOMMU_READ | IOMMU_WRITE,
+	IOMMU_READ | IOMMU_CACHE, IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE,
+};
+
+static void rand_windows(struct rand_state *s)
+{
+	struct tctx *t = s->t;
+	unsigned int i;
+
+	s->win[s->n_win++] = t_leaf_span(t);
+	s->win[s->n_win++] = 1UL << t->c->ias;
+	if (t->c->levels > 2)
+		s->win[s->n_win++] = t_leaf_span(t) << t->bpl;
+	for (i = 1; i < t->c->ttbrs; i++)
+		s->win[s->n_win++] = i * t_ttbr_span(t);
+}
+
+static void rand_check_page(struct rand_state *s, unsigned long iova)
+{
+	struct tctx *t = s->t;
+	void *e;
+
+	if (iova >> t->c->ias)
+		return;
+	e = xa_load(&s->model, iova >> t->c->gshift);
+	if (!e) {
+		ref_check_page(t, iova, 0, 0);
+		return;
+	}
+	ref_check_page(t, iova, (xa_to_value(e) >> 3) << t->c->gshift,
+		       rand_prots[xa_to_value(e) & 7]);
+}
+
+/* Pages in the model whose leaf table exists: one count per table. */
+static unsigned long rand_model_leaves(struct rand_state *s)
+{
+	unsigned long idx, last = ULONG_MAX, n = 0;
+	void *e;
+
+	xa_for_each(&s->model, idx, e) {
+		if ((idx >> s->t->bpl) != last)
+			n++;
+		last = idx >> s->t->bpl;
+	}
+	return n;
+}
+
+static void rand_one(struct rand_state *s)
+{
+	struct tctx *t = s->t;
+	struct kunit *test = t->test;
+	u32 r = prandom_u32_state(&s->rnd);
+	unsigned long base = s->win[r % s->n_win];
+	unsigned long pages = 1 + (r >> 8) % RAND_MAX_PAGES;
+	long off = (long)((r >> 16) % (2 * RAND_WIN)) - RAND_WIN;
+	unsigned long iova, pg0, i, k, top_pg = 1UL << (t->c->ias - t->c->gshift);
+	unsigned int op = prandom_u32_state(&s->rnd) % 100;
+	bool unmap = op >= 50, beyond;
+
+	if (off < 0 && base < (unsigned long)-off * t->gran)
+		off = 0;
+	iova = base + off * t->gran;
+	pg0 = iova >> t->c->gshift;
+	beyond = pg0 + pages > top_pg;
+
+	/* Leading pages mapped (for unmap) or free (for map). */
+	for (k = 0; k < pages && !beyond; k++)
+		if (!!xa_load(&s->model, pg0 + k) != unmap)
+			break;
+
+	if (op < 50) {
+		unsigned int pi = prandom_u32_state(&s->rnd) % ARRAY_SIZE(rand_prots);
+		u64 pfn_max = (1ULL << (t->c->oas - t->c->gshift)) - pages;
+		u64 pfn = 1 + prandom_u32_state(&s->rnd) % (u32)min_t(u64, pfn_max - 1, U32_MAX);
+		size_t mapped;
+		int ret;
+
+		s->ops[0]++;
+		ret = t_map(t, iova, pfn << t->c->gshift, pages, rand_prots[pi],
+			    &mapped);
+		if (beyond) {
+			KUNIT_EXPECT_EQ(test, ret, -ERANGE);
+			KUNIT_EXPECT_EQ(test, mapped, 0UL);
+			return;
+		}
+		KUNIT_EXPECT_EQ(test, ret, k == pages ? 0 : -EEXIST);
+		KUNIT_EXPECT_EQ(test, mapped, k * t->gran);
+		for (i = 0; i < k; i++)
+			xa_store(&s->model, pg0 + i,
+				 xa_mk_value((pfn + i) << 3 | pi), GFP_KERNEL);
+	} else if (op < 90) {
+		size_t ret;
+
+		s->ops[1]++;
+		ret = t_unmap(t, iova, pages);
+		KUNIT_EXPECT_EQ(test, ret, beyond ? 0 : k * t->gran);
+		if (beyond)
+			return;
+		for (i = 0; i < k; i++)
+			xa_erase(&s->model, pg0 + i);
+	} else {
+		s->ops[2]++;
+	}
+	for (i = 0; i < pages; i++)
+		rand_check_page(s, iova + i * t->gran);
+}
+
+static void dart_test_random(struct kunit *test)
+{
+	struct tctx *t = t_new(test, true);
+	struct dart_pgtable_stats st;
+	struct rand_state *s;
+	unsigned long idx, n;
+	void *e;
+
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->t = t;
+	prandom_seed_state(&s->rnd, rand_seed);
+	xa_init(&s->model);
+	rand_windows(s);
+
+	for (n = 0; n < rand_ops; n++) {
+		rand_one(s);
+		if (n % 1024 == 1023 || n == rand_ops - 1) {
+			/* Reclaim is exact: a leaf table per populated span. */
+			dart_io_pgtable_get_stats(t->ops, &st);
+			KUNIT_EXPECT_EQ(test, st.leaf_tables, rand_model_leaves(s));
+		}
+		if (test->status == KUNIT_FAILURE)
+			break;
+	}
+	kunit_info(test, "seed %u: %lu map, %lu unmap, %lu lookup; %lu leaf tables in use at the end\n",
+		   rand_seed, s->ops[0], s->ops[1], s->ops[2], rand_model_leaves(s));
+
+	xa_for_each(&s->model, idx, e)
+		KUNIT_EXPECT_EQ(test, t_unmap(t, idx << t->c->gshift, 1), t->gran);
+	xa_destroy(&s->model);
+	dart_io_pgtable_get_stats(t->ops, &st);
+	KUNIT_EXPECT_EQ(test, st.leaf_tables, 0UL);
+	t_done(t);
+}
+
+/*
+ * Map-all/unmap-all, one page per call and all in one call: every leaf
+ * table comes back.  Reports the memory reclaimed.
+ */
+static void dart_test_reclaim(struct kunit *test)
+{
+	struct tctx *t = t_new(test, true);
+	unsigned long entries = 1UL << t->bpl, tables = 8, i;
+	unsigned long pages = tables * entries;
+	struct dart_pgtable_stats empty, full, after;
+	size_t mapped;
+	long walks;
+
+	dart_io_pgtable_get_stats(t->ops, &empty);
+	for (i = 0; i < pages; i++)
+		KUNIT_ASSERT_EQ(test, t_map(t, i * t->gran, t_pa(t, i), 1,
+					    IOMMU_READ, &mapped), 0);
+	dart_io_pgtable_get_stats(t->ops, &full);
+	KUNIT_EXPECT_EQ(test, full.leaf_tables, tables);
+	walks = atomic_long_read(&t->flush_walks);
+	for (i = 0; i < pages; i++)
+		KUNIT_ASSERT_EQ(test, t_unmap(t, i * t->gran, 1), t->gran);
+	dart_io_pgtable_get_stats(t->ops, &after);
+	KUNIT_EXPECT_EQ(test, after.leaf_tables, 0UL);
+	/* Each table was unhooked and the walk cache flushed before free. */
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->flush_walks) - walks,
+			(long)tables);
+	kunit_info(test, "map-all/unmap-all of %lu pages: tables %lu -> %lu -> %lu, %lu KiB reclaimed (%lu KiB left)\n",
+		   pages, empty.tables, full.tables, after.tables,
+		   (full.bytes - after.bytes) / SZ_1K, after.bytes / SZ_1K);
+
+	/* Large pgcount both ways. */
+	KUNIT_ASSERT_EQ(test, t_map(t, 0, t_pa(t, pages), pages,
+				    IOMMU_READ, &mapped), 0);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, 0, pages), pages * t->gran);
+	dart_io_pgtable_get_stats(t->ops, &after);
+	KUNIT_EXPECT_EQ(test, after.leaf_tables, 0UL);
+	t_done(t);
+}
+
+/*
+ * With the default allocator and a gather, emptied leaf tables go on the
+ * gather's freelist for the driver to free after its invalidation.
+ */
+static void dart_test_gather(struct kunit *test)
+{
+	const struct dart_case *c = test->param_value;
+	unsigned long entries, i, listed = 0;
+	struct iommu_iotlb_gather gather;
+	struct dart_pgtable_stats st;
+	struct page *p;
+	struct tctx *t;
+	size_t mapped;
+	phys_addr_t pa;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t_init_cfg(t, test, c, false);
+	t_alloc_ops(t);
+	entries = 1UL << t->bpl;
+
+	pa = t_pa(t, 3 * entries);
+	KUNIT_ASSERT_EQ(test, t_map(t, 0, pa, 3 * entries, IOMMU_WRITE,
+				    &mapped), 0);
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, t->ops->unmap_pages(t->ops, t->gran, t->gran,
+						  3 * entries - 2, &gather),
+			(3 * entries - 2) * t->gran);
+	KUNIT_EXPECT_EQ(test, gather.start, t->gran);
+	KUNIT_EXPECT_EQ(test, gather.end, (3 * entries - 1) * t->gran - 1);
+	for (i = 0; i < 3 * entries; i++)
+		ref_check_page(t, i * t->gran,
+			       (i == 0 || i == 3 * entries - 1) ?
+			       pa + i * t->gran : 0, IOMMU_WRITE);
+
+	/* The middle table emptied; whole-page tables ride the gather. */
+	list_for_each_entry(p, &gather.freelist, lru)
+		listed++;
+	iommu_put_pages_list(&gather.freelist);
+	dart_io_pgtable_get_stats(t->ops, &st);
+	KUNIT_EXPECT_EQ(test, st.leaf_tables, 2UL);
+	KUNIT_EXPECT_EQ(test, listed + atomic_long_read(&t->flush_walks), 1UL);
+	KUNIT_EXPECT_EQ(test, listed, t->gran == PAGE_SIZE ? 1UL : 0UL);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, 0, 1), t->gran);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, (3 * entries - 1) * t->gran, 1), t->gran);
+	dart_io_pgtable_get_stats(t->ops, &st);
+	KUNIT_EXPECT_EQ(test, st.leaf_tables, 0UL);
+	dart_io_pgtable_free(t->ops);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->flush_alls), 1L);
+}
+
+/* The shadow top level reports exactly the entries that changed. */
+static void dart_test_dirty_top(struct kunit *test)
+{
+	struct tctx *t = t_new(test, true);
+	unsigned long entries = 1UL << t->bpl, far;
+	u64 *shadow;
+	size_t mapped;
+	unsigned int i;
+
+	shadow = kunit_kcalloc(test, entries, sizeof(u64), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, shadow);
+	/* First sync after allocation copies the whole table. */
+	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow), entries);
+	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow), 0U);
+
+	/* A new table under the top: one entry. */
+	KUNIT_ASSERT_EQ(test, t_map(t, 0, t_pa(t, 0), 1, IOMMU_READ, &mapped), 0);
+	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow), 1U);
+	/* Same leaf table again: nothing at the top changes. */
+	KUNIT_ASSERT_EQ(test, t_map(t, t->gran, t_pa(t, 1), 1, IOMMU_READ,
+				    &mapped), 0);
+	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow), 0U);
+	/* Two more top entries in one call. */
+	far = (t->gran << (t->bpl * (t->c->levels - 1))) * 3 - t->gran;
+	KUNIT_ASSERT_EQ(test, t_map(t, far, t_pa(t, 2), 2, IOMMU_READ,
+				    &mapped), 0);
+	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow), 2U);
+	KUNIT_EXPECT_EQ(test, memcmp(shadow, ref_top(t, 0), t->gran), 0);
+
+	/* Emptying: with two levels the leaf tables hang off the top. */
+	KUNIT_EXPECT_EQ(test, t_unmap(t, 0, 2), 2 * t->gran);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, far, 2), 2 * t->gran);
+	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow),
+			t->c->levels == 2 ? 3U : 0U);
+	KUNIT_EXPECT_EQ(test, memcmp(shadow, ref_top(t, 0), t->gran), 0);
+	for (i = 1; i < t->c->ttbrs; i++)
+		KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, i, shadow),
+				entries);
+	t_done(t);
+}
+
+/* A caller-provided top table (a locked DART's L1) is used and kept. */
+static void dart_test_foreign_top(struct kunit *test)
+{
+	const struct dart_case *c = test->param_value;
+	void *top[DART_PGTABLE_MAX_TTBRS] = {};
+	unsigned long size = max(1UL << c->gshift, PAGE_SIZE);
+	struct dart_pgtable_stats st;
+	struct tctx *t;
+	unsigned int i;
+	size_t mapped;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t_init_cfg(t, test, c, true);
+	for (i = 0; i < c->ttbrs; i++) {
+		top[i] = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
+						  get_order(size));
+		KUNIT_ASSERT_NOT_NULL(test, top[i]);
+		t->dcfg.top_va[i] = top[i];
+		t->dcfg.top_pa[i] = virt_to_phys(top[i]);
+	}
+	t_alloc_ops(t);
+	for (i = 0; i < c->ttbrs; i++)
+		KUNIT_EXPECT_EQ(test, (phys_addr_t)t->cfg.apple_dart_cfg.ttbr[i],
+				virt_to_phys(top[i]));
+	dart_io_pgtable_get_stats(t->ops, &st);
+	KUNIT_EXPECT_EQ(test, st.tables, 0UL);
+
+	for (i = 0; i < c->ttbrs; i++) {
+		unsigned long va = i * t_ttbr_span(t) + t->gran;
+
+		KUNIT_ASSERT_EQ(test, t_map(t, va, t_pa(t, i), 1, IOMMU_READ,
+					    &mapped), 0);
+		ref_check_page(t, va, t_pa(t, i), IOMMU_READ);
+		KUNIT_EXPECT_NOT_NULL(test, memchr_inv(top[i], 0, size));
+	}
+	t_done(t);
+	for (i = 0; i < c->ttbrs; i++)
+		free_pages((unsigned long)top[i], get_order(size));
+
+	/* A table that is not empty is refused. */
+	t_init_cfg(t, test, c, true);
+	top[0] = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, get_order(size));
+	KUNIT_ASSERT_NOT_NULL(test, top[0]);
+	((u64 *)top[0])[1] = 1;
+	for (i = 0; i < c->ttbrs; i++) {
+		t->dcfg.top_va[i] = top[0];
+		t->dcfg.top_pa[i] = virt_to_phys(top[0]);
+	}
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dart_io_pgtable_alloc(c->fmt, &t->cfg,
+							    &t->dcfg, t)),
+			-EBUSY);
+	free_pages((unsigned long)top[0], get_order(size));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->allocs),
+			atomic_long_read(&t->frees));
+}
+
+/* Concurrent mappers sharing leaf tables, with reclaim in between. */
+struct stress_arg {
+	struct tctx		*t;
+	unsigned int		parity;
+	unsigned int		errors;
+	struct completion	done;
+};
+
+static int stress_fn(void *data)
+{
+	struct stress_arg *a = data;
+	struct tctx *t = a->t;
+	unsigned long entries = 1UL << t->bpl, n, va;
+	size_t mapped;
+
+	for (n = 0; n < stress_iters; n++) {
+		/* Interleaved pages at both ends of two leaf tables. */
+		va = ((n % 4) * 2 + a->parity) * t->gran;
+		if (n & 4)
+			va += entries * t->gran - 8 * t->gran;
+		if (t_map(t, va, t_pa(t, n % 64), 1, IOMMU_READ, &mapped) ||
+		    t->ops->iova_to_phys(t->ops, va) != t_pa(t, n % 64) ||
+		    t_unmap(t, va, 1) != t->gran)
+			a->errors++;
+		if (n % 256 == 0)
+			cond_resched();
+	}
+	complete(&a->done);
+	return 0;
+}
+
+static void dart_test_concurrent(struct kunit *test)
+{
+	struct tctx *t = t_new(test, true);
+	struct stress_arg a[2];
+	struct dart_pgtable_stats st;
+	struct task_struct *k;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(a); i++) {
+		a[i].t = t;
+		a[i].parity = i;
+		a[i].errors = 0;
+		init_completion(&a[i].done);
+		k = kthread_run(stress_fn, &a[i], "dart-pgt-%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(k));
+	}
+	for (i = 0; i < ARRAY_SIZE(a); i++) {
+		wait_for_completion(&a[i].done);
+		KUNIT_EXPECT_EQ(test, a[i].errors, 0U);
+	}
+	dart_io_pgtable_get_stats(t->ops, &st);
+	KUNIT_EXPECT_EQ(test, st.leaf_tables, 0UL);
+	kunit_info(test, "%u x %u map/lookup/unmap, %ld leaf tables reclaimed\n",
+		   (unsigned int)ARRAY_SIZE(a), stress_iters,
+		   atomic_long_read(&t->flush_walks));
+	t_done(t);
+}
+
+/* Configurations the backend must refuse, each with its error. */
+static void dart_test_bad_config(struct kunit *test)
+{
+	static const struct {
+		const char *what;
+		enum io_pgtable_fmt fmt;
+		unsigned long pgsize;
+		unsigned int ias, oas, max_ttbrs, max_levels;
+		int err;
+	} bad[] = {
+		{ "DART2 cannot hold 4K pages", APPLE_DART2, SZ_4K, 32, 42, 4, 3, -EINVAL },
+		{ "two granules", APPLE_DART, SZ_4K | SZ_16K, 32, 36, 4, 3, -EINVAL },
+		{ "64K granule", APPLE_DART, SZ_64K, 32, 36, 4, 3, -EINVAL },
+		{ "DART1 OAS 37", APPLE_DART, SZ_16K, 32, 37, 4, 3, -ERANGE },
+		{ "DART2 OAS 43", APPLE_DART2, SZ_16K, 32, 43, 4, 3, -ERANGE },
+		{ "IAS 49", APPLE_DART2, SZ_16K, 49, 42, 4, 3, -ERANGE },
+		{ "IAS 25: one level", APPLE_DART2, SZ_16K, 25, 42, 4, 3, -EINVAL },
+		{ "IAS 42 on 2 levels, 1 TTBR", APPLE_DART2, SZ_16K, 42, 42, 1, 2, -E2BIG },
+		{ "IAS 38 on 2 levels, 1 TTBR", APPLE_DART2, SZ_16K, 38, 42, 1, 2, -E2BIG },
+		{ "5 TTBRs", APPLE_DART, SZ_16K, 32, 36, 5, 3, -EINVAL },
+		{ "5 levels", APPLE_DART, SZ_16K, 32, 36, 4, 5, -EINVAL },
+		{ "ARM format", ARM_64_LPAE_S1, SZ_16K, 32, 36, 4, 3, -EINVAL },
+	};
+	struct io_pgtable_cfg cfg;
+	struct dart_pgtable_cfg dcfg;
+	struct io_pgtable_ops *ops;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		cfg = (struct io_pgtable_cfg) {
+			.pgsize_bitmap = bad[i].pgsize, .ias = bad[i].ias,
+			.oas = bad[i].oas, .coherent_walk = true,
+		};
+		dcfg = (struct dart_pgtable_cfg) {
+			.max_ttbrs = bad[i].max_ttbrs,
+			.max_levels = bad[i].max_levels,
+		};
+		ops = dart_io_pgtable_alloc(bad[i].fmt, &cfg, &dcfg, NULL);
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(ops), bad[i].err, "%s",
+				    bad[i].what);
+		if (!IS_ERR(ops))
+			dart_io_pgtable_free(ops);
+	}
+
+	/* No coherent walk, quirks, half a custom allocator. */
+	cfg = (struct io_pgtable_cfg) {
+		.pgsize_bitmap = SZ_16K, .ias = 32, .oas = 36,
+	};
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dart_io_pgtable_alloc(APPLE_DART, &cfg,
+							    NULL, NULL)), -EINVAL);
+	cfg.coherent_walk = true;
+	cfg.quirks = IO_PGTABLE_QUIRK_ARM_NS;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dart_io_pgtable_alloc(APPLE_DART, &cfg,
+							    NULL, NULL)), -EINVAL);
+	cfg.quirks = 0;
+	cfg.alloc = t_alloc;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dart_io_pgtable_alloc(APPLE_DART, &cfg,
+							    NULL, NULL)), -EINVAL);
+
+	/* Defaults without a DART config: 6.12-compatible sizing. */
+	cfg.alloc = NULL;
+	cfg.ias = 38;
+	ops = dart_io_pgtable_alloc(APPLE_DART, &cfg, NULL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ops));
+	KUNIT_EXPECT_EQ(test, cfg.apple_dart_cfg.n_ttbrs, 4U);
+	dart_io_pgtable_free(ops);
+}
+
+static struct kunit_case dart_pgtable_cases[] = {
+	KUNIT_CASE_PARAM(dart_test_geometry, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_empty, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_map_sizes, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_edges, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_errors, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_encoding, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_random, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_reclaim, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_gather, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_dirty_top, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_foreign_top, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_concurrent, dart_case_gen_params),
+	KUNIT_CASE(dart_test_bad_config),
+	{}
+};
+
+static struct kunit_suite dart_pgtable_suite = {
+	.name = "io-pgtable-dart",
+	.test_cases = dart_pgtable_cases,
+};
+
+kunit_test_suite(dart_pgtable_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the Apple DART page-table backend");
+MODULE_LICENSE("GPL");
