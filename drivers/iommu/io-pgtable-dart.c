@@ -351,21 +351,13 @@ static void dart_mark_top(struct dart_pgtable *d, unsigned int ttbr,
 	set_bit(idx, d->top_dirty[ttbr]);
 }
 
-/*
- * Return the table an entry points to, installing a new one at @lvl + 1
- * if the entry is empty and @gfp allows it (a non-zero @gfp).
- */
-static u64 *dart_next_table(struct dart_pgtable *d, u64 *ptep,
-			    unsigned int lvl, bool top, unsigned int ttbr,
-			    unsigned int idx, gfp_t gfp)
+/* Install a new table at @lvl + 1 under the empty entry @ptep. */
+static u64 *dart_install_table(struct dart_pgtable *d, u64 *ptep,
+			       unsigned int lvl, bool top, unsigned int ttbr,
+			       unsigned int idx, gfp_t gfp)
 {
-	u64 old, new, pte = READ_ONCE(*ptep);
+	u64 old, new;
 	u64 *table;
-
-	if (dart_pte_valid(pte))
-		return dart_pte_to_table(d, pte);
-	if (!gfp)
-		return NULL;
 
 	table = dart_alloc_table(d, lvl + 1, gfp);
 	if (!table)
@@ -385,6 +377,25 @@ static u64 *dart_next_table(struct dart_pgtable *d, u64 *ptep,
 	if (top)
 		dart_mark_top(d, ttbr, idx);
 	return table;
+}
+
+/*
+ * Return the table an entry points to, installing a new one at @lvl + 1
+ * if the entry is empty and @gfp allows it (a non-zero @gfp).  Inline:
+ * this is every map and unmap's walk.
+ */
+static inline u64 *dart_next_table(struct dart_pgtable *d, u64 *ptep,
+				   unsigned int lvl, bool top,
+				   unsigned int ttbr, unsigned int idx,
+				   gfp_t gfp)
+{
+	u64 pte = READ_ONCE(*ptep);
+
+	if (dart_pte_valid(pte))
+		return dart_pte_to_table(d, pte);
+	if (!gfp)
+		return NULL;
+	return dart_install_table(d, ptep, lvl, top, ttbr, idx, gfp);
 }
 
 static void dart_slot_get(atomic_t *cnt)
