@@ -1,0 +1,268 @@
+/*
+ * Apple DART test platform on the virt board
+ *
+ * "-machine virt,apple-dart=full" adds several Apple DART models of the
+ * different register layouts, DMA test engines behind them and a PCIe path
+ * through a DART, all described in the generated device tree with the
+ * mainline DART binding (#iommu-cells = 1, the cell being the stream ID).
+ * "apple-dart=t8103" adds only the first M1 DART and its engines, which is
+ * what the unmodified 6.12 driver can be checked against.
+ *
+ * Layout (also in Documentation/dart/emulator.rst):
+ *   DARTs    0x090c0000 + 0x4000 * n, SPI 176 + n
+ *   engines  0x090f0000 + 0x1000 * n, SPI 192 + n
+ * This is the unused gap between VIRT_SECURE_GPIO and VIRT_MMIO, and SPIs
+ * above the platform bus (112..175) within the GIC's 256.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/error-report.h"
+#include "hw/sysbus.h"
+#include "hw/qdev-properties.h"
+#include "hw/pci/pci.h"
+#include "hw/arm/virt.h"
+#include "hw/arm/virt-apple-dart.h"
+#include "hw/misc/apple-dart.h"
+#include "hw/misc/apple-dart-testdev.h"
+#include "hw/arm/fdt.h"
+#include "sysemu/device_tree.h"
+
+#define VAD_DART_BASE       0x090c0000
+#define VAD_DART_IRQ        176
+#define VAD_ENGINE_BASE     0x090f0000
+#define VAD_ENGINE_IRQ      192
+#define VAD_PCIE_SID        1
+
+typedef struct VadDart {
+    const char *name;
+    const char *compat;         /* NUL-separated list, double-NUL ended */
+    size_t compat_len;
+    const char *layout;
+    const char *pte;
+    uint32_t num_sids;
+    bool bypass;
+    uint8_t va_width;
+    bool in_t8103_set;
+} VadDart;
+
+#define COMPAT(s) s, sizeof(s)
+
+enum {
+    VAD_T8103, VAD_USB4, VAD_T6000, VAD_T8110, VAD_T6020, VAD_DCP,
+    VAD_DISP0, VAD_PCIE, VAD_NUM_DARTS
+};
+
+static const VadDart vad_darts[VAD_NUM_DARTS] = {
+    [VAD_T8103] = { "dart-t8103", COMPAT("apple,t8103-dart"),
+                    "t8020", "dart1", 16, true, 36, true },
+    /* The USB4 DART has 64 streams and no usable bypass (hw §0, §2.1). */
+    [VAD_USB4] = { "dart-usb4", COMPAT("apple,t8103-usb4-dart"),
+                   "t8020", "dart1", 64, false, 36, false },
+    [VAD_T6000] = { "dart-t6000", COMPAT("apple,t6000-dart"),
+                    "t8020", "dart2", 16, true, 36, false },
+    [VAD_T8110] = { "dart-t8110", COMPAT("apple,t8110-dart"),
+                    "t8110", "dart2", 256, true, 36, false },
+    /* t602x: T8110 layout reporting a 42-bit VA (hw §0). */
+    [VAD_T6020] = { "dart-t6020", COMPAT("apple,t6020-dart\0apple,t8110-dart"),
+                    "t8110", "dart2", 64, true, 42, false },
+    /* A display pair, like M1 DCP behind dart-dcp and dart-disp0. */
+    [VAD_DCP] = { "dart-dcp", COMPAT("apple,t8103-dart"),
+                  "t8020", "dart1", 16, true, 36, false },
+    [VAD_DISP0] = { "dart-disp0", COMPAT("apple,t8103-dart"),
+                    "t8020", "dart1", 16, true, 36, false },
+    /* PCIe DARTs of t600x report no bypass (hw §1). */
+    [VAD_PCIE] = { "dart-pcie", COMPAT("apple,t8103-dart"),
+                   "t8020", "dart1", 16, false, 36, false },
+};
+
+typedef struct VadEngine {
+    const char *name;
+    int dart;
+    uint32_t sid;
+    int dart1;                  /* second port's DART, or -1 */
+    uint32_t sid1;
+    bool in_t8103_set;
+} VadEngine;
+
+static const VadEngine vad_engines[] = {
+    { "dma-t8103-a", VAD_T8103, 1, -1, 0, true },
+    /* Two engines sharing one stream. */
+    { "dma-t8103-b", VAD_T8103, 2, -1, 0, true },
+    { "dma-t8103-c", VAD_T8103, 2, -1, 0, true },
+    /* A stream in the USB4 DART's second STREAM_SELECT word. */
+    { "dma-usb4", VAD_USB4, 40, -1, 0, false },
+    { "dma-t6000", VAD_T6000, 3, -1, 0, false },
+    /* A stream in the T8110's seventh enable/error word. */
+    { "dma-t8110", VAD_T8110, 200, -1, 0, false },
+    { "dma-t6020", VAD_T6020, 5, -1, 0, false },
+    /* One master behind two DARTs. */
+    { "dma-dcp", VAD_DCP, 0, VAD_DISP0, 0, false },
+};
+
+static char *virt_get_apple_dart(Object *obj, Error **errp)
+{
+    VirtMachineState *vms = VIRT_MACHINE(obj);
+
+    return g_strdup(vms->apple_dart ? vms->apple_dart : "off");
+}
+
+static void virt_set_apple_dart(Object *obj, const char *value, Error **errp)
+{
+    VirtMachineState *vms = VIRT_MACHINE(obj);
+
+    if (strcmp(value, "off") && strcmp(value, "full") &&
+        strcmp(value, "t8103")) {
+        error_setg(errp, "Invalid apple-dart value");
+        error_append_hint(errp, "Valid values are off, full, t8103.\n");
+        return;
+    }
+    g_free(vms->apple_dart);
+    vms->apple_dart = g_strdup(value);
+}
+
+void virt_apple_dart_class_init(ObjectClass *oc)
+{
+    object_class_property_add_str(oc, "apple-dart", virt_get_apple_dart,
+                                  virt_set_apple_dart);
+    object_class_property_set_description(oc, "apple-dart",
+        "Add Apple DART IOMMU models with DMA test engines: "
+        "off (default), full, or t8103 (only the first M1 DART)");
+}
+
+static AddressSpace *vad_pci_iommu(PCIBus *bus, void *opaque, int devfn)
+{
+    /*
+     * Like one Apple root port: every function reaches the DART on one
+     * stream (hw §8; iommu-map below says the same to the guest).
+     */
+    return apple_dart_stream_as(opaque, VAD_PCIE_SID);
+}
+
+static void vad_irq_prop(void *fdt, const char *node, int irq)
+{
+    qemu_fdt_setprop_cells(fdt, node, "interrupts", GIC_FDT_IRQ_TYPE_SPI, irq,
+                           GIC_FDT_IRQ_FLAGS_LEVEL_HI);
+}
+
+void virt_apple_dart_create(VirtMachineState *vms)
+{
+    MachineState *ms = MACHINE(vms);
+    bool full;
+    AppleDARTState *darts[VAD_NUM_DARTS] = { NULL };
+    uint32_t phandles[VAD_NUM_DARTS] = { 0 };
+    int i;
+
+    if (!vms->apple_dart || !strcmp(vms->apple_dart, "off")) {
+        return;
+    }
+    full = !strcmp(vms->apple_dart, "full");
+    if (vms->iommu != VIRT_IOMMU_NONE) {
+        error_report("apple-dart cannot be combined with iommu=%s",
+                     vms->iommu == VIRT_IOMMU_SMMUV3 ? "smmuv3" : "virtio");
+        exit(1);
+    }
+
+    for (i = 0; i < VAD_NUM_DARTS; i++) {
+        const VadDart *d = &vad_darts[i];
+        hwaddr base = VAD_DART_BASE + i * APPLE_DART_MMIO_SIZE;
+        int irq = VAD_DART_IRQ + i;
+        DeviceState *dev;
+        char *node;
+
+        if (!full && !d->in_t8103_set) {
+            continue;
+        }
+        dev = qdev_new(TYPE_APPLE_DART);
+        qdev_prop_set_string(dev, "name", d->name);
+        qdev_prop_set_string(dev, "layout", d->layout);
+        qdev_prop_set_string(dev, "pte-format", d->pte);
+        qdev_prop_set_uint32(dev, "num-sids", d->num_sids);
+        qdev_prop_set_bit(dev, "bypass", d->bypass);
+        qdev_prop_set_uint8(dev, "va-width", d->va_width);
+        object_property_add_child(OBJECT(vms), d->name, OBJECT(dev));
+        sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+        sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
+        sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
+                           qdev_get_gpio_in(vms->gic, irq));
+        darts[i] = APPLE_DART(dev);
+
+        node = g_strdup_printf("/iommu@%" PRIx64, base);
+        qemu_fdt_add_subnode(ms->fdt, node);
+        qemu_fdt_setprop(ms->fdt, node, "compatible", d->compat,
+                         d->compat_len);
+        qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, base, 2,
+                                     APPLE_DART_MMIO_SIZE);
+        vad_irq_prop(ms->fdt, node, VAD_DART_IRQ + i);
+        qemu_fdt_setprop_cell(ms->fdt, node, "#iommu-cells", 1);
+        qemu_fdt_setprop_string(ms->fdt, node, "label", d->name);
+        phandles[i] = qemu_fdt_alloc_phandle(ms->fdt);
+        qemu_fdt_setprop_cell(ms->fdt, node, "phandle", phandles[i]);
+        g_free(node);
+    }
+
+    for (i = 0; i < ARRAY_SIZE(vad_engines); i++) {
+        const VadEngine *e = &vad_engines[i];
+        hwaddr base = VAD_ENGINE_BASE + i * APPLE_DART_TESTDEV_MMIO_SIZE;
+        AppleDARTState *d0 = darts[e->dart];
+        DeviceState *dev;
+        char *node;
+
+        if (!full && !e->in_t8103_set) {
+            continue;
+        }
+        dev = qdev_new(TYPE_APPLE_DART_TESTDEV);
+        object_property_set_link(OBJECT(dev), "dma-mr",
+                                 OBJECT(apple_dart_stream_mr(d0, e->sid)),
+                                 &error_fatal);
+        object_property_set_link(OBJECT(dev), "dart", OBJECT(d0),
+                                 &error_fatal);
+        qdev_prop_set_uint32(dev, "sid", e->sid);
+        if (e->dart1 >= 0) {
+            AppleDARTState *d1 = darts[e->dart1];
+
+            object_property_set_link(OBJECT(dev), "dma-mr1",
+                                     OBJECT(apple_dart_stream_mr(d1, e->sid1)),
+                                     &error_fatal);
+            object_property_set_link(OBJECT(dev), "dart1", OBJECT(d1),
+                                     &error_fatal);
+            qdev_prop_set_uint32(dev, "sid1", e->sid1);
+        }
+        object_property_add_child(OBJECT(vms), e->name, OBJECT(dev));
+        sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+        sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
+        sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
+                           qdev_get_gpio_in(vms->gic, VAD_ENGINE_IRQ + i));
+
+        node = g_strdup_printf("/dma-test@%" PRIx64, base);
+        qemu_fdt_add_subnode(ms->fdt, node);
+        qemu_fdt_setprop_string(ms->fdt, node, "compatible",
+                                "qemu,apple-dart-test-engine");
+        qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, base, 2,
+                                     APPLE_DART_TESTDEV_MMIO_SIZE);
+        vad_irq_prop(ms->fdt, node, VAD_ENGINE_IRQ + i);
+        qemu_fdt_setprop_string(ms->fdt, node, "label", e->name);
+        qemu_fdt_setprop(ms->fdt, node, "dma-coherent", NULL, 0);
+        if (e->dart1 >= 0) {
+            qemu_fdt_setprop_cells(ms->fdt, node, "iommus",
+                                   phandles[e->dart], e->sid,
+                                   phandles[e->dart1], e->sid1);
+        } else {
+            qemu_fdt_setprop_cells(ms->fdt, node, "iommus",
+                                   phandles[e->dart], e->sid);
+        }
+        g_free(node);
+    }
+
+    if (full && vms->bus) {
+        pci_setup_iommu(vms->bus, vad_pci_iommu, darts[VAD_PCIE]);
+        /* All requester IDs -> stream 1 of dart-pcie. */
+        qemu_fdt_setprop_cells(ms->fdt, vms->pciehb_nodename, "iommu-map",
+                               0x0, phandles[VAD_PCIE], VAD_PCIE_SID,
+                               0x10000);
+        qemu_fdt_setprop_cell(ms->fdt, vms->pciehb_nodename,
+                              "iommu-map-mask", 0x0);
+    }
+}
