@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-2.0
+# The DART model itself, driven register by register with no DART driver
+# bound (tools/testing/dart-model): every register path of both layouts,
+# the walker, TLB and invalidation, faults and interrupts, locks, and the
+# model's own violation reports (declared expected by the tests).
+ktest_kunit dart_model_test.ko
