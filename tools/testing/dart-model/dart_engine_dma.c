@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DMA-API tests through whatever IOMMU driver owns the emulated DARTs.
+ *
+ * The platform's DMA test engines ("qemu,apple-dart-test-engine") are bound
+ * here as ordinary platform devices behind their DARTs (DT "iommus"), so
+ * the DMA API maps through the DART driver under test: the 6.12 tree's own
+ * apple-dart.c in the oracle scenario, the project's driver later.  The
+ * DART model checks every translation against its page tables and reports
+ * a missing TLB flush as a model violation, which fails the run.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/test.h>
+#include <linux/dma-mapping.h>
+#include <linux/iommu.h>
+#include <linux/iopoll.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include "dart-engine.h"
+
+#define DE_MAX 8
+
+struct de_engine {
+	struct device *dev;
+	void __iomem *base;
+	const char *label;
+	u32 sid;
+};
+
+static struct de_engine de_engines[DE_MAX];
+static int de_count;
+
+static u32 de_rd(struct de_engine *e, u32 off)
+{
+	return readl(e->base + off);
+}
+
+static void de_wr(struct de_engine *e, u32 off, u32 val)
+{
+	writel(val, e->base + off);
+}
+
+static u32 de_run(struct de_engine *e, u32 op, u64 src, u64 dst, u32 len)
+{
+	u32 st;
+
+	de_wr(e, DTE_SRC_LO, lower_32_bits(src));
+	de_wr(e, DTE_SRC_HI, upper_32_bits(src));
+	de_wr(e, DTE_DST_LO, lower_32_bits(dst));
+	de_wr(e, DTE_DST_HI, upper_32_bits(dst));
+	de_wr(e, DTE_LEN, len);
+	de_wr(e, DTE_CMD, op);
+	st = de_rd(e, DTE_STATUS);
+	de_wr(e, DTE_STATUS, st & (DTE_ST_DONE | DTE_ST_ERROR | DTE_ST_MISCOMPARE));
+	return st;
+}
+
+static u32 de_fnv(const u8 *p, size_t len)
+{
+	u32 h = DTE_FNV1A_INIT;
+
+	while (len--) {
+		h ^= *p++;
+		h *= DTE_FNV1A_PRIME;
+	}
+	return h;
+}
+
+static struct de_engine *de_find(const char *label)
+{
+	int i;
+
+	for (i = 0; i < de_count; i++)
+		if (!strcmp(de_engines[i].label, label))
+			return &de_engines[i];
+	return NULL;
+}
+
+static struct de_engine *de_first(struct kunit *test)
+{
+	struct de_engine *e = de_find("dma-t8103-a");
+
+	if (!e)
+		kunit_skip(test, "engine dma-t8103-a not bound");
+	return e;
+}
+
+/* The engines probed and sit in translated DMA domains. */
+static void de_bound(struct kunit *test)
+{
+	int i;
+
+	KUNIT_ASSERT_GT(test, de_count, 0);
+	for (i = 0; i < de_count; i++) {
+		struct iommu_domain *dom = iommu_get_domain_for_dev(de_engines[i].dev);
+
+		KUNIT_ASSERT_NOT_NULL(test, dom);
+		kunit_info(test, "%s: stream %u, domain type %#x", de_engines[i].label,
+			   de_engines[i].sid, dom->type);
+		KUNIT_EXPECT_TRUE(test, dom->type & __IOMMU_DOMAIN_DMA_API);
+		KUNIT_EXPECT_TRUE(test, dom->type & __IOMMU_DOMAIN_PAGING);
+	}
+}
+
+/* Coherent memory: the engine fills it, the CPU sees it. */
+static void de_coherent(struct kunit *test)
+{
+	struct de_engine *e = de_first(test);
+	const size_t len = 2 * SZ_16K;
+	u32 walks = de_rd(e, DTE_CNT_WALKS), *cpu;
+	dma_addr_t iova;
+	size_t i;
+
+	cpu = dma_alloc_coherent(e->dev, len, &iova, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cpu);
+	de_wr(e, DTE_DATA, 0x5a5a1234);
+	KUNIT_EXPECT_EQ(test, de_run(e, DTE_OP_FILL, 0, iova, len) & DTE_ST_ERROR, 0);
+	for (i = 0; i < len / 4; i++)
+		if (cpu[i] != 0x5a5a1234)
+			break;
+	KUNIT_EXPECT_EQ(test, i, len / 4);
+	KUNIT_EXPECT_EQ(test, de_run(e, DTE_OP_CHECKSUM, iova, 0, len) & DTE_ST_ERROR, 0);
+	KUNIT_EXPECT_EQ(test, de_rd(e, DTE_RESULT), de_fnv((u8 *)cpu, len));
+	/* It went through the DART's tables, not around them. */
+	KUNIT_EXPECT_GT(test, de_rd(e, DTE_CNT_WALKS), walks);
+	KUNIT_EXPECT_EQ(test, de_rd(e, DTE_CNT_BYPASS), 0);
+	dma_free_coherent(e->dev, len, cpu, iova);
+}
+
+/* Streaming mappings: map, device copy, unmap, CPU check. */
+static void de_streaming(struct kunit *test)
+{
+	struct de_engine *e = de_first(test);
+	const size_t len = 3 * SZ_16K + 100;
+	dma_addr_t s, d;
+	u8 *src, *dst;
+	size_t i;
+
+	src = kunit_kmalloc(test, len, GFP_KERNEL);
+	dst = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, src);
+	KUNIT_ASSERT_NOT_NULL(test, dst);
+	for (i = 0; i < len; i++)
+		src[i] = i * 31 + 7;
+	s = dma_map_single(e->dev, src, len, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(e->dev, s));
+	d = dma_map_single(e->dev, dst, len, DMA_FROM_DEVICE);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(e->dev, d));
+	kunit_info(test, "src %pa -> IOVA %pad, dst IOVA %pad", &(phys_addr_t){
+		   virt_to_phys(src) }, &s, &d);
+
+	KUNIT_EXPECT_EQ(test, de_run(e, DTE_OP_CHECKSUM, s, 0, len) & DTE_ST_ERROR, 0);
+	KUNIT_EXPECT_EQ(test, de_rd(e, DTE_RESULT), de_fnv(src, len));
+	KUNIT_EXPECT_EQ(test, de_run(e, DTE_OP_COPY, s, d, len) & DTE_ST_ERROR, 0);
+	dma_unmap_single(e->dev, d, len, DMA_FROM_DEVICE);
+	dma_unmap_single(e->dev, s, len, DMA_TO_DEVICE);
+	KUNIT_EXPECT_EQ(test, memcmp(src, dst, len), 0);
+}
+
+/*
+ * DMA to an unmapped IOVA faults: the engine reports the IOVA, and the
+ * driver's fault handler decodes the DART's error (the scenario checks its
+ * message against the line printed here).
+ */
+static void de_unmap_fault(struct kunit *test)
+{
+	struct de_engine *e = de_first(test);
+	u32 faults = de_rd(e, DTE_CNT_FAULTS), st;
+	u64 fault;
+	dma_addr_t iova;
+	void *buf;
+
+	buf = kunit_kzalloc(test, SZ_16K, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	iova = dma_map_single(e->dev, buf, SZ_16K, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_FALSE(test, dma_mapping_error(e->dev, iova));
+	de_wr(e, DTE_DATA, 0x77);
+	KUNIT_EXPECT_EQ(test, de_run(e, DTE_OP_WRITE32, 0, iova + 0x40, 4) & DTE_ST_ERROR, 0);
+	dma_unmap_single(e->dev, iova, SZ_16K, DMA_BIDIRECTIONAL);
+	KUNIT_EXPECT_EQ(test, ((u32 *)buf)[0x10], 0x77);
+
+	pr_info("expect fault stream:%u at 0x%llx\n", e->sid, (u64)iova + 0x40);
+	st = de_run(e, DTE_OP_READ32, iova + 0x40, 0, 4);
+	KUNIT_EXPECT_TRUE(test, st & DTE_ST_ERROR);
+	fault = ((u64)de_rd(e, DTE_FAULT_HI) << 32) | de_rd(e, DTE_FAULT_LO);
+	KUNIT_EXPECT_EQ(test, fault, (u64)iova + 0x40);
+	KUNIT_EXPECT_EQ(test, de_rd(e, DTE_CNT_FAULTS) - faults, 1);
+}
+
+/* Engines on one stream share a group, a domain and its mappings. */
+static void de_shared_stream(struct kunit *test)
+{
+	struct de_engine *b = de_find("dma-t8103-b"), *c = de_find("dma-t8103-c");
+	struct iommu_group *gb, *gc;
+	dma_addr_t iova;
+	u32 *buf;
+
+	if (!b || !c)
+		kunit_skip(test, "engines sharing a stream not bound");
+	gb = iommu_group_get(b->dev);
+	gc = iommu_group_get(c->dev);
+	KUNIT_EXPECT_PTR_EQ(test, gb, gc);
+	iommu_group_put(gb);
+	iommu_group_put(gc);
+	KUNIT_EXPECT_PTR_EQ(test, iommu_get_domain_for_dev(b->dev),
+			    iommu_get_domain_for_dev(c->dev));
+
+	buf = dma_alloc_coherent(b->dev, SZ_16K, &iova, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	de_wr(c, DTE_DATA, 0xc0c0c0c0);
+	KUNIT_EXPECT_EQ(test, de_run(c, DTE_OP_WRITE32, 0, iova + 8, 4) & DTE_ST_ERROR, 0);
+	KUNIT_EXPECT_EQ(test, buf[2], 0xc0c0c0c0);
+	dma_free_coherent(b->dev, SZ_16K, buf, iova);
+}
+
+static struct kunit_case de_cases[] = {
+	KUNIT_CASE(de_bound),
+	KUNIT_CASE(de_coherent),
+	KUNIT_CASE(de_streaming),
+	KUNIT_CASE(de_unmap_fault),
+	KUNIT_CASE(de_shared_stream),
+	{}
+};
+
+static struct kunit_suite de_suite = {
+	.name = "dart_engine_dma",
+	.test_cases = de_cases,
+};
+
+kunit_test_suite(de_suite);
+
+static int de_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct de_engine *e;
+	int ret;
+
+	if (de_count == DE_MAX)
+		return -ENOSPC;
+	e = &de_engines[de_count];
+	e->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(e->base))
+		return PTR_ERR(e->base);
+	if (readl(e->base + DTE_ID) != DTE_ID_VALUE)
+		return -ENODEV;
+	if (of_property_read_string(dev->of_node, "label", &e->label))
+		e->label = dev_name(dev);
+	e->sid = readl(e->base + DTE_SID0);
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
+	if (ret)
+		return ret;
+	e->dev = dev;
+	de_count++;
+	return 0;
+}
+
+static const struct of_device_id de_of_match[] = {
+	{ .compatible = "qemu,apple-dart-test-engine" },
+	{}
+};
+MODULE_DEVICE_TABLE(of, de_of_match);
+
+static struct platform_driver de_driver = {
+	.probe = de_probe,
+	.driver = {
+		.name = "dart-engine-dma",
+		.of_match_table = de_of_match,
+	},
+};
+
+/* Bind the engines before KUnit runs the suite (when the module is live). */
+static int __init de_init(void)
+{
+	return platform_driver_register(&de_driver);
+}
+module_init(de_init);
+
+static void __exit de_exit(void)
+{
+	platform_driver_unregister(&de_driver);
+	de_count = 0;
+}
+module_exit(de_exit);
+
+MODULE_DESCRIPTION("DMA-API tests through the emulated Apple DART's test engines");
+MODULE_LICENSE("GPL");
