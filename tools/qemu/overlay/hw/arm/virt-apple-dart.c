@@ -5,8 +5,9 @@
  * different register layouts, DMA test engines behind them and a PCIe path
  * through a DART, all described in the generated device tree with the
  * mainline DART binding (#iommu-cells = 1, the cell being the stream ID).
- * "apple-dart=t8103" adds only the first M1 DART and its engines, which is
- * what the unmodified 6.12 driver can be checked against.
+ * "apple-dart=t8103" adds only the M1 DARTs (the first one with its engines,
+ * and the PCIe one), which is what the unmodified 6.12 driver can be
+ * checked against.
  *
  * Layout (also in Documentation/dart/emulator.rst):
  *   DARTs    0x090c0000 + 0x4000 * n, SPI 176 + n
@@ -75,7 +76,7 @@ static const VadDart vad_darts[VAD_NUM_DARTS] = {
                     "t8020", "dart1", 16, true, 36, false },
     /* PCIe DARTs of t600x report no bypass (hw §1). */
     [VAD_PCIE] = { "dart-pcie", COMPAT("apple,t8103-dart"),
-                   "t8020", "dart1", 16, false, 36, false },
+                   "t8020", "dart1", 16, false, 36, true },
 };
 
 typedef struct VadEngine {
@@ -129,7 +130,8 @@ void virt_apple_dart_class_init(ObjectClass *oc)
                                   virt_set_apple_dart);
     object_class_property_set_description(oc, "apple-dart",
         "Add Apple DART IOMMU models with DMA test engines: "
-        "off (default), full, or t8103 (only the first M1 DART)");
+        "off (default), full, or t8103 (only the M1 DARTs: the first "
+        "with its engines, and the PCIe one)");
 }
 
 static AddressSpace *vad_pci_iommu(PCIBus *bus, void *opaque, int devfn)
@@ -256,7 +258,7 @@ void virt_apple_dart_create(VirtMachineState *vms)
         g_free(node);
     }
 
-    if (full && vms->bus) {
+    if (vms->bus) {
         pci_setup_iommu(vms->bus, vad_pci_iommu, darts[VAD_PCIE]);
         /* All requester IDs -> stream 1 of dart-pcie. */
         qemu_fdt_setprop_cells(ms->fdt, vms->pciehb_nodename, "iommu-map",
