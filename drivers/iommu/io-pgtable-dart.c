@@ -13,7 +13,7 @@
  * Concurrency: callers may map and unmap disjoint ranges at the same time,
  * also inside one table.  Tables are installed with cmpxchg.  Last-level
  * tables are reclaimed when they empty; each one has a count of its valid
- * entries plus the walkers currently using it, kept next to its parent
+ * entries plus what walkers currently hold of it, kept next to its parent
  * entry, so that a table is only torn down when nobody can be writing it.
  */
 
@@ -398,7 +398,11 @@ static inline u64 *dart_next_table(struct dart_pgtable *d, u64 *ptep,
 	return dart_install_table(d, ptep, lvl, top, ttbr, idx, gfp);
 }
 
-static void dart_slot_get(atomic_t *cnt)
+/*
+ * Hold a slot for @hold entries: a mapper holds the entries it is about
+ * to write, so one atomic operation covers both its walk and its result.
+ */
+static void dart_slot_get(atomic_t *cnt, int hold)
 {
 	int c = atomic_read(cnt);
 
@@ -408,7 +412,7 @@ static void dart_slot_get(atomic_t *cnt)
 			c = atomic_read(cnt);
 			continue;
 		}
-		if (atomic_try_cmpxchg_acquire(cnt, &c, c + 1))
+		if (atomic_try_cmpxchg_acquire(cnt, &c, c + hold))
 			return;
 	}
 }
@@ -453,21 +457,22 @@ out:
 	local_irq_restore(flags);
 }
 
+/* Give back @drop: what was held and is not now a valid entry. */
 static void dart_slot_put(struct dart_pgtable *d, struct dart_slot *s,
-			  int delta, struct iommu_iotlb_gather *gather)
+			  int drop, struct iommu_iotlb_gather *gather)
 {
-	/* @delta: entries the walker made valid (> 0) or cleared (< 0). */
-	if (atomic_sub_return(1 - delta, s->cnt) == 0)
+	if (drop && atomic_sub_return(drop, s->cnt) == 0)
 		dart_slot_reclaim(d, s, gather);
 }
 
 /*
- * Walk to the leaf table for @iova and take its slot.  With @gfp set,
- * missing tables are installed.  Returns the leaf table, NULL if there is
- * none (the slot is still held), or an error pointer (slot not held).
+ * Walk to the leaf table for @iova and hold its slot for @hold.  With
+ * @gfp set, missing tables are installed.  Returns the leaf table, NULL
+ * if there is none (the slot is still held), or an error pointer (slot
+ * not held).
  */
 static u64 *dart_get_leaf(struct dart_pgtable *d, unsigned long iova,
-			  gfp_t gfp, struct dart_slot *s)
+			  gfp_t gfp, int hold, struct dart_slot *s)
 {
 	unsigned int ttbr = dart_ttbr_index(d, iova);
 	unsigned int lvl, idx;
@@ -490,10 +495,10 @@ static u64 *dart_get_leaf(struct dart_pgtable *d, unsigned long iova,
 	s->idx = idx;
 	s->top = lvl == 0;
 
-	dart_slot_get(s->cnt);
+	dart_slot_get(s->cnt, hold);
 	table = dart_next_table(d, s->pte, lvl, s->top, ttbr, idx, gfp);
 	if (IS_ERR(table))
-		dart_slot_put(d, s, 0, NULL);
+		dart_slot_put(d, s, hold, NULL);
 	return table;
 }
 
@@ -551,12 +556,12 @@ static int dart_map_pages(struct io_pgtable_ops *ops, unsigned long iova,
 		unsigned int idx, i, n;
 		u64 *leaf;
 
-		leaf = dart_get_leaf(d, va, gfp ?: GFP_ATOMIC, &s);
+		idx = dart_index(d, d->levels - 1, va);
+		n = min_t(size_t, pgcount - done, entries - idx);
+		leaf = dart_get_leaf(d, va, gfp ?: GFP_ATOMIC, n, &s);
 		if (IS_ERR(leaf))
 			return PTR_ERR(leaf);
 
-		idx = dart_index(d, d->levels - 1, va);
-		n = min_t(size_t, pgcount - done, entries - idx);
 		for (i = 0; i < n; i++) {
 			phys_addr_t pa = paddr + (done + i) * pgsize;
 
@@ -566,7 +571,7 @@ static int dart_map_pages(struct io_pgtable_ops *ops, unsigned long iova,
 			}
 			WRITE_ONCE(leaf[idx + i], pte_prot | dart_pa_to_pte(d, pa));
 		}
-		dart_slot_put(d, &s, i, NULL);
+		dart_slot_put(d, &s, n - i, NULL);
 		done += i;
 		*mapped += (size_t)i * pgsize;
 		if (ret)
@@ -593,7 +598,7 @@ static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 		unsigned int idx, i, n;
 		u64 *leaf;
 
-		leaf = dart_get_leaf(d, va, 0, &s);
+		leaf = dart_get_leaf(d, va, 0, 1, &s);
 		if (IS_ERR(leaf))
 			break;
 		n = 0;
@@ -611,7 +616,7 @@ static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 								pgsize);
 			}
 		}
-		dart_slot_put(d, &s, -(int)i, gather);
+		dart_slot_put(d, &s, 1 + i, gather);
 		done += i;
 		if (!n || i < n)
 			break;
@@ -633,7 +638,7 @@ static phys_addr_t dart_iova_to_phys(struct io_pgtable_ops *ops,
 
 	if (iova >> d->iop.cfg.ias)
 		return 0;
-	leaf = dart_get_leaf(d, iova, 0, &s);
+	leaf = dart_get_leaf(d, iova, 0, 1, &s);
 	if (IS_ERR(leaf))
 		return 0;
 	if (leaf) {
@@ -642,7 +647,7 @@ static phys_addr_t dart_iova_to_phys(struct io_pgtable_ops *ops,
 			pa = dart_pte_to_pa(d, pte) |
 			     (iova & ((1UL << d->pg_shift) - 1));
 	}
-	dart_slot_put(d, &s, 0, NULL);
+	dart_slot_put(d, &s, 1, NULL);
 	return pa;
 }
 
