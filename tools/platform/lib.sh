@@ -20,8 +20,9 @@ export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 
 mkdir -p "$DART_CACHE" "$DART_LOGS"
 
-# hash_of FILE|DIR...: one stable content hash over files and directory trees
-# (paths relative to the repo top are part of the hash, so renames count).
+# hash_of FILE|DIR...: one stable content hash over files and directory trees.
+# Paths relative to the repo top are part of it (renames count); where the
+# clone lives is not, so every clone of one commit shares the cache.
 hash_of() {
 	local p
 	for p in "$@"; do
@@ -29,7 +30,7 @@ hash_of() {
 			(cd "$p" && find . -type f ! -name '*.o' -print0 | LC_ALL=C sort -z |
 				xargs -0r sha256sum)
 		else
-			echo "$p"
+			echo "${p#"$DART_TOP"/}"
 			sha256sum <"$p"
 		fi
 	done | sha256sum | cut -c1-16
