@@ -22,6 +22,9 @@ failed_build() {
 }
 
 stage setup bash "$T/setup-host.sh" || failed_build
+# The harness must be able to fail: prove the results parser catches every
+# failure kind before trusting what it says about the guest.
+stage parser-selftest python3 "$T/test_parse_results.py" || failed_build
 # One build at a time: the machine has two cores and both builds use them.
 stage qemu bash "$T/build-qemu.sh" || failed_build
 stage kernel bash "$T/build-kernel.sh" || failed_build

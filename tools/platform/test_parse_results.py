@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Unit tests of parse-results.py: every failure kind make check promises to
+catch must turn into a "not ok" line, and clean logs must not."""
+
+import importlib.util
+import os
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location(
+    'parse_results', os.path.join(HERE, 'parse-results.py'))
+pr = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(pr)
+
+KUNIT_OK = '''@@DART-BEGIN kunit suite_a
+KTAP version 1
+1..1
+    KTAP version 1
+    # Subtest: suite_a
+    1..2
+        KTAP version 1
+        # Subtest: param_case
+        ok 1 one
+        ok 2 two
+    ok 1 param_case
+    ok 2 plain_case # SKIP not here
+ok 1 suite_a
+@@DART-END kunit suite_a rc=0
+'''
+
+KSFT = '''@@DART-BEGIN kselftest bin_b
+TAP version 13
+1..3
+# Starting 3 tests from 1 test cases.
+#  RUN           fix.first ...
+#            OK  fix.first
+ok 1 fix.first
+#  RUN           fix.second ...
+# platform_test.c:12:second:Expected 0 (0) == x (1)
+not ok 2 fix.second
+ok 3 fix.third # SKIP no device
+# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:1 error:0
+@@DART-END kselftest bin_b rc=1
+'''
+
+DONE = '@@DART-DONE uptime=1.0\n@@DART-QEMU-EXIT rc=0\n'
+
+
+class ParseTest(unittest.TestCase):
+    def run_logs(self, console, qemu=''):
+        d = tempfile.mkdtemp()
+        with open(os.path.join(d, 's.console.log'), 'w') as f:
+            f.write(console)
+        with open(os.path.join(d, 's.qemu.log'), 'w') as f:
+            f.write(qemu)
+        return {name: (status, why) for name, status, why in
+                pr.parse_scenario(d, 's')}
+
+    def failures(self, res):
+        return sorted(n for n, (st, _) in res.items() if st == 'not ok')
+
+    def test_clean_kunit_levels_and_skip(self):
+        res = self.run_logs(KUNIT_OK + DONE)
+        self.assertEqual(res['s/suite_a/param_case'][0], 'ok')
+        self.assertEqual(res['s/suite_a/plain_case'][0], 'skip')
+        self.assertNotIn('s/suite_a/one', res)
+        self.assertEqual(self.failures(res), [])
+
+    def test_kselftest_failure_and_skip(self):
+        res = self.run_logs(KSFT + DONE)
+        self.assertEqual(res['s/bin_b/fix.first'][0], 'ok')
+        self.assertEqual(res['s/bin_b/fix.second'][0], 'not ok')
+        self.assertEqual(res['s/bin_b/fix.third'][0], 'skip')
+        self.assertEqual(self.failures(res), ['s/bin_b/fix.second'])
+
+    def test_nonzero_exit_without_not_ok_fails(self):
+        log = ('@@DART-BEGIN kselftest c\nok 1 x\n'
+               '@@DART-END kselftest c rc=139\n' + DONE)
+        self.assertEqual(self.failures(self.run_logs(log)), ['s/c/exit'])
+
+    def test_empty_block_fails(self):
+        log = '@@DART-BEGIN kunit d\n@@DART-END kunit d rc=0\n' + DONE
+        self.assertEqual(self.failures(self.run_logs(log)), ['s/d/results'])
+
+    def test_guest_died_inside_block(self):
+        log = '@@DART-BEGIN kselftest e\nok 1 x\n@@DART-QEMU-EXIT rc=0\n'
+        fails = self.failures(self.run_logs(log))
+        self.assertIn('s/e/completed', fails)
+        self.assertIn('s/boot/reached-end', fails)
+
+    def test_kernel_reports_fail(self):
+        for splat in ('[    1.5] WARNING: CPU: 0 PID: 1 at foo.c:1 bar+0x1/0x2',
+                      '[    1.5] BUG: sleeping function called from invalid context',
+                      '[    1.5] Unable to handle kernel paging request at 0',
+                      '[    1.5] Internal error: Oops: 0000000096000004 [#1] SMP',
+                      '[    1.5] WARNING: possible circular locking dependency detected',
+                      '[    1.5] INFO: inconsistent lock state',
+                      '[    1.5] DMA-API: platform x: device driver failed to check map error'):
+            res = self.run_logs(KUNIT_OK + splat + '\n' + DONE)
+            self.assertEqual(self.failures(res), ['s/kernel/report-1'], splat)
+
+    def test_ordinary_kernel_lines_pass(self):
+        log = ('[    0.1] DMA-API: debugging enabled by kernel config\n'
+               '[    0.2] iommu: Default domain type: Translated\n')
+        self.assertEqual(self.failures(self.run_logs(log + KUNIT_OK + DONE)), [])
+
+    def test_model_violation_fails(self):
+        q = ('dart-t8103: fault: stream 1 IOVA 0x1000 NO_PTE\n'
+             'dart-t8103: expected model violation: locked TCR write\n'
+             'dart-t8103: DART-VIOLATION stale TLB use: stream 1 IOVA 0x4000\n')
+        res = self.run_logs(KUNIT_OK + DONE, q)
+        self.assertEqual(self.failures(res), ['s/model/violation-1'])
+
+    def test_qemu_timeout_fails(self):
+        log = KUNIT_OK + '@@DART-DONE\n@@DART-QEMU-EXIT rc=124\n'
+        res = self.run_logs(log)
+        self.assertEqual(self.failures(res), ['s/boot/qemu-exit'])
+        self.assertIn('timeout', res['s/boot/qemu-exit'][1])
+
+    def test_missing_console(self):
+        res = pr.parse_scenario(tempfile.mkdtemp(), 'none')
+        self.assertEqual(res[0][1], 'not ok')
+
+
+if __name__ == '__main__':
+    unittest.main()
