@@ -25,7 +25,9 @@ step_modules() {
 	fi
 	rm -rf "$mods"
 	mkdir -p "$mods"
-	find "$DART_TOP" -name '*.ko' ! -path "$DART_OUT/*" -exec cp -t "$mods" {} +
+	# Skip build output directories: out/ (or $DART_OUT) holds copies.
+	find "$DART_TOP" \( -path "$DART_TOP/out" -o -path "$DART_OUT" \) -prune \
+		-o -name '*.ko' -exec cp -t "$mods" {} +
 	ls "$mods"
 }
 
