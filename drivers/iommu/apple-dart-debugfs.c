@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Apple DART IOMMU driver: debugfs.
+ *
+ * <debugfs>/iommu/apple-dart/
+ *   <DART device>/info       generation, PARAMS-derived geometry
+ *   <DART device>/streams    every stream in use: mode, TCR, TTBRs, domain
+ *   <DART device>/counters   faults, invalidation commands, resets
+ *   domains/<id>/info        format, geometry, the streams it translates
+ *   domains/<id>/pgtable     the page tables, as runs of mapped pages
+ *   domains/<id>/counters    flushes by cause, faults, table memory
+ *
+ * Counter files are "name value" lines, for scripts.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/io.h>
+#include <linux/iommu.h>
+#include <linux/log2.h>
+#include <linux/seq_file.h>
+
+#include "apple-dart.h"
+
+static struct dentry *adart_dbg_root;
+static struct dentry *adart_dbg_domains;
+
+/* ---- DARTs -------------------------------------------------------------- */
+
+static int adart_info_show(struct seq_file *s, void *unused)
+{
+	struct adart *dart = s->private;
+
+	seq_printf(s, "generation %s\n", dart->hw->name);
+	seq_printf(s, "pte_format %s\n",
+		   dart->hw->fmt == APPLE_DART ? "dart1" : "dart2");
+	seq_printf(s, "streams %u\n", dart->nsids);
+	seq_printf(s, "page_size %u\n", dart->pgsize);
+	seq_printf(s, "va_bits %u\n", dart->ias);
+	seq_printf(s, "pa_bits %u\n", dart->oas);
+	seq_printf(s, "max_levels %u\n", dart->max_levels);
+	seq_printf(s, "ttbrs %u\n", dart->hw->n_ttbrs);
+	seq_printf(s, "bypass %u\n", dart->bypass);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(adart_info);
+
+static const char *adart_mode_name(struct adart *dart, u32 tcr)
+{
+	if (!tcr)
+		return "blocked";
+	if (tcr == dart->hw->tcr_bypass)
+		return "bypass";
+	return "translate";
+}
+
+static int adart_streams_show(struct seq_file *s, void *unused)
+{
+	struct adart *dart = s->private;
+	unsigned int sid, i;
+
+	seq_puts(s, "sid mode tcr ttbrs domain users faults master\n");
+	for (sid = 0; sid < dart->nsids; sid++) {
+		struct adart_stream *st = &dart->streams[sid];
+		struct adart_domain *dom;
+		u32 tcr, ttbr[ADART_MAX_TTBRS];
+		unsigned long flags;
+		const char *master;
+		unsigned int users;
+		int id = -1;
+
+		spin_lock_irqsave(&dart->lock, flags);
+		tcr = st->tcr;
+		memcpy(ttbr, st->ttbr, sizeof(ttbr));
+		users = st->users;
+		master = st->master ? dev_name(st->master) : "-";
+		rcu_read_lock();
+		dom = rcu_dereference(st->domain);
+		if (dom)
+			id = dom->id;
+		rcu_read_unlock();
+		spin_unlock_irqrestore(&dart->lock, flags);
+
+		if (!users && !tcr && !atomic_long_read(&st->faults))
+			continue;
+		seq_printf(s, "%u %s %#x ", sid, adart_mode_name(dart, tcr), tcr);
+		for (i = 0; i < dart->hw->n_ttbrs; i++)
+			seq_printf(s, "%s%#x", i ? "," : "", ttbr[i]);
+		seq_printf(s, " %d %u %ld %s\n", id, users,
+			   atomic_long_read(&st->faults), master);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(adart_streams);
+
+static int adart_counters_show(struct seq_file *s, void *unused)
+{
+	struct adart *dart = s->private;
+	struct adart_counters *c = &dart->cnt;
+
+	seq_printf(s, "faults %ld\n", atomic_long_read(&c->faults));
+	seq_printf(s, "faults_reported %ld\n",
+		   atomic_long_read(&c->faults_reported));
+	seq_printf(s, "faults_unclaimed %ld\n",
+		   atomic_long_read(&c->faults_unclaimed));
+	seq_printf(s, "inval_cmds %ld\n", atomic_long_read(&c->inval_cmds));
+	seq_printf(s, "inval_streams %ld\n",
+		   atomic_long_read(&c->inval_streams));
+	seq_printf(s, "inval_timeouts %ld\n",
+		   atomic_long_read(&c->inval_timeouts));
+	seq_printf(s, "resets %ld\n", atomic_long_read(&c->resets));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(adart_counters);
+
+void adart_debugfs_add_dart(struct adart *dart)
+{
+	struct dentry *dir;
+
+	if (!adart_dbg_root)
+		return;
+	dir = debugfs_create_dir(dev_name(dart->dev), adart_dbg_root);
+	debugfs_create_file("info", 0444, dir, dart, &adart_info_fops);
+	debugfs_create_file("streams", 0444, dir, dart, &adart_streams_fops);
+	debugfs_create_file("counters", 0444, dir, dart, &adart_counters_fops);
+	dart->debugfs = dir;
+}
+
+/* ---- domains ------------------------------------------------------------ */
+
+static int adart_dom_info_show(struct seq_file *s, void *unused)
+{
+	struct adart_domain *dom = s->private;
+	struct adart_port ports[ADART_MAX_PORTS];
+	unsigned long flags;
+	unsigned int i;
+
+	seq_printf(s, "type %#x\n", dom->domain.type);
+	seq_printf(s, "pte_format %s\n", dom->fmt == APPLE_DART ? "dart1" : "dart2");
+	seq_printf(s, "page_size %u\n", dom->pgsize);
+	seq_printf(s, "va_bits %u\n", dom->pgcfg.ias);
+	seq_printf(s, "pa_bits %u\n", dom->pgcfg.oas);
+	seq_printf(s, "levels %u\n", dom->dcfg.n_levels);
+	seq_printf(s, "ttbrs %u\n", dom->dcfg.n_ttbrs);
+	for (i = 0; i < dom->dcfg.n_ttbrs; i++)
+		seq_printf(s, "ttbr%u %#x\n", i, dom->dcfg.ttbr[i]);
+
+	spin_lock_irqsave(&dom->lock, flags);
+	memcpy(ports, dom->ports, sizeof(ports));
+	for (i = 0; i < ADART_MAX_PORTS; i++)
+		if (ports[i].dart)
+			kref_get(&ports[i].dart->ref);
+	spin_unlock_irqrestore(&dom->lock, flags);
+	for (i = 0; i < ADART_MAX_PORTS; i++) {
+		if (!ports[i].dart)
+			continue;
+		seq_printf(s, "streams %s %*pbl\n", dev_name(ports[i].dart->dev),
+			   ports[i].dart->nsids, ports[i].sids);
+	}
+	for (i = 0; i < ADART_MAX_PORTS; i++)
+		if (ports[i].dart)
+			adart_put(ports[i].dart);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(adart_dom_info);
+
+/*
+ * Where each PTE format keeps the output address (hw §4.1): DART1 holds
+ * PA[35:12] in place, DART2 holds PA[41:14] in bits [37:10].
+ */
+static const struct {
+	u64		pa_mask;
+	unsigned int	pa_lshift;
+} adart_pte_layout[] = {
+	[APPLE_DART]	= { GENMASK_ULL(35, 12), 0 },
+	[APPLE_DART2]	= { GENMASK_ULL(37, 10), 4 },
+};
+
+struct adart_dump {
+	struct seq_file	*s;
+	u64		pa_mask;
+	unsigned int	pa_lshift;
+	unsigned int	pgshift;
+	unsigned int	bpl;
+	unsigned int	levels;
+	unsigned long	tables;
+	unsigned long	pages;
+	/* the run of pages being collected */
+	u64		iova;
+	u64		pa;
+	u64		attrs;
+	u64		len;
+};
+
+static void adart_dump_flush(struct adart_dump *d)
+{
+	if (!d->len)
+		return;
+	seq_printf(d->s, "%#014llx-%#014llx -> %#013llx attrs %#llx\n",
+		   d->iova, d->iova + (d->len << d->pgshift) - 1, d->pa,
+		   d->attrs);
+	d->len = 0;
+}
+
+static void adart_dump_leaf(struct adart_dump *d, u64 iova, u64 pte)
+{
+	u64 pa = (pte & d->pa_mask) << d->pa_lshift;
+	u64 attrs = pte & ~d->pa_mask;
+	u64 off = d->len << d->pgshift;
+
+	d->pages++;
+	if (d->len && iova == d->iova + off && pa == d->pa + off &&
+	    attrs == d->attrs) {
+		d->len++;
+		return;
+	}
+	adart_dump_flush(d);
+	d->iova = iova;
+	d->pa = pa;
+	d->attrs = attrs;
+	d->len = 1;
+}
+
+/*
+ * Tables are read while DMA mappings may change: a table the backend
+ * frees meanwhile is still kernel memory, so the worst outcome is a stale
+ * line, never a fault.  This is a debugging aid, not a consistent
+ * snapshot.
+ */
+static void adart_dump_table(struct adart_dump *d, const u64 *table,
+			     unsigned int lvl, unsigned int entries, u64 base)
+{
+	unsigned int shift = d->pgshift + (d->levels - 1 - lvl) * d->bpl;
+	unsigned int i;
+
+	d->tables++;
+	for (i = 0; i < entries; i++) {
+		u64 pte = READ_ONCE(table[i]);
+		u64 iova = base + ((u64)i << shift);
+
+		if (!(pte & 1)) {
+			adart_dump_flush(d);
+			continue;
+		}
+		if (lvl == d->levels - 1)
+			adart_dump_leaf(d, iova, pte);
+		else
+			adart_dump_table(d, phys_to_virt((pte & d->pa_mask) <<
+							 d->pa_lshift),
+					 lvl + 1, 1U << d->bpl, iova);
+	}
+}
+
+static int adart_dom_pgtable_show(struct seq_file *s, void *unused)
+{
+	struct adart_domain *dom = s->private;
+	struct adart_dump d = { .s = s };
+	unsigned int i, top_bits;
+
+	if (!dom->pgtbl)
+		return 0;
+	d.pa_mask = adart_pte_layout[dom->fmt].pa_mask;
+	d.pa_lshift = adart_pte_layout[dom->fmt].pa_lshift;
+	d.pgshift = ilog2(dom->pgsize);
+	d.bpl = d.pgshift - 3;
+	d.levels = dom->dcfg.n_levels;
+	/* Index bits left for the top table; the rest select the TTBR. */
+	top_bits = min(d.bpl, dom->pgcfg.ias - d.pgshift -
+		       (d.levels - 1) * d.bpl);
+
+	seq_printf(s, "# %u TTBRs, %u levels, %u top entries\n",
+		   dom->dcfg.n_ttbrs, d.levels, 1U << top_bits);
+	for (i = 0; i < dom->dcfg.n_ttbrs; i++) {
+		u64 base = (u64)i << (d.pgshift + d.levels * d.bpl);
+
+		adart_dump_table(&d, phys_to_virt(dom->pgcfg.apple_dart_cfg.ttbr[i]),
+				 0, 1U << top_bits, base);
+		adart_dump_flush(&d);
+	}
+	seq_printf(s, "# %lu tables, %lu pages mapped\n", d.tables, d.pages);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(adart_dom_pgtable);
+
+static int adart_dom_counters_show(struct seq_file *s, void *unused)
+{
+	struct adart_domain *dom = s->private;
+	struct adart_domain_counters *c = &dom->cnt;
+	struct dart_pgtable_stats st = { };
+
+	if (dom->pgtbl)
+		dart_io_pgtable_get_stats(dom->pgtbl, &st);
+	seq_printf(s, "sync %ld\n", atomic_long_read(&c->sync));
+	seq_printf(s, "sync_empty %ld\n", atomic_long_read(&c->sync_empty));
+	seq_printf(s, "sync_map %ld\n", atomic_long_read(&c->sync_map));
+	seq_printf(s, "flush_all %ld\n", atomic_long_read(&c->flush_all));
+	seq_printf(s, "flush_walk %ld\n", atomic_long_read(&c->flush_walk));
+	seq_printf(s, "faults %ld\n", atomic_long_read(&c->faults));
+	seq_printf(s, "tables %lu\n", st.tables);
+	seq_printf(s, "leaf_tables %lu\n", st.leaf_tables);
+	seq_printf(s, "table_bytes %lu\n", st.bytes);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(adart_dom_counters);
+
+void adart_debugfs_add_domain(struct adart_domain *dom)
+{
+	struct dentry *dir;
+	char name[16];
+
+	if (!adart_dbg_domains)
+		return;
+	snprintf(name, sizeof(name), "%d", dom->id);
+	dir = debugfs_create_dir(name, adart_dbg_domains);
+	debugfs_create_file("info", 0444, dir, dom, &adart_dom_info_fops);
+	debugfs_create_file("pgtable", 0444, dir, dom, &adart_dom_pgtable_fops);
+	debugfs_create_file("counters", 0444, dir, dom,
+			    &adart_dom_counters_fops);
+	dom->debugfs = dir;
+}
+
+void adart_debugfs_remove(struct dentry **dir)
+{
+	debugfs_remove_recursive(*dir);
+	*dir = NULL;
+}
+
+void adart_debugfs_init(void)
+{
+	struct dentry *parent = NULL;
+
+#ifdef CONFIG_IOMMU_DEBUGFS
+	parent = iommu_debugfs_dir;
+#endif
+	adart_dbg_root = debugfs_create_dir("apple-dart", parent);
+	if (IS_ERR(adart_dbg_root)) {
+		adart_dbg_root = NULL;
+		return;
+	}
+	adart_dbg_domains = debugfs_create_dir("domains", adart_dbg_root);
+}
+
+void adart_debugfs_exit(void)
+{
+	debugfs_remove_recursive(adart_dbg_root);
+	adart_dbg_root = NULL;
+	adart_dbg_domains = NULL;
+}

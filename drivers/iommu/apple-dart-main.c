@@ -1,0 +1,1245 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Apple DART IOMMU driver: the platform driver and the IOMMU API.
+ *
+ * A DART translates the DMA of the devices behind it per stream (hw §0):
+ * each stream either bypasses translation, is blocked, or walks page
+ * tables through its TTBRs.  A device ("master") may use several streams
+ * on up to three DARTs; all of them then share its domain.  Register
+ * layouts live in apple-dart-hw.c, the page tables in io-pgtable-dart.c.
+ *
+ * Section numbers ("hw §N") refer to the DART facts sheet, dart-hw.md.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitfield.h>
+#include <linux/clk.h>
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/idr.h>
+#include <linux/interrupt.h>
+#include <linux/io-pgtable.h>
+#include <linux/iommu.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/pci.h>
+#include <linux/platform_device.h>
+#include <linux/pm.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/sizes.h>
+
+#include "apple-dart.h"
+#include "dma-iommu.h"
+#include "iommu-pages.h"
+
+/* hw §1 (kernel refuses smaller windows) */
+#define ADART_MIN_MMIO		0x4000
+
+/*
+ * fwspec IDs name the DART instance as well as the stream, because one
+ * fwspec holds the IDs of every DART a master is behind.
+ */
+#define ADART_FWID_DART		GENMASK(31, 16)
+#define ADART_FWID_SID		GENMASK(15, 0)
+
+/*
+ * hw §8: Apple's PCIe block catches MSI writes to this doorbell before
+ * they reach the DART, so the IOVA page must never be handed out.
+ */
+#ifdef CONFIG_PCIE_APPLE_MSI_DOORBELL_ADDR
+#define ADART_MSI_DOORBELL	CONFIG_PCIE_APPLE_MSI_DOORBELL_ADDR
+#else
+#define ADART_MSI_DOORBELL	0xfffff000
+#endif
+
+enum adart_mode {
+	ADART_BLOCK,
+	ADART_BYPASS,
+	ADART_TRANSLATE,
+};
+
+/* DARTs, their IDs and the stream-to-group table are guarded by this. */
+static DEFINE_MUTEX(adart_lock);
+static LIST_HEAD(adart_list);
+static DEFINE_IDA(adart_ida);
+static DEFINE_IDA(adart_domain_ida);
+
+static const struct iommu_ops adart_iommu_ops;
+
+static void adart_release(struct kref *ref)
+{
+	struct adart *dart = container_of(ref, struct adart, ref);
+
+	ida_free(&adart_ida, dart->id);
+	kfree(dart->streams);
+	kfree(dart);
+}
+
+void adart_put(struct adart *dart)
+{
+	kref_put(&dart->ref, adart_release);
+}
+
+static struct adart *adart_find(unsigned int id)
+{
+	struct adart *dart;
+
+	lockdep_assert_held(&adart_lock);
+	list_for_each_entry(dart, &adart_list, node)
+		if (dart->id == id && !dart->gone)
+			return dart;
+	return NULL;
+}
+
+/* ---- flushing ---------------------------------------------------------- */
+
+/*
+ * Every invalidation drops whole streams (hw §2.3, §3.3: no ranges), so
+ * a domain flush is one command per DART on the T8020 layout and one per
+ * stream on the T8110 one, whatever the range.
+ */
+static void adart_domain_flush(struct adart_domain *dom)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&dom->lock, flags);
+	for (i = 0; i < ADART_MAX_PORTS; i++) {
+		struct adart *dart = dom->ports[i].dart;
+
+		if (!dart)
+			continue;
+		spin_lock(&dart->lock);
+		adart_hw_invalidate(dart, dom->ports[i].sids);
+		spin_unlock(&dart->lock);
+	}
+	spin_unlock_irqrestore(&dom->lock, flags);
+}
+
+static void adart_tlb_flush_all(void *cookie)
+{
+	struct adart_domain *dom = cookie;
+
+	adart_domain_flush(dom);
+}
+
+/* The backend frees a table only after this returns (io-pgtable.rst). */
+static void adart_tlb_flush_walk(unsigned long iova, size_t size,
+				 size_t granule, void *cookie)
+{
+	struct adart_domain *dom = cookie;
+
+	atomic_long_inc(&dom->cnt.flush_walk);
+	adart_domain_flush(dom);
+}
+
+static const struct iommu_flush_ops adart_flush_ops = {
+	.tlb_flush_all	= adart_tlb_flush_all,
+	.tlb_flush_walk	= adart_tlb_flush_walk,
+};
+
+/* ---- domain stream sets ------------------------------------------------- */
+
+static struct adart_port *adart_domain_port(struct adart_domain *dom,
+					    struct adart *dart)
+{
+	unsigned int i;
+
+	for (i = 0; i < ADART_MAX_PORTS; i++)
+		if (dom->ports[i].dart == dart)
+			return &dom->ports[i];
+	return NULL;
+}
+
+/* Add all streams of @m to @dom, or none if its DARTs do not fit. */
+static int adart_domain_add_master(struct adart_domain *dom,
+				   struct adart_master *m)
+{
+	struct adart_port *slot[ADART_MAX_DARTS_PER_MASTER];
+	bool claimed[ADART_MAX_DARTS_PER_MASTER] = { };
+	unsigned long flags;
+	unsigned int i;
+	int ret = 0;
+
+	spin_lock_irqsave(&dom->lock, flags);
+	for (i = 0; i < m->n_ports; i++) {
+		slot[i] = adart_domain_port(dom, m->ports[i].dart);
+		if (slot[i])
+			continue;
+		slot[i] = adart_domain_port(dom, NULL);
+		if (!slot[i]) {
+			ret = -ENOSPC;
+			break;
+		}
+		slot[i]->dart = m->ports[i].dart;
+		kref_get(&slot[i]->dart->ref);
+		bitmap_zero(slot[i]->sids, ADART_MAX_SIDS);
+		claimed[i] = true;
+	}
+	if (ret) {
+		while (i--) {
+			if (claimed[i]) {
+				adart_put(slot[i]->dart);
+				slot[i]->dart = NULL;
+			}
+		}
+	} else {
+		for (i = 0; i < m->n_ports; i++)
+			bitmap_or(slot[i]->sids, slot[i]->sids,
+				  m->ports[i].sids, ADART_MAX_SIDS);
+	}
+	spin_unlock_irqrestore(&dom->lock, flags);
+	return ret;
+}
+
+static void adart_domain_del_sid(struct adart_domain *dom, struct adart *dart,
+				 unsigned int sid)
+{
+	struct adart *put = NULL;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&dom->lock, flags);
+	for (i = 0; i < ADART_MAX_PORTS; i++) {
+		struct adart_port *p = &dom->ports[i];
+
+		if (p->dart != dart)
+			continue;
+		clear_bit(sid, p->sids);
+		if (bitmap_empty(p->sids, ADART_MAX_SIDS)) {
+			put = p->dart;
+			p->dart = NULL;
+		}
+		break;
+	}
+	spin_unlock_irqrestore(&dom->lock, flags);
+	if (put)
+		adart_put(put);
+}
+
+/* ---- stream programming ----------------------------------------------- */
+
+/*
+ * Point the streams of one port of @dev at a mode (and @dom's tables when
+ * translating).  The caller holds the group mutex, which is what keeps
+ * stream->domain stable here: every device sharing a stream is in the
+ * same group.
+ */
+static void adart_port_set(struct adart_port *p, struct device *dev,
+			   enum adart_mode mode, struct adart_domain *dom)
+{
+	struct adart *dart = p->dart;
+	unsigned long flags;
+	unsigned int sid, i;
+	u32 tcr;
+
+	/* Leave the old domain first; its flushes need not cover us now. */
+	for_each_set_bit(sid, p->sids, dart->nsids) {
+		struct adart_domain *old;
+
+		old = rcu_dereference_protected(dart->streams[sid].domain, true);
+		if (old && old != dom)
+			adart_domain_del_sid(old, dart, sid);
+	}
+
+	switch (mode) {
+	case ADART_TRANSLATE:
+		tcr = adart_tcr_translate(dart, dom);
+		break;
+	case ADART_BYPASS:
+		tcr = dart->hw->tcr_bypass;
+		break;
+	default:
+		tcr = 0;
+		break;
+	}
+
+	spin_lock_irqsave(&dart->lock, flags);
+	for_each_set_bit(sid, p->sids, dart->nsids) {
+		struct adart_stream *s = &dart->streams[sid];
+
+		s->tcr = tcr;
+		for (i = 0; i < ADART_MAX_TTBRS; i++)
+			s->ttbr[i] = (mode == ADART_TRANSLATE &&
+				      i < dom->dcfg.n_ttbrs) ? dom->dcfg.ttbr[i] : 0;
+		rcu_assign_pointer(s->domain,
+				   mode == ADART_TRANSLATE ? dom : NULL);
+		s->master = dev;
+		adart_hw_write_stream(dart, sid);
+	}
+	/* hw §7: the stream may still cache walks of its previous tables. */
+	adart_hw_invalidate(dart, p->sids);
+	spin_unlock_irqrestore(&dart->lock, flags);
+}
+
+static void adart_master_set(struct adart_master *m, enum adart_mode mode,
+			     struct adart_domain *dom)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_ports; i++)
+		adart_port_set(&m->ports[i], m->dev, mode, dom);
+}
+
+/* ---- paging domains ----------------------------------------------------- */
+
+/* Can every DART of @m walk the tables @dom was built with? */
+static int adart_domain_check(struct adart_domain *dom, struct adart_master *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_ports; i++) {
+		struct adart *dart = m->ports[i].dart;
+
+		if (dart->hw->fmt != dom->fmt || dart->pgsize != dom->pgsize ||
+		    dart->hw->ttbr_layout != dom->dcfg.ttbr_layout ||
+		    dart->hw->n_ttbrs < dom->dcfg.n_ttbrs ||
+		    dart->max_levels < dom->dcfg.n_levels ||
+		    dart->oas < dom->pgcfg.oas) {
+			dev_err(m->dev,
+				"%s (%s, %u levels, %u TTBRs) cannot walk this domain's tables (%u levels, %u TTBRs)\n",
+				dev_name(dart->dev), dart->hw->name,
+				dart->max_levels, dart->hw->n_ttbrs,
+				dom->dcfg.n_levels, dom->dcfg.n_ttbrs);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Build the tables for the DARTs of the first master attached: the PTE
+ * format, granule, TTBR layout and walk depth are theirs (hw §0, §4), and
+ * the widths are what all of them can do.
+ */
+static int adart_domain_finalize(struct adart_domain *dom,
+				 struct adart_master *m)
+{
+	struct adart *first = m->ports[0].dart;
+	struct io_pgtable_ops *ops;
+	u32 ias = first->ias, oas = first->oas;
+	u32 ttbrs = first->hw->n_ttbrs, levels = first->max_levels;
+	unsigned int i;
+	int ret = 0;
+
+	mutex_lock(&dom->init_lock);
+	if (dom->pgtbl) {
+		ret = adart_domain_check(dom, m);
+		goto out;
+	}
+
+	if (first->pgsize > PAGE_SIZE) {
+		dev_err(m->dev,
+			"%s has %u KiB pages, more than the kernel's %lu KiB: no paging domain\n",
+			dev_name(first->dev), first->pgsize / SZ_1K,
+			PAGE_SIZE / SZ_1K);
+		ret = -EINVAL;
+		goto out;
+	}
+	for (i = 1; i < m->n_ports; i++) {
+		struct adart *dart = m->ports[i].dart;
+
+		ias = min(ias, dart->ias);
+		oas = min(oas, dart->oas);
+		ttbrs = min(ttbrs, dart->hw->n_ttbrs);
+		levels = min(levels, dart->max_levels);
+	}
+
+	dom->fmt = first->hw->fmt;
+	dom->pgsize = first->pgsize;
+	dom->pgcfg = (struct io_pgtable_cfg) {
+		.pgsize_bitmap	= first->pgsize,
+		.ias		= ias,
+		.oas		= oas,
+		.coherent_walk	= true,
+		.tlb		= &adart_flush_ops,
+		.iommu_dev	= first->dev,
+	};
+	dom->dcfg = (struct dart_pgtable_cfg) {
+		.max_ttbrs	= ttbrs,
+		.max_levels	= levels,
+		.ttbr_layout	= first->hw->ttbr_layout,
+	};
+	ops = dart_io_pgtable_alloc(dom->fmt, &dom->pgcfg, &dom->dcfg, dom);
+	if (IS_ERR(ops)) {
+		ret = PTR_ERR(ops);
+		dev_err(m->dev, "no page tables for %u VA bits on %s: %d\n",
+			ias, dev_name(first->dev), ret);
+		goto out;
+	}
+	ret = adart_domain_check(dom, m);
+	if (ret) {
+		dart_io_pgtable_free(ops);
+		goto out;
+	}
+
+	dom->domain.pgsize_bitmap = first->pgsize;
+	dom->domain.geometry.aperture_start = 0;
+	dom->domain.geometry.aperture_end = DMA_BIT_MASK(ias);
+	dom->domain.geometry.force_aperture = true;
+	/* Pairs with the acquire in adart_domain_ops(). */
+	smp_store_release(&dom->pgtbl, ops);
+	adart_debugfs_add_domain(dom);
+out:
+	mutex_unlock(&dom->init_lock);
+	return ret;
+}
+
+static struct io_pgtable_ops *adart_domain_ops(struct adart_domain *dom)
+{
+	/* Pairs with the release in adart_domain_finalize(). */
+	return smp_load_acquire(&dom->pgtbl);
+}
+
+static struct iommu_domain *adart_domain_alloc_paging(struct device *dev)
+{
+	struct adart_domain *dom;
+	int ret;
+
+	dom = kzalloc(sizeof(*dom), GFP_KERNEL);
+	if (!dom)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&dom->init_lock);
+	spin_lock_init(&dom->lock);
+	dom->id = ida_alloc(&adart_domain_ida, GFP_KERNEL);
+	if (dom->id < 0) {
+		ret = dom->id;
+		goto err_free;
+	}
+
+	/* Without a device (iommu_domain_alloc()) the first attach decides. */
+	if (dev) {
+		ret = adart_domain_finalize(dom, dev_iommu_priv_get(dev));
+		if (ret)
+			goto err_ida;
+	}
+	return &dom->domain;
+
+err_ida:
+	ida_free(&adart_domain_ida, dom->id);
+err_free:
+	mutex_destroy(&dom->init_lock);
+	kfree(dom);
+	return ERR_PTR(ret);
+}
+
+static void adart_domain_free(struct iommu_domain *domain)
+{
+	struct adart_domain *dom = to_adart_domain(domain);
+
+	adart_debugfs_remove(&dom->debugfs);
+	/* No stream uses the tables any more: the core detached them all. */
+	dart_io_pgtable_free(dom->pgtbl);
+	ida_free(&adart_domain_ida, dom->id);
+	mutex_destroy(&dom->init_lock);
+	/* A fault handler may still be looking at it (adart_report_fault). */
+	kfree_rcu(dom, rcu);
+}
+
+static int adart_attach_paging(struct iommu_domain *domain, struct device *dev)
+{
+	struct adart_domain *dom = to_adart_domain(domain);
+	struct adart_master *m = dev_iommu_priv_get(dev);
+	int ret;
+
+	ret = adart_domain_finalize(dom, m);
+	if (ret)
+		return ret;
+	ret = adart_domain_add_master(dom, m);
+	if (ret) {
+		dev_err(dev, "domain already spans %u DARTs\n", ADART_MAX_PORTS);
+		return ret;
+	}
+	adart_master_set(m, ADART_TRANSLATE, dom);
+	return 0;
+}
+
+static int adart_map_pages(struct iommu_domain *domain, unsigned long iova,
+			   phys_addr_t paddr, size_t pgsize, size_t pgcount,
+			   int prot, gfp_t gfp, size_t *mapped)
+{
+	struct io_pgtable_ops *ops = adart_domain_ops(to_adart_domain(domain));
+
+	/* A domain from iommu_domain_alloc() has no format before attach. */
+	if (!ops)
+		return -ENODEV;
+	return ops->map_pages(ops, iova, paddr, pgsize, pgcount, prot, gfp,
+			      mapped);
+}
+
+static size_t adart_unmap_pages(struct iommu_domain *domain, unsigned long iova,
+				size_t pgsize, size_t pgcount,
+				struct iommu_iotlb_gather *gather)
+{
+	struct io_pgtable_ops *ops = adart_domain_ops(to_adart_domain(domain));
+
+	if (!ops)
+		return 0;
+	return ops->unmap_pages(ops, iova, pgsize, pgcount, gather);
+}
+
+static phys_addr_t adart_iova_to_phys(struct iommu_domain *domain,
+				      dma_addr_t iova)
+{
+	struct io_pgtable_ops *ops = adart_domain_ops(to_adart_domain(domain));
+
+	return ops ? ops->iova_to_phys(ops, iova) : 0;
+}
+
+/*
+ * The core gathers whole unmap batches (and dma-iommu's flush queue whole
+ * timeouts) before calling this, so one stream invalidation covers them
+ * all.  Leaf tables the backend emptied ride on the gather's freelist and
+ * may only go once the walker can no longer reach them.
+ */
+static void adart_iotlb_sync(struct iommu_domain *domain,
+			     struct iommu_iotlb_gather *gather)
+{
+	struct adart_domain *dom = to_adart_domain(domain);
+
+	if (gather->start > gather->end && list_empty(&gather->freelist)) {
+		atomic_long_inc(&dom->cnt.sync_empty);
+		return;
+	}
+	atomic_long_inc(&dom->cnt.sync);
+	adart_domain_flush(dom);
+	iommu_put_pages_list(&gather->freelist);
+}
+
+static void adart_flush_iotlb_all(struct iommu_domain *domain)
+{
+	struct adart_domain *dom = to_adart_domain(domain);
+
+	atomic_long_inc(&dom->cnt.flush_all);
+	adart_domain_flush(dom);
+}
+
+/*
+ * dart-hw.md does not say whether the walker caches invalid entries, so
+ * new mappings are followed by an invalidation, as 6.12 does.
+ */
+static int adart_iotlb_sync_map(struct iommu_domain *domain,
+				unsigned long iova, size_t size)
+{
+	struct adart_domain *dom = to_adart_domain(domain);
+
+	atomic_long_inc(&dom->cnt.sync_map);
+	adart_domain_flush(dom);
+	return 0;
+}
+
+/* ---- identity and blocked domains --------------------------------------- */
+
+static int adart_attach_identity(struct iommu_domain *domain,
+				 struct device *dev)
+{
+	struct adart_master *m = dev_iommu_priv_get(dev);
+	unsigned int i;
+
+	/* hw §2.1: bypass only where PARAMS2 offers it, on every DART. */
+	for (i = 0; i < m->n_ports; i++) {
+		if (!m->ports[i].dart->bypass) {
+			dev_err(dev, "%s cannot bypass translation\n",
+				dev_name(m->ports[i].dart->dev));
+			return -EINVAL;
+		}
+	}
+	adart_master_set(m, ADART_BYPASS, NULL);
+	return 0;
+}
+
+static struct iommu_domain adart_identity_domain = {
+	.type	= IOMMU_DOMAIN_IDENTITY,
+	.ops	= &(const struct iommu_domain_ops) {
+		.attach_dev	= adart_attach_identity,
+	},
+};
+
+static int adart_attach_blocked(struct iommu_domain *domain,
+				struct device *dev)
+{
+	adart_master_set(dev_iommu_priv_get(dev), ADART_BLOCK, NULL);
+	return 0;
+}
+
+static struct iommu_domain adart_blocked_domain = {
+	.type	= IOMMU_DOMAIN_BLOCKED,
+	.ops	= &(const struct iommu_domain_ops) {
+		.attach_dev	= adart_attach_blocked,
+	},
+};
+
+/* ---- masters ------------------------------------------------------------ */
+
+static int adart_of_xlate(struct device *dev,
+			  const struct of_phandle_args *args)
+{
+	struct adart *dart, *found = NULL;
+	u32 id;
+
+	if (args->args_count != 1) {
+		dev_err(dev, "%pOF: %d cells in iommus, expected the stream only\n",
+			args->np, args->args_count);
+		return -EINVAL;
+	}
+
+	mutex_lock(&adart_lock);
+	list_for_each_entry(dart, &adart_list, node) {
+		if (dart->dev->of_node == args->np && !dart->gone) {
+			found = dart;
+			break;
+		}
+	}
+	if (found && args->args[0] >= found->nsids) {
+		dev_err(dev, "%pOF: stream %u, but the DART has %u streams\n",
+			args->np, args->args[0], found->nsids);
+		found = ERR_PTR(-EINVAL);
+	} else if (found) {
+		id = FIELD_PREP(ADART_FWID_DART, found->id) |
+		     FIELD_PREP(ADART_FWID_SID, args->args[0]);
+	}
+	mutex_unlock(&adart_lock);
+
+	if (!found)
+		return -ENODEV;
+	if (IS_ERR(found))
+		return PTR_ERR(found);
+	return iommu_fwspec_add_ids(dev, &id, 1);
+}
+
+static void adart_master_free(struct adart_master *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_ports; i++)
+		adart_put(m->ports[i].dart);
+	kfree(m);
+}
+
+static int adart_master_add_id(struct adart_master *m, u32 id)
+{
+	struct adart *dart = adart_find(FIELD_GET(ADART_FWID_DART, id));
+	struct adart *first = m->ports[0].dart;
+	unsigned int i;
+
+	if (!dart)
+		return -ENODEV;
+	for (i = 0; i < m->n_ports; i++) {
+		if (m->ports[i].dart == dart) {
+			set_bit(FIELD_GET(ADART_FWID_SID, id), m->ports[i].sids);
+			return 0;
+		}
+	}
+	if (m->n_ports == ADART_MAX_DARTS_PER_MASTER) {
+		dev_err(m->dev, "behind more than %u DARTs\n",
+			ADART_MAX_DARTS_PER_MASTER);
+		return -EINVAL;
+	}
+	/* One domain covers all of them, so they must share a table format. */
+	if (first && (first->hw->fmt != dart->hw->fmt ||
+		      first->pgsize != dart->pgsize ||
+		      first->hw->ttbr_layout != dart->hw->ttbr_layout)) {
+		dev_err(m->dev, "%s (%s) and %s (%s) use different page tables\n",
+			dev_name(first->dev), first->hw->name,
+			dev_name(dart->dev), dart->hw->name);
+		return -EINVAL;
+	}
+	kref_get(&dart->ref);
+	m->ports[m->n_ports].dart = dart;
+	set_bit(FIELD_GET(ADART_FWID_SID, id), m->ports[m->n_ports].sids);
+	m->n_ports++;
+	return 0;
+}
+
+static void adart_master_count(struct adart_master *m, bool add)
+{
+	unsigned long flags;
+	unsigned int i, sid;
+
+	for (i = 0; i < m->n_ports; i++) {
+		struct adart_port *p = &m->ports[i];
+		struct adart *dart = p->dart;
+
+		spin_lock_irqsave(&dart->lock, flags);
+		for_each_set_bit(sid, p->sids, dart->nsids) {
+			struct adart_stream *s = &dart->streams[sid];
+
+			if (add) {
+				s->users++;
+				if (!s->master)
+					s->master = m->dev;
+			} else {
+				s->users--;
+				if (s->master == m->dev)
+					s->master = NULL;
+			}
+		}
+		spin_unlock_irqrestore(&dart->lock, flags);
+	}
+}
+
+static struct iommu_device *adart_probe_device(struct device *dev)
+{
+	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
+	struct adart_master *m;
+	unsigned int i;
+	int ret = 0;
+
+	if (!fwspec || !fwspec->num_ids)
+		return ERR_PTR(-ENODEV);
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return ERR_PTR(-ENOMEM);
+	m->dev = dev;
+
+	mutex_lock(&adart_lock);
+	for (i = 0; i < fwspec->num_ids && !ret; i++)
+		ret = adart_master_add_id(m, fwspec->ids[i]);
+	mutex_unlock(&adart_lock);
+	if (ret) {
+		adart_master_free(m);
+		return ERR_PTR(ret);
+	}
+
+	adart_master_count(m, true);
+	/*
+	 * The DARTs must be up before the device uses DMA and stay up
+	 * until it is done: order probe, PM and unbind after them.
+	 */
+	for (i = 0; i < m->n_ports; i++)
+		device_link_add(dev, m->ports[i].dart->dev,
+				DL_FLAG_PM_RUNTIME | DL_FLAG_AUTOREMOVE_SUPPLIER);
+
+	dev_iommu_priv_set(dev, m);
+	return &m->ports[0].dart->iommu;
+}
+
+/*
+ * Streams no device uses any more are blocked; a stream still shared
+ * with another device of the group keeps its domain.
+ */
+static void adart_release_device(struct device *dev)
+{
+	struct adart_master *m = dev_iommu_priv_get(dev);
+	struct adart_port idle;
+	unsigned int i, sid;
+
+	adart_master_count(m, false);
+	for (i = 0; i < m->n_ports; i++) {
+		struct adart *dart = m->ports[i].dart;
+
+		idle.dart = dart;
+		bitmap_zero(idle.sids, ADART_MAX_SIDS);
+		for_each_set_bit(sid, m->ports[i].sids, dart->nsids)
+			if (!READ_ONCE(dart->streams[sid].users))
+				set_bit(sid, idle.sids);
+		adart_port_set(&idle, NULL, ADART_BLOCK, NULL);
+	}
+	dev_iommu_priv_set(dev, NULL);
+	adart_master_free(m);
+}
+
+/* ---- groups ------------------------------------------------------------- */
+
+/**
+ * struct adart_group_data - streams of the devices of one IOMMU group
+ * @group:	the group
+ * @ports:	the streams, per DART
+ *
+ * Devices sharing a stream cannot be isolated from each other, so they
+ * share a group; this records which streams point at the group, to undo
+ * it when the group goes.
+ */
+struct adart_group_data {
+	struct iommu_group	*group;
+	struct adart_port	ports[ADART_MAX_PORTS];
+};
+
+static void adart_group_release(void *data)
+{
+	struct adart_group_data *gd = data;
+	unsigned int i, sid;
+
+	mutex_lock(&adart_lock);
+	for (i = 0; i < ADART_MAX_PORTS; i++) {
+		struct adart *dart = gd->ports[i].dart;
+
+		if (!dart)
+			continue;
+		for_each_set_bit(sid, gd->ports[i].sids, dart->nsids)
+			if (dart->streams[sid].group == gd->group)
+				dart->streams[sid].group = NULL;
+		adart_put(dart);
+	}
+	mutex_unlock(&adart_lock);
+	kfree(gd);
+}
+
+static int adart_group_record(struct adart_group_data *gd,
+			      struct adart_master *m)
+{
+	unsigned int i, j, sid;
+
+	for (i = 0; i < m->n_ports; i++) {
+		struct adart_port *mp = &m->ports[i], *gp = NULL;
+
+		for (j = 0; j < ADART_MAX_PORTS && !gp; j++)
+			if (gd->ports[j].dart == mp->dart)
+				gp = &gd->ports[j];
+		for (j = 0; j < ADART_MAX_PORTS && !gp; j++) {
+			if (!gd->ports[j].dart) {
+				gp = &gd->ports[j];
+				gp->dart = mp->dart;
+				kref_get(&gp->dart->ref);
+			}
+		}
+		if (!gp)
+			return -ENOSPC;
+		bitmap_or(gp->sids, gp->sids, mp->sids, ADART_MAX_SIDS);
+		for_each_set_bit(sid, mp->sids, mp->dart->nsids)
+			mp->dart->streams[sid].group = gd->group;
+	}
+	return 0;
+}
+
+static struct iommu_group *adart_device_group(struct device *dev)
+{
+	struct adart_master *m = dev_iommu_priv_get(dev);
+	struct iommu_group *group = NULL;
+	struct adart_group_data *gd;
+	unsigned int i, sid;
+	int ret;
+
+	mutex_lock(&adart_lock);
+	for (i = 0; i < m->n_ports; i++) {
+		struct adart *dart = m->ports[i].dart;
+
+		for_each_set_bit(sid, m->ports[i].sids, dart->nsids) {
+			struct iommu_group *g = dart->streams[sid].group;
+
+			if (g && group && g != group) {
+				dev_err(dev, "streams in two IOMMU groups (%d, %d)\n",
+					iommu_group_id(group), iommu_group_id(g));
+				group = ERR_PTR(-EINVAL);
+				goto out;
+			}
+			if (g)
+				group = g;
+		}
+	}
+
+	if (group)
+		group = iommu_group_ref_get(group);
+	else if (dev_is_pci(dev))
+		group = pci_device_group(dev);
+	else
+		group = generic_device_group(dev);
+	if (IS_ERR(group))
+		goto out;
+
+	gd = iommu_group_get_iommudata(group);
+	if (!gd) {
+		gd = kzalloc(sizeof(*gd), GFP_KERNEL);
+		if (!gd) {
+			ret = -ENOMEM;
+			goto err_put;
+		}
+		gd->group = group;
+		iommu_group_set_iommudata(group, gd, adart_group_release);
+	}
+	ret = adart_group_record(gd, m);
+	if (ret) {
+		dev_err(dev, "group spans more than %u DARTs\n", ADART_MAX_PORTS);
+		goto err_put;
+	}
+out:
+	mutex_unlock(&adart_lock);
+	return group;
+
+err_put:
+	mutex_unlock(&adart_lock);
+	iommu_group_put(group);
+	return ERR_PTR(ret);
+}
+
+static int adart_def_domain_type(struct device *dev)
+{
+	struct adart_master *m = dev_iommu_priv_get(dev);
+	unsigned int i;
+
+	for (i = 0; i < m->n_ports; i++)
+		if (!m->ports[i].dart->bypass)
+			return IOMMU_DOMAIN_DMA;
+	/* Larger DART pages than the kernel's leave only bypass (probe). */
+	if (m->ports[0].dart->pgsize > PAGE_SIZE)
+		return IOMMU_DOMAIN_IDENTITY;
+	return 0;
+}
+
+static void adart_get_resv_regions(struct device *dev, struct list_head *head)
+{
+	if (dev_is_pci(dev)) {
+		struct iommu_resv_region *r;
+
+		r = iommu_alloc_resv_region(ADART_MSI_DOORBELL & PAGE_MASK,
+					    PAGE_SIZE,
+					    IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO,
+					    IOMMU_RESV_MSI, GFP_KERNEL);
+		if (r)
+			list_add_tail(&r->list, head);
+	}
+	iommu_dma_get_resv_regions(dev, head);
+}
+
+/*
+ * Deferred flushing batches whole-stream invalidations, the only kind the
+ * DART has (hw §2.3, §3.3), so dma-iommu's flush queue pays off in full.
+ */
+static bool adart_capable(struct device *dev, enum iommu_cap cap)
+{
+	return cap == IOMMU_CAP_DEFERRED_FLUSH;
+}
+
+static const struct iommu_ops adart_iommu_ops = {
+	.capable		= adart_capable,
+	.identity_domain	= &adart_identity_domain,
+	.blocked_domain		= &adart_blocked_domain,
+	.domain_alloc_paging	= adart_domain_alloc_paging,
+	.probe_device		= adart_probe_device,
+	.release_device		= adart_release_device,
+	.device_group		= adart_device_group,
+	.of_xlate		= adart_of_xlate,
+	.def_domain_type	= adart_def_domain_type,
+	.get_resv_regions	= adart_get_resv_regions,
+	/* Narrowed to the DART's granule when a domain is finalized. */
+	.pgsize_bitmap		= SZ_4K | SZ_16K,
+	.owner			= THIS_MODULE,
+	.default_domain_ops	= &(const struct iommu_domain_ops) {
+		.attach_dev		= adart_attach_paging,
+		.map_pages		= adart_map_pages,
+		.unmap_pages		= adart_unmap_pages,
+		.iova_to_phys		= adart_iova_to_phys,
+		.iotlb_sync		= adart_iotlb_sync,
+		.iotlb_sync_map		= adart_iotlb_sync_map,
+		.flush_iotlb_all	= adart_flush_iotlb_all,
+		.free			= adart_domain_free,
+	},
+};
+
+/* ---- faults ------------------------------------------------------------- */
+
+/*
+ * Find the one stream the fault can be from.  A T8020 names the stream in
+ * four bits (hw §2.2), so on its 64-stream variant a fault could come
+ * from any stream with the same low bits; only if exactly one of those
+ * translates is the fault handed on.
+ */
+static void adart_report_fault(struct adart *dart, const struct adart_fault *f)
+{
+	unsigned int step = (dart->hw->err_sid >> __ffs(dart->hw->err_sid)) + 1;
+	int flags = f->write ? IOMMU_FAULT_WRITE : IOMMU_FAULT_READ;
+	struct adart_domain *dom = NULL;
+	struct device *dev = NULL;
+	unsigned int sid, hits = 0;
+
+	rcu_read_lock();
+	for (sid = f->sid; sid < dart->nsids; sid += step) {
+		struct adart_domain *d = rcu_dereference(dart->streams[sid].domain);
+
+		atomic_long_inc(&dart->streams[sid].faults);
+		if (!d)
+			continue;
+		hits++;
+		dom = d;
+		dev = READ_ONCE(dart->streams[sid].master);
+	}
+	if (hits == 1 && dev) {
+		atomic_long_inc(&dart->cnt.faults_reported);
+		atomic_long_inc(&dom->cnt.faults);
+		report_iommu_fault(&dom->domain, dev, f->iova, flags);
+	} else {
+		atomic_long_inc(&dart->cnt.faults_unclaimed);
+	}
+	rcu_read_unlock();
+}
+
+static irqreturn_t adart_irq(int irq, void *data)
+{
+	struct adart *dart = data;
+	struct adart_fault f;
+	bool latched;
+
+	spin_lock(&dart->lock);
+	latched = adart_hw_read_fault(dart, &f);
+	if (latched)
+		adart_hw_clear_fault(dart, &f);
+	spin_unlock(&dart->lock);
+	if (!latched)
+		return IRQ_NONE;
+
+	atomic_long_inc(&dart->cnt.faults);
+	dev_err_ratelimited(dart->dev,
+			    "translation fault: stream %u, %s (ERROR %#010x%s), %s at IOVA %#llx\n",
+			    f.sid, f.name, f.status,
+			    f.n_codes == 1 ? "" : ", not one code bit",
+			    !f.dir_known ? "access" : f.write ? "write" : "read",
+			    f.iova);
+	adart_report_fault(dart, &f);
+	return IRQ_HANDLED;
+}
+
+/* ---- platform driver ---------------------------------------------------- */
+
+static int adart_check_params(struct adart *dart)
+{
+	struct device *dev = dart->dev;
+
+	if (!dart->nsids || dart->nsids > ADART_MAX_SIDS) {
+		dev_err(dev, "%u streams, this driver handles 1 to %u\n",
+			dart->nsids, ADART_MAX_SIDS);
+		return -EINVAL;
+	}
+	/* hw §4: 16K pages, 4K only on pre-M1 DART1 parts. */
+	if (dart->pgsize != SZ_16K &&
+	    !(dart->pgsize == SZ_4K && dart->hw->fmt == APPLE_DART)) {
+		dev_err(dev, "page size %#x unusable with the %s PTE format\n",
+			dart->pgsize,
+			dart->hw->fmt == APPLE_DART ? "DART1" : "DART2");
+		return -EINVAL;
+	}
+	if (dart->pgsize > PAGE_SIZE && !dart->bypass) {
+		dev_err(dev, "%u KiB pages need a kernel with pages that large, and there is no bypass\n",
+			dart->pgsize / SZ_1K);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int adart_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct clk_bulk_data *clks;
+	struct resource *res;
+	struct adart *dart;
+	unsigned long flags;
+	int ret;
+
+	dart = kzalloc(sizeof(*dart), GFP_KERNEL);
+	if (!dart)
+		return -ENOMEM;
+	kref_init(&dart->ref);
+	spin_lock_init(&dart->lock);
+	INIT_LIST_HEAD(&dart->node);
+	dart->dev = dev;
+	dart->hw = of_device_get_match_data(dev);
+	dart->id = ida_alloc_max(&adart_ida, FIELD_MAX(ADART_FWID_DART),
+				 GFP_KERNEL);
+	if (dart->id < 0) {
+		ret = dart->id;
+		kfree(dart);
+		return ret;
+	}
+
+	dart->regs = devm_platform_get_and_ioremap_resource(pdev, 0, &res);
+	if (IS_ERR(dart->regs)) {
+		ret = dev_err_probe(dev, PTR_ERR(dart->regs), "no MMIO window\n");
+		goto err_put;
+	}
+	if (resource_size(res) < ADART_MIN_MMIO) {
+		dev_err(dev, "MMIO window %pR is smaller than %#x bytes\n", res,
+			ADART_MIN_MMIO);
+		ret = -EINVAL;
+		goto err_put;
+	}
+	dart->irq = platform_get_irq(pdev, 0);
+	if (dart->irq < 0) {
+		ret = dart->irq;
+		goto err_put;
+	}
+	ret = devm_clk_bulk_get_all_enable(dev, &clks);
+	if (ret) {
+		dev_err_probe(dev, ret, "cannot enable clocks\n");
+		goto err_put;
+	}
+
+	ret = adart_hw_read_params(dart);
+	if (!ret)
+		ret = adart_check_params(dart);
+	if (ret)
+		goto err_put;
+	/* hw §6: TCR/TTBR are frozen; taking over the firmware's tables is
+	 * not supported yet, and resetting would fail anyway.
+	 */
+	if (adart_hw_locked(dart)) {
+		dev_err(dev, "locked by the boot loader; locked DARTs are not supported\n");
+		ret = -EBUSY;
+		goto err_put;
+	}
+
+	dart->streams = kcalloc(dart->nsids, sizeof(*dart->streams), GFP_KERNEL);
+	if (!dart->streams) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
+
+	spin_lock_irqsave(&dart->lock, flags);
+	ret = adart_hw_reset(dart);
+	spin_unlock_irqrestore(&dart->lock, flags);
+	if (ret) {
+		dev_err(dev, "reset failed: %d\n", ret);
+		goto err_put;
+	}
+
+	ret = request_irq(dart->irq, adart_irq, IRQF_SHARED, dev_name(dev), dart);
+	if (ret) {
+		dev_err_probe(dev, ret, "cannot request IRQ %d\n", dart->irq);
+		goto err_put;
+	}
+
+	platform_set_drvdata(pdev, dart);
+	mutex_lock(&adart_lock);
+	list_add_tail(&dart->node, &adart_list);
+	mutex_unlock(&adart_lock);
+	adart_debugfs_add_dart(dart);
+
+	ret = iommu_device_sysfs_add(&dart->iommu, dev, NULL, "apple-dart.%s",
+				     dev_name(dev));
+	if (ret)
+		goto err_unlist;
+	ret = iommu_device_register(&dart->iommu, &adart_iommu_ops, dev);
+	if (ret)
+		goto err_sysfs;
+
+	dev_info(dev, "%s DART: %u streams, %u KiB pages, %u VA bits (%u levels), %u PA bits, bypass %s\n",
+		 dart->hw->name, dart->nsids, dart->pgsize / SZ_1K, dart->ias,
+		 dart->max_levels, dart->oas, dart->bypass ? "yes" : "no");
+	return 0;
+
+err_sysfs:
+	iommu_device_sysfs_remove(&dart->iommu);
+err_unlist:
+	adart_debugfs_remove(&dart->debugfs);
+	mutex_lock(&adart_lock);
+	list_del(&dart->node);
+	mutex_unlock(&adart_lock);
+	free_irq(dart->irq, dart);
+err_put:
+	adart_put(dart);
+	return ret;
+}
+
+/*
+ * Unbinding a DART first unbinds the drivers of the devices behind it
+ * (device links), then releases the devices whose IOMMU it is.  A device
+ * that is also behind another DART keeps this one's memory (refcount)
+ * but no longer touches its registers.
+ */
+static void adart_remove(struct platform_device *pdev)
+{
+	struct adart *dart = platform_get_drvdata(pdev);
+	unsigned long flags;
+
+	iommu_device_unregister(&dart->iommu);
+	iommu_device_sysfs_remove(&dart->iommu);
+	adart_debugfs_remove(&dart->debugfs);
+
+	spin_lock_irqsave(&dart->lock, flags);
+	adart_hw_reset(dart);
+	dart->gone = true;
+	spin_unlock_irqrestore(&dart->lock, flags);
+	free_irq(dart->irq, dart);
+
+	mutex_lock(&adart_lock);
+	list_del(&dart->node);
+	mutex_unlock(&adart_lock);
+	adart_put(dart);
+}
+
+/*
+ * Suspend leaves the DART as losing power would (hw §5): reset, the
+ * stream state only in dart->streams.  Resume then restores from there,
+ * on every suspend, not only where the power domain really goes down.
+ * Device links suspend the devices behind it first and resume them last.
+ */
+static int adart_suspend(struct device *dev)
+{
+	struct adart *dart = dev_get_drvdata(dev);
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&dart->lock, flags);
+	ret = adart_hw_reset(dart);
+	spin_unlock_irqrestore(&dart->lock, flags);
+	if (ret)
+		dev_warn(dev, "reset on suspend failed: %d\n", ret);
+	return 0;
+}
+
+static int adart_resume(struct device *dev)
+{
+	struct adart *dart = dev_get_drvdata(dev);
+	DECLARE_BITMAP(all, ADART_MAX_SIDS);
+	unsigned long flags;
+	unsigned int sid;
+	int ret;
+
+	spin_lock_irqsave(&dart->lock, flags);
+	ret = adart_hw_reset(dart);
+	if (!ret) {
+		for (sid = 0; sid < dart->nsids; sid++)
+			adart_hw_write_stream(dart, sid);
+		bitmap_fill(all, dart->nsids);
+		ret = adart_hw_invalidate(dart, all);
+	}
+	spin_unlock_irqrestore(&dart->lock, flags);
+	if (ret)
+		dev_err(dev, "cannot restore streams on resume: %d\n", ret);
+	return ret;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(adart_pm_ops, adart_suspend, adart_resume);
+
+static const struct of_device_id adart_of_match[] = {
+	{ .compatible = "apple,t8103-dart",	 .data = &adart_t8103 },
+	{ .compatible = "apple,t8103-usb4-dart", .data = &adart_t8103_usb4 },
+	{ .compatible = "apple,t6000-dart",	 .data = &adart_t6000 },
+	/* T602x reports its wider VA in PARAMS3 (hw §0). */
+	{ .compatible = "apple,t6020-dart",	 .data = &adart_t8110 },
+	{ .compatible = "apple,t8110-dart",	 .data = &adart_t8110 },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, adart_of_match);
+
+static struct platform_driver adart_driver = {
+	.driver = {
+		.name		= "apple-dart",
+		.of_match_table	= adart_of_match,
+		.pm		= pm_sleep_ptr(&adart_pm_ops),
+	},
+	.probe	= adart_probe,
+	.remove	= adart_remove,
+};
+
+static int __init adart_init(void)
+{
+	int ret;
+
+	adart_debugfs_init();
+	ret = platform_driver_register(&adart_driver);
+	if (ret)
+		adart_debugfs_exit();
+	return ret;
+}
+module_init(adart_init);
+
+static void __exit adart_exit(void)
+{
+	platform_driver_unregister(&adart_driver);
+	adart_debugfs_exit();
+}
+module_exit(adart_exit);
+
+MODULE_DESCRIPTION("Apple DART IOMMU driver");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Apple DART IOMMU driver: what the core (apple-dart-main.c), the register
+ * layouts (apple-dart-hw.c) and debugfs (apple-dart-debugfs.c) share.
+ *
+ * Section numbers ("hw §N") refer to the DART facts sheet, dart-hw.md.
+ */
+#ifndef __APPLE_DART_H
+#define __APPLE_DART_H
+
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/iommu.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "io-pgtable-dart.h"
+
+/* T8110 PARAMS4 has a 9-bit stream count, capped at 256 (hw §0). */
+#define ADART_MAX_SIDS			256
+/* T8020/T6000 streams have four TTBRs, T8110 streams one (hw §0). */
+#define ADART_MAX_TTBRS			DART_PGTABLE_MAX_TTBRS
+/* The ISP of later SoCs sits behind three DARTs (prior-art §1). */
+#define ADART_MAX_DARTS_PER_MASTER	3
+/* DART instances one paging domain or one group can span. */
+#define ADART_MAX_PORTS			8
+
+struct adart;
+
+/**
+ * struct adart_fault_code - one ERROR code bit and how to report it
+ * @bit:	the bit in the ERROR register
+ * @name:	what the log line calls it
+ * @dir:	the code tells the direction: 1 read, 2 write, 0 unknown
+ */
+struct adart_fault_code {
+	u32		bit;
+	const char	*name;
+	u8		dir;
+};
+
+/**
+ * struct adart_fault - one decoded ERROR register
+ * @status:	ERROR as read
+ * @sid:	stream field; only its low bits on a T8020 with more streams
+ *		than its 4-bit field can name (hw §2.2)
+ * @code:	the code bits
+ * @iova:	ERROR_ADDR
+ * @write:	the access was a write
+ * @dir_known:	@write is known: the layout has a direction bit, or the
+ *		code is a permission fault
+ * @name:	name of the lowest code bit set, "unknown" if none is known
+ * @n_codes:	how many code bits are set (the hardware sets one)
+ */
+struct adart_fault {
+	u32		status;
+	u32		sid;
+	u32		code;
+	u64		iova;
+	bool		write;
+	bool		dir_known;
+	const char	*name;
+	unsigned int	n_codes;
+};
+
+/**
+ * struct adart_variant - what differs between DART generations
+ *
+ * Everything the core needs to know about a register layout or a
+ * generation is data here or a method; the core never tests which
+ * generation it drives.
+ *
+ * @name:		generation name for logs and debugfs
+ * @fmt:		PTE format (hw §4.1)
+ * @ttbr_layout:	TTBR register encoding (hw §4.3)
+ * @fixed_sids:		stream count when PARAMS does not report it, else 0
+ * @fixed_ias:		VA width when PARAMS does not report it, else 0
+ * @fixed_oas:		PA width when PARAMS does not report it, else 0
+ * @n_ttbrs:		TTBRs per stream
+ * @no_bypass:		bypass unusable whatever PARAMS2 says (USB4, hw §2.1)
+ * @lock_reg:		register holding the lock bit (hw §6)
+ * @lock_bit:		the lock bit
+ * @tcr:		TCR of stream 0; stride 4
+ * @tcr_translate:	TCR value for translation
+ * @tcr_bypass:		TCR value for bypass
+ * @tcr_four_level:	TCR bit for a three-table walk below the TTBR, or 0
+ * @ttbr:		TTBR 0 of stream 0
+ * @ttbr_stride:	bytes between streams' first TTBRs
+ * @enable:		first stream-enable register (32 streams a word)
+ * @enable_words:	how many enable words exist
+ * @err:		ERROR register
+ * @err_addr_lo:	ERROR_ADDR_LO
+ * @err_addr_hi:	ERROR_ADDR_HI
+ * @err_sid:		stream field of ERROR
+ * @err_code:		code field of ERROR
+ * @err_write:		direction bit of ERROR, or 0 when there is none
+ * @err_mask:		ERROR_MASK register, or 0 when there is none
+ * @err_streams:	first per-stream error word, or 0 when there are none
+ * @codes:		names of the code bits
+ * @n_codes:		entries in @codes
+ * @read_geometry:	read stream count and address widths from PARAMS
+ * @invalidate:		drop the TLB entries of the streams in @sids; called
+ *			with the DART's lock held
+ */
+struct adart_variant {
+	const char			*name;
+	enum io_pgtable_fmt		fmt;
+	enum dart_ttbr_layout		ttbr_layout;
+	u32				fixed_sids;
+	u32				fixed_ias;
+	u32				fixed_oas;
+	u32				n_ttbrs;
+	bool				no_bypass;
+
+	u32				lock_reg;
+	u32				lock_bit;
+
+	u32				tcr;
+	u32				tcr_translate;
+	u32				tcr_bypass;
+	u32				tcr_four_level;
+	u32				ttbr;
+	u32				ttbr_stride;
+	u32				enable;
+	u32				enable_words;
+
+	u32				err;
+	u32				err_addr_lo;
+	u32				err_addr_hi;
+	u32				err_sid;
+	u32				err_code;
+	u32				err_write;
+	u32				err_mask;
+	u32				err_streams;
+	const struct adart_fault_code	*codes;
+	unsigned int			n_codes;
+
+	int (*read_geometry)(struct adart *dart);
+	int (*invalidate)(struct adart *dart, const unsigned long *sids);
+};
+
+extern const struct adart_variant adart_t8103;
+extern const struct adart_variant adart_t8103_usb4;
+extern const struct adart_variant adart_t6000;
+extern const struct adart_variant adart_t8110;
+
+/**
+ * struct adart_stream - software view of one stream of one DART
+ * @domain:	paging domain translating the stream, NULL otherwise; read
+ *		under RCU by the fault handler
+ * @master:	a device using the stream, for fault reports
+ * @group:	IOMMU group of the devices using the stream
+ * @users:	devices probed on the stream
+ * @tcr:	TCR value programmed, restored on resume
+ * @ttbr:	TTBR values programmed, restored on resume
+ * @faults:	faults the DART reported for this stream
+ */
+struct adart_stream {
+	struct adart_domain __rcu	*domain;
+	struct device			*master;
+	struct iommu_group		*group;
+	unsigned int			users;
+	u32				tcr;
+	u32				ttbr[ADART_MAX_TTBRS];
+	atomic_long_t			faults;
+};
+
+/**
+ * struct adart_counters - per-DART event counts, for debugfs and tests
+ * @faults:		fault interrupts handled
+ * @faults_reported:	faults handed to a domain's fault handler
+ * @faults_unclaimed:	faults no domain could be found for
+ * @inval_cmds:		invalidation commands issued
+ * @inval_streams:	streams those commands covered
+ * @inval_timeouts:	commands that did not finish in time
+ * @resets:		hardware resets (probe, resume)
+ */
+struct adart_counters {
+	atomic_long_t	faults;
+	atomic_long_t	faults_reported;
+	atomic_long_t	faults_unclaimed;
+	atomic_long_t	inval_cmds;
+	atomic_long_t	inval_streams;
+	atomic_long_t	inval_timeouts;
+	atomic_long_t	resets;
+};
+
+/**
+ * struct adart - one DART instance
+ * @ref:	held by the platform device binding, by each master probed
+ *		on it and by each domain port using it, so that a DART
+ *		unbound under a master that spans several DARTs is never
+ *		freed while that master still points at it
+ * @node:	entry in the list of DARTs
+ * @id:		instance number, encodes the DART in fwspec IDs
+ * @dev:	the DART's platform device
+ * @regs:	MMIO window
+ * @hw:		generation descriptor
+ * @lock:	serialises register sequences (a command must finish before
+ *		the next one, hw §2.3, §3.3) and @streams updates
+ * @gone:	unbound: registers must not be touched any more
+ * @irq:	fault interrupt
+ * @nsids:	streams
+ * @pgsize:	page size from PARAMS1 (hw §1)
+ * @ias:	VA width the page tables are built for
+ * @oas:	PA width
+ * @max_levels:	table levels the walker can do below a TTBR
+ * @bypass:	bypass (identity) usable
+ * @streams:	@nsids entries
+ * @cnt:	event counts
+ * @iommu:	IOMMU core handle
+ * @debugfs:	debugfs directory
+ */
+struct adart {
+	struct kref			ref;
+	struct list_head		node;
+	unsigned int			id;
+	struct device			*dev;
+	void __iomem			*regs;
+	const struct adart_variant	*hw;
+	spinlock_t			lock;	/* registers, @streams */
+	bool				gone;
+	int				irq;
+
+	u32				nsids;
+	u32				pgsize;
+	u32				ias;
+	u32				oas;
+	u32				max_levels;
+	bool				bypass;
+
+	struct adart_stream		*streams;
+	struct adart_counters		cnt;
+	struct iommu_device		iommu;
+	struct dentry			*debugfs;
+};
+
+/**
+ * struct adart_port - a set of streams on one DART
+ * @dart:	the DART, NULL when the port is unused
+ * @sids:	the streams
+ */
+struct adart_port {
+	struct adart	*dart;
+	DECLARE_BITMAP(sids, ADART_MAX_SIDS);
+};
+
+/**
+ * struct adart_master - per-device data (dev_iommu_priv)
+ * @dev:	the device
+ * @n_ports:	DARTs the device is behind
+ * @ports:	its streams on each of them
+ */
+struct adart_master {
+	struct device		*dev;
+	unsigned int		n_ports;
+	struct adart_port	ports[ADART_MAX_DARTS_PER_MASTER];
+};
+
+/**
+ * struct adart_domain_counters - per-domain event counts
+ * @sync:	iotlb_sync calls that flushed
+ * @sync_empty:	iotlb_sync calls with nothing gathered
+ * @sync_map:	iotlb_sync_map flushes
+ * @flush_all:	flush_iotlb_all calls
+ * @flush_walk:	flushes the page-table backend asked for
+ * @faults:	faults reported to the domain's handler
+ */
+struct adart_domain_counters {
+	atomic_long_t	sync;
+	atomic_long_t	sync_empty;
+	atomic_long_t	sync_map;
+	atomic_long_t	flush_all;
+	atomic_long_t	flush_walk;
+	atomic_long_t	faults;
+};
+
+/**
+ * struct adart_domain - a paging domain
+ * @domain:	core domain
+ * @init_lock:	serialises building the page tables on first attach
+ * @pgtbl:	page tables, NULL until the first attach decides the format
+ * @pgcfg:	generic page-table configuration used
+ * @dcfg:	DART page-table configuration used; @dcfg.ttbr are the values
+ *		for the TTBR registers
+ * @fmt:	PTE format of the tables
+ * @pgsize:	granule
+ * @lock:	protects @ports against attach/detach while flushing
+ * @ports:	streams translating through this domain
+ * @id:		number shown in debugfs
+ * @cnt:	event counts
+ * @debugfs:	debugfs directory
+ * @rcu:	frees the domain after fault handlers are done with it
+ */
+struct adart_domain {
+	struct iommu_domain		domain;
+	struct mutex			init_lock;	/* builds @pgtbl */
+	struct io_pgtable_ops		*pgtbl;
+	struct io_pgtable_cfg		pgcfg;
+	struct dart_pgtable_cfg		dcfg;
+	enum io_pgtable_fmt		fmt;
+	u32				pgsize;
+
+	spinlock_t			lock;	/* @ports */
+	struct adart_port		ports[ADART_MAX_PORTS];
+
+	int				id;
+	struct adart_domain_counters	cnt;
+	struct dentry			*debugfs;
+	struct rcu_head			rcu;
+};
+
+static inline struct adart_domain *to_adart_domain(struct iommu_domain *d)
+{
+	return container_of(d, struct adart_domain, domain);
+}
+
+/* apple-dart-hw.c: register access, all under dart->lock */
+int adart_hw_read_params(struct adart *dart);
+int adart_hw_reset(struct adart *dart);
+bool adart_hw_locked(struct adart *dart);
+void adart_hw_write_stream(struct adart *dart, unsigned int sid);
+int adart_hw_invalidate(struct adart *dart, const unsigned long *sids);
+bool adart_hw_read_fault(struct adart *dart, struct adart_fault *f);
+void adart_hw_clear_fault(struct adart *dart, const struct adart_fault *f);
+void adart_decode_fault(const struct adart_variant *hw, u32 status, u64 iova,
+			struct adart_fault *f);
+u32 adart_tcr_translate(struct adart *dart, const struct adart_domain *dom);
+
+/* apple-dart-main.c */
+void adart_put(struct adart *dart);
+
+/* apple-dart-debugfs.c */
+void adart_debugfs_init(void);
+void adart_debugfs_exit(void);
+void adart_debugfs_add_dart(struct adart *dart);
+void adart_debugfs_add_domain(struct adart_domain *dom);
+void adart_debugfs_remove(struct dentry **dir);
+
+#endif /* __APPLE_DART_H */
