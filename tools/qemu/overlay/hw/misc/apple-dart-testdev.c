@@ -114,10 +114,12 @@ static void dte_execute(AppleDARTTestDevState *s, uint32_t cmd)
     uint32_t left = s->len, n, i, off = 0;
 
     s->status &= ~DTE_ST_BUSY;
+    s->in_dma = true;
     if (!s->has_port[port]) {
         qemu_log_mask(LOG_GUEST_ERROR, "apple-dart-testdev: no port %d\n",
                       port);
         s->status |= DTE_ST_ERROR | DTE_ST_DONE;
+        s->in_dma = false;
         dte_update_irq(s);
         return;
     }
@@ -190,6 +192,7 @@ static void dte_execute(AppleDARTTestDevState *s, uint32_t cmd)
         s->status |= DTE_ST_ERROR;
         break;
     }
+    s->in_dma = false;
     s->status |= DTE_ST_DONE;
     dte_update_irq(s);
 }
@@ -198,8 +201,12 @@ static void dte_scan_once(AppleDARTTestDevState *s)
 {
     int port = (s->scan_cmd & DTE_CMD_PORT1) ? 1 : 0;
     uint32_t sum;
+    bool ok;
 
-    if (dte_checksum(s, port, s->src, s->len, &sum)) {
+    s->in_dma = true;
+    ok = dte_checksum(s, port, s->src, s->len, &sum);
+    s->in_dma = false;
+    if (ok) {
         s->scan_sum = sum;
         s->scan_count++;
     } else {
@@ -234,6 +241,15 @@ static void dte_command(AppleDARTTestDevState *s, uint32_t cmd)
     if (s->status & DTE_ST_BUSY) {
         qemu_log_mask(LOG_GUEST_ERROR, "apple-dart-testdev: command while "
                       "busy\n");
+        return;
+    }
+    if (s->in_dma) {
+        /*
+         * The engine's own DMA reached its registers (bypass or a mapping
+         * of this MMIO page): running the command now would recurse.
+         */
+        qemu_log_mask(LOG_GUEST_ERROR, "apple-dart-testdev: command 0x%x "
+                      "written by the engine's own DMA ignored\n", cmd);
         return;
     }
     s->cmd = cmd;

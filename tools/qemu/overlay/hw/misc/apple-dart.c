@@ -663,7 +663,7 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
         .addr_mask = psize - 1,
         .perm = IOMMU_NONE,
     };
-    AppleDARTTlbEntry walked, *e;
+    AppleDARTTlbEntry walked, cached, *e;
     AppleDARTFault f;
     unsigned bits;
     uint64_t iova, key, off;
@@ -705,6 +705,13 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
     e = g_hash_table_lookup(st->tlb, &key);
     if (e) {
         s->counters.tlb_hits++;
+        /*
+         * Work on a copy: the re-walk below reads guest-chosen addresses,
+         * and a table pointed at this DART's own registers could complete
+         * an invalidate and free the hash table's entry under us.
+         */
+        cached = *e;
+        e = &cached;
         if (s->strict_tlb) {
             /*
              * Strict mode: the cached entry is used (as hardware would) but

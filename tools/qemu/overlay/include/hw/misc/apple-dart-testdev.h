@@ -111,6 +111,7 @@ struct AppleDARTTestDevState {
     uint32_t scan_cmd;
     uint32_t delay;
     uint32_t cnt_select;
+    bool in_dma;                /* a command's DMA is running */
 };
 
 #endif
