@@ -934,28 +934,36 @@ static const struct iommu_ops adart_iommu_ops = {
  * Find the one stream the fault can be from.  A T8020 names the stream in
  * four bits (hw §2.2), so on its 64-stream variant a fault could come
  * from any stream with the same low bits; only if exactly one of those
- * translates is the fault handed on.
+ * translates is the fault pinned on it and handed on.  Returns that
+ * stream, or -1.
  */
-static void adart_report_fault(struct adart *dart, const struct adart_fault *f)
+static int adart_report_fault(struct adart *dart, const struct adart_fault *f)
 {
 	unsigned int step = (dart->hw->err_sid >> __ffs(dart->hw->err_sid)) + 1;
 	int flags = f->write ? IOMMU_FAULT_WRITE : IOMMU_FAULT_READ;
 	struct adart_domain *dom = NULL;
 	struct device *dev = NULL;
 	unsigned int sid, hits = 0;
+	int found = -1;
 
 	rcu_read_lock();
 	for (sid = f->sid; sid < dart->nsids; sid += step) {
 		struct adart_domain *d = rcu_dereference(dart->streams[sid].domain);
 
-		atomic_long_inc(&dart->streams[sid].faults);
 		if (!d)
 			continue;
 		hits++;
+		found = sid;
 		dom = d;
 		dev = READ_ONCE(dart->streams[sid].master);
 	}
-	if (hits == 1 && dev) {
+	if (hits != 1) {
+		found = f->sid < dart->nsids && step >= dart->nsids ? f->sid : -1;
+		dom = NULL;
+	}
+	if (found >= 0)
+		atomic_long_inc(&dart->streams[found].faults);
+	if (dom && dev) {
 		atomic_long_inc(&dart->cnt.faults_reported);
 		atomic_long_inc(&dom->cnt.faults);
 		report_iommu_fault(&dom->domain, dev, f->iova, flags);
@@ -963,13 +971,16 @@ static void adart_report_fault(struct adart *dart, const struct adart_fault *f)
 		atomic_long_inc(&dart->cnt.faults_unclaimed);
 	}
 	rcu_read_unlock();
+	return found;
 }
 
 static irqreturn_t adart_irq(int irq, void *data)
 {
 	struct adart *dart = data;
 	struct adart_fault f;
+	char where[24];
 	bool latched;
+	int sid;
 
 	spin_lock(&dart->lock);
 	latched = adart_hw_read_fault(dart, &f);
@@ -980,13 +991,17 @@ static irqreturn_t adart_irq(int irq, void *data)
 		return IRQ_NONE;
 
 	atomic_long_inc(&dart->cnt.faults);
+	sid = adart_report_fault(dart, &f);
+	if (sid >= 0)
+		snprintf(where, sizeof(where), "%d", sid);
+	else
+		snprintf(where, sizeof(where), "%u (ambiguous)", f.sid);
 	dev_err_ratelimited(dart->dev,
-			    "translation fault: stream %u, %s (ERROR %#010x%s), %s at IOVA %#llx\n",
-			    f.sid, f.name, f.status,
+			    "translation fault: stream %s, %s (ERROR %#010x%s), %s at IOVA %#llx\n",
+			    where, f.name, f.status,
 			    f.n_codes == 1 ? "" : ", not one code bit",
 			    !f.dir_known ? "access" : f.write ? "write" : "read",
 			    f.iova);
-	adart_report_fault(dart, &f);
 	return IRQ_HANDLED;
 }
 
