@@ -39,8 +39,7 @@
 
 typedef struct VadDart {
     const char *name;
-    const char *compat;         /* NUL-separated list, double-NUL ended */
-    size_t compat_len;
+    const char *compat[2];      /* most specific first; [1] may be NULL */
     const char *layout;
     const char *pte;
     uint32_t num_sids;
@@ -49,33 +48,31 @@ typedef struct VadDart {
     bool in_t8103_set;
 } VadDart;
 
-#define COMPAT(s) s, sizeof(s)
-
 enum {
     VAD_T8103, VAD_USB4, VAD_T6000, VAD_T8110, VAD_T6020, VAD_DCP,
     VAD_DISP0, VAD_PCIE, VAD_NUM_DARTS
 };
 
 static const VadDart vad_darts[VAD_NUM_DARTS] = {
-    [VAD_T8103] = { "dart-t8103", COMPAT("apple,t8103-dart"),
+    [VAD_T8103] = { "dart-t8103", { "apple,t8103-dart" },
                     "t8020", "dart1", 16, true, 36, true },
     /* The USB4 DART has 64 streams and no usable bypass (hw §0, §2.1). */
-    [VAD_USB4] = { "dart-usb4", COMPAT("apple,t8103-usb4-dart"),
+    [VAD_USB4] = { "dart-usb4", { "apple,t8103-usb4-dart" },
                    "t8020", "dart1", 64, false, 36, false },
-    [VAD_T6000] = { "dart-t6000", COMPAT("apple,t6000-dart"),
+    [VAD_T6000] = { "dart-t6000", { "apple,t6000-dart" },
                     "t8020", "dart2", 16, true, 36, false },
-    [VAD_T8110] = { "dart-t8110", COMPAT("apple,t8110-dart"),
+    [VAD_T8110] = { "dart-t8110", { "apple,t8110-dart" },
                     "t8110", "dart2", 256, true, 36, false },
     /* t602x: T8110 layout reporting a 42-bit VA (hw §0). */
-    [VAD_T6020] = { "dart-t6020", COMPAT("apple,t6020-dart\0apple,t8110-dart"),
+    [VAD_T6020] = { "dart-t6020", { "apple,t6020-dart", "apple,t8110-dart" },
                     "t8110", "dart2", 64, true, 42, false },
     /* A display pair, like M1 DCP behind dart-dcp and dart-disp0. */
-    [VAD_DCP] = { "dart-dcp", COMPAT("apple,t8103-dart"),
+    [VAD_DCP] = { "dart-dcp", { "apple,t8103-dart" },
                   "t8020", "dart1", 16, true, 36, false },
-    [VAD_DISP0] = { "dart-disp0", COMPAT("apple,t8103-dart"),
+    [VAD_DISP0] = { "dart-disp0", { "apple,t8103-dart" },
                     "t8020", "dart1", 16, true, 36, false },
     /* PCIe DARTs of t600x report no bypass (hw §1). */
-    [VAD_PCIE] = { "dart-pcie", COMPAT("apple,t8103-dart"),
+    [VAD_PCIE] = { "dart-pcie", { "apple,t8103-dart" },
                    "t8020", "dart1", 16, false, 36, true },
 };
 
@@ -193,8 +190,9 @@ void virt_apple_dart_create(VirtMachineState *vms)
 
         node = g_strdup_printf("/iommu@%" PRIx64, base);
         qemu_fdt_add_subnode(ms->fdt, node);
-        qemu_fdt_setprop(ms->fdt, node, "compatible", d->compat,
-                         d->compat_len);
+        qemu_fdt_setprop_string_array(ms->fdt, node, "compatible",
+                                      (char **)d->compat,
+                                      d->compat[1] ? 2 : 1);
         qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, base, 2,
                                      APPLE_DART_MMIO_SIZE);
         vad_irq_prop(ms->fdt, node, VAD_DART_IRQ + i);

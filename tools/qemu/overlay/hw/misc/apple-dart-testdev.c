@@ -17,6 +17,7 @@
 #include "qapi/error.h"
 #include "hw/irq.h"
 #include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
 #include "hw/misc/apple-dart-testdev.h"
 #include "sysemu/dma.h"
 
@@ -521,6 +522,12 @@ static Property dte_properties[] = {
     DEFINE_PROP_END_OF_LIST(),
 };
 
+/* Timers and in-flight commands are not described for migration. */
+static const VMStateDescription vmstate_dte = {
+    .name = TYPE_APPLE_DART_TESTDEV,
+    .unmigratable = 1,
+};
+
 static void dte_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -528,6 +535,7 @@ static void dte_class_init(ObjectClass *klass, void *data)
     dc->realize = dte_realize;
     dc->reset = dte_reset;
     dc->desc = "DMA test engine behind an Apple DART";
+    dc->vmsd = &vmstate_dte;
     device_class_set_props(dc, dte_properties);
     dc->user_creatable = false;
 }

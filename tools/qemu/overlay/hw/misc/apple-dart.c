@@ -23,6 +23,7 @@
 #include "qapi/error.h"
 #include "hw/irq.h"
 #include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
 #include "hw/misc/apple-dart.h"
 #include "sysemu/dma.h"
 #include "exec/address-spaces.h"
@@ -108,7 +109,8 @@
 
 /* Page-table entry bits (hw §4.1). */
 #define PTE_VALID                   BIT_ULL(0)
-#define PTE_BIT1                    BIT_ULL(1)  /* DART1 SP_DIS, DART2 NO_CACHE */
+/* Bit 1: DART1 SP_DIS, DART2 NO_CACHE */
+#define PTE_BIT1                    BIT_ULL(1)
 #define DART1_PTE_NO_WRITE          BIT_ULL(7)
 #define DART1_PTE_NO_READ           BIT_ULL(8)
 #define DART1_PTE_ADDR              MAKE_64BIT_MASK(12, 24)    /* [35:12] */
@@ -549,10 +551,14 @@ static void apple_dart_notify_unmap(AppleDARTStream *st)
 {
     IOMMUNotifier *n;
 
-    /* Let caching users of the region (vhost) drop what they hold. */
+    /*
+     * Let caching users of the region (vhost) drop what they hold; a
+     * notifier that only takes device-IOTLB unmaps gets one of those.
+     */
     IOMMU_NOTIFIER_FOREACH(n, &st->iommu) {
         IOMMUTLBEvent event = {
-            .type = IOMMU_NOTIFIER_UNMAP,
+            .type = (n->notifier_flags & IOMMU_NOTIFIER_UNMAP) ?
+                    IOMMU_NOTIFIER_UNMAP : IOMMU_NOTIFIER_DEVIOTLB_UNMAP,
             .entry = {
                 .target_as = &address_space_memory,
                 .iova = n->start,
@@ -1441,6 +1447,15 @@ static Property apple_dart_properties[] = {
     DEFINE_PROP_END_OF_LIST(),
 };
 
+/*
+ * TLB contents, the BUSY timer and the per-stream address spaces are not
+ * described for migration: refuse it rather than lose state silently.
+ */
+static const VMStateDescription vmstate_apple_dart = {
+    .name = TYPE_APPLE_DART,
+    .unmigratable = 1,
+};
+
 static void apple_dart_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -1448,6 +1463,7 @@ static void apple_dart_class_init(ObjectClass *klass, void *data)
     dc->realize = apple_dart_realize;
     dc->reset = apple_dart_reset;
     dc->desc = "Apple DART IOMMU";
+    dc->vmsd = &vmstate_apple_dart;
     device_class_set_props(dc, apple_dart_properties);
     /* Streams are handed to masters by the board, not the command line. */
     dc->user_creatable = false;
