@@ -305,7 +305,11 @@ static void apple_dart_update_irq(AppleDARTState *s)
     qemu_set_irq(s->irq, !!(s->error & DART_ERR_FLAG));
 }
 
-static void apple_dart_fault(AppleDARTState *s, unsigned sid, uint64_t iova,
+/*
+ * Record a refused translation.  Returns false when it only repeats the
+ * fault already reported for this piece of the same access.
+ */
+static bool apple_dart_fault(AppleDARTState *s, unsigned sid, uint64_t iova,
                              AppleDARTFault f, bool is_write)
 {
     AppleDARTStream *st = &s->streams[sid];
@@ -314,12 +318,13 @@ static void apple_dart_fault(AppleDARTState *s, unsigned sid, uint64_t iova,
     /*
      * QEMU retries a refused access in small pieces, so one refused burst
      * reaches us as many translations of the same page.  Report it once:
-     * until a translation of this stream succeeds, further faults on the
-     * same page and of the same kind are the same event.
+     * until a translation of this stream succeeds or software clears
+     * ERROR, further faults on the same page and of the same kind are the
+     * same event.
      */
     if (st->faulted && st->fault_kind == f &&
         (st->fault_iova >> s->page_shift) == (iova >> s->page_shift)) {
-        return;
+        return false;
     }
     s->counters.faults++;
     st->faulted = true;
@@ -334,7 +339,7 @@ static void apple_dart_fault(AppleDARTState *s, unsigned sid, uint64_t iova,
         s->error_streams[sid / 32] |= BIT(sid % 32);
         if ((code & s->error_mask) == code) {
             /* ERROR_MASK set for this source: not reported. */
-            return;
+            return true;
         }
         if (s->error & DART_ERR_FLAG) {
             /*
@@ -342,14 +347,14 @@ static void apple_dart_fault(AppleDARTState *s, unsigned sid, uint64_t iova,
              * later one only marks SECONDARY (hw §3.2; meaning inferred).
              */
             s->error |= T8110_ERR_SECONDARY;
-            return;
+            return true;
         }
         s->error = DART_ERR_FLAG | code |
                    ((sid & T8110_ERR_SID_MASK) << T8110_ERR_SID_SHIFT) |
                    (is_write ? T8110_ERR_WRITE : 0);
     } else {
         if (s->error & DART_ERR_FLAG) {
-            return;
+            return true;
         }
         /*
          * The WRITE direction bit 10 (hw §2.2, UNCERTAIN) is not set: the
@@ -360,6 +365,27 @@ static void apple_dart_fault(AppleDARTState *s, unsigned sid, uint64_t iova,
                    ((sid & T8020_ERR_STREAM_MASK) << T8020_ERR_STREAM_SHIFT);
     }
     s->error_addr = iova;
+    apple_dart_update_irq(s);
+    return true;
+}
+
+/* ERROR is write-one-to-clear (writing back the value read clears it). */
+static void apple_dart_clear_error(AppleDARTState *s, uint32_t val)
+{
+    bool was_latched = s->error & DART_ERR_FLAG;
+    unsigned sid;
+
+    s->error &= ~val;
+    if (was_latched && !(s->error & DART_ERR_FLAG)) {
+        /*
+         * Software handled the fault: the next refused access is a new
+         * event, even if it hits the same page as the last one (a device
+         * retrying a request must raise the interrupt again).
+         */
+        for (sid = 0; sid < s->num_sids; sid++) {
+            s->streams[sid].faulted = false;
+        }
+    }
     apple_dart_update_irq(s);
 }
 
@@ -677,15 +703,17 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
     apple_dart_busy_update(s);
 
     if (!stream_enabled(s, sid)) {
-        s->counters.blocked++;
-        apple_dart_fault(s, sid, addr, DART_FAULT_BLOCKED, is_write);
+        if (apple_dart_fault(s, sid, addr, DART_FAULT_BLOCKED, is_write)) {
+            s->counters.blocked++;
+        }
         return ret;
     }
     switch (stream_mode(s, sid)) {
     case DART_MODE_BLOCKED:
         /* TCR = 0 blocks DMA; the access faults (hw §2.1, §3.1). */
-        s->counters.blocked++;
-        apple_dart_fault(s, sid, addr, DART_FAULT_BLOCKED, is_write);
+        if (apple_dart_fault(s, sid, addr, DART_FAULT_BLOCKED, is_write)) {
+            s->counters.blocked++;
+        }
         return ret;
     case DART_MODE_BYPASS:
         s->counters.bypass++;
@@ -991,9 +1019,7 @@ static void t8020_write(AppleDARTState *s, hwaddr addr, uint32_t val,
         s->stream_select[(addr - T8020_STREAM_SELECT0) / 4] = val;
         return;
     case T8020_ERROR:
-        /* Write-one-to-clear: writing back the value read clears it. */
-        s->error &= ~val;
-        apple_dart_update_irq(s);
+        apple_dart_clear_error(s, val);
         return;
     case T8020_CONFIG:
         /* LOCK holds until reset ("locked down until reboot", hw §2). */
@@ -1100,8 +1126,7 @@ static void t8110_write(AppleDARTState *s, hwaddr addr, uint32_t val,
                                  T8110_TLB_CMD_OP_SHIFT)));
         return;
     case T8110_ERROR:
-        s->error &= ~val;
-        apple_dart_update_irq(s);
+        apple_dart_clear_error(s, val);
         return;
     case T8110_ERROR_MASK:
         s->error_mask = val;
