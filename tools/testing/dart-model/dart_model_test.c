@@ -59,6 +59,7 @@
 #define T8110_TLB_CMD_BUSY	BIT(31)
 #define T8110_TLB_FLUSH_ALL	0
 #define T8110_TLB_FLUSH_SID	BIT(8)
+#define T8110_TLB_OP(op)	((op) << 8)
 #define T8110_ERROR		0x100
 #define T8110_ERROR_MASK	0x104
 #define T8110_ERROR_ADDR_LO	0x170
@@ -78,6 +79,7 @@
 #define T8110_TTBR_VALID	BIT(0)
 #define T8110_ERR_SID		GENMASK(27, 20)
 #define T8110_ERR_CODE		GENMASK(14, 0)
+#define T8110_ERR_SECONDARY	BIT(19)
 
 #define DART_ERR_FLAG		BIT(31)
 
@@ -508,6 +510,7 @@ static void dm_check_fault2(struct kunit *test, struct dm_engine *e, int port,
 	u32 sid = e->sid[port];
 	u32 err, code;
 	u64 addr;
+	int i;
 
 	KUNIT_EXPECT_EQ(test, dte_fault(e), engine_iova);
 
@@ -518,8 +521,11 @@ static void dm_check_fault2(struct kunit *test, struct dm_engine *e, int port,
 		KUNIT_EXPECT_EQ(test, FIELD_GET(T8110_ERR_SID, err), sid);
 		addr = ((u64)dm_rd(d, T8110_ERROR_ADDR_HI) << 32) |
 		       dm_rd(d, T8110_ERROR_ADDR_LO);
-		KUNIT_EXPECT_TRUE(test, dm_rd(d, T8110_ERROR_STREAMS(sid / 32)) &
-				  BIT(sid % 32));
+		/* Exactly this stream's bit, in its word (dart-hw.md §3). */
+		for (i = 0; i < 8; i++)
+			KUNIT_EXPECT_EQ_MSG(test, dm_rd(d, T8110_ERROR_STREAMS(i)),
+					    i == sid / 32 ? BIT(sid % 32) : 0,
+					    "ERROR_STREAMS[%d]", i);
 	} else {
 		code = FIELD_GET(T8020_ERR_CODE, err);
 		KUNIT_EXPECT_EQ(test, FIELD_GET(T8020_ERR_STREAM, err), sid & 0xf);
@@ -539,8 +545,6 @@ static void dm_check_fault2(struct kunit *test, struct dm_engine *e, int port,
 	/* Clear by writing the value back (dart-hw.md §2.2, §3.2). */
 	dm_wr(d, dm_error_reg(d), err);
 	if (d->t8110) {
-		int i;
-
 		for (i = 0; i < 8; i++)
 			dm_wr(d, T8110_ERROR_STREAMS(i), 0xffffffff);
 		KUNIT_EXPECT_EQ(test, dm_rd(d, T8110_ERROR_STREAMS(sid / 32)), 0);
@@ -822,9 +826,36 @@ static void dm_faults_one(struct kunit *test, struct dm_engine *e)
 	/* A second fault while one is latched does not replace it. */
 	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a, &val));
 	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a + 0x100, &val));
+	if (d->t8110)
+		KUNIT_EXPECT_TRUE(test, dm_rd(d, T8110_ERROR) & T8110_ERR_SECONDARY);
 	dm_check_fault2(test, e, 0, a, a + 0x100, F_NO_TTBR);
 
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_FAULTS) - faults, 7);
+	/* The same fault again after clearing is a new event. */
+	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a, &val));
+	dm_check_fault(test, e, 0, a, F_NO_TTBR);
+
+	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_FAULTS) - faults, 8);
+
+	/*
+	 * T8110 ERROR_MASK: a masked source is not latched and raises no
+	 * interrupt; its stream's ERROR_STREAMS bit is still set.
+	 */
+	if (d->t8110) {
+		u32 sid = e->sid[0];
+		int i;
+
+		dm_wr(d, T8110_ERROR_MASK, dm_code(d, F_NO_TTBR));
+		KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a + 0x200, &val));
+		KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_FAULTS) - faults, 9);
+		KUNIT_EXPECT_EQ(test, dm_rd(d, T8110_ERROR), 0);
+		usleep_range(100, 200);
+		KUNIT_EXPECT_FALSE(test, READ_ONCE(d->masked));
+		KUNIT_EXPECT_EQ(test, dm_rd(d, T8110_ERROR_STREAMS(sid / 32)),
+				BIT(sid % 32));
+		dm_wr(d, T8110_ERROR_MASK, 0);
+		for (i = 0; i < 8; i++)
+			dm_wr(d, T8110_ERROR_STREAMS(i), 0xffffffff);
+	}
 	dm_detach(&st);
 }
 
@@ -849,6 +880,11 @@ static void dm_four_level(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, val, 0xfeedf00d);
 	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, b, &val));
 	dm_check_fault(test, e, 0, b, F_NO_PGD);
+	/* Below a valid L0 entry: the middle and leaf codes. */
+	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a + SZ_32M, &val));
+	dm_check_fault(test, e, 0, a + SZ_32M, F_NO_PMD);
+	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a + DM_PGSIZE, &val));
+	dm_check_fault(test, e, 0, a + DM_PGSIZE, F_NO_PTE);
 	dm_detach(&st);
 }
 
@@ -882,6 +918,7 @@ static void dm_ttbr_select_one(struct kunit *test, struct dm_engine *e)
 	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, (2ULL << 36) | DM_IOVA, &val));
 	dm_check_fault(test, e, 0, (2ULL << 36) | DM_IOVA, F_NO_TTBR);
 	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, (3ULL << 36) | DM_IOVA, &val));
+	KUNIT_EXPECT_EQ(test, val, 0x1003);
 	dm_detach(&st);
 }
 
@@ -898,7 +935,7 @@ static void dm_tlb_one(struct kunit *test, struct dm_engine *e)
 {
 	struct dm_dart *d = e->dart[0];
 	u32 *p = dm_table(test), *q = dm_table(test), val;
-	u32 hits, misses, stale, viol, inv, busy_seen = 0;
+	u32 hits, misses, stale, viol, inv, tcr, busy_seen = 0;
 	unsigned int j;
 	u64 a = DM_IOVA;
 	struct dm_stream st;
@@ -913,6 +950,13 @@ static void dm_tlb_one(struct kunit *test, struct dm_engine *e)
 	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a, &val));
 	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_MISSES) - misses, 1);
 	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_HITS) - hits, 1);
+	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 1);
+
+	/* Only invalidates drop entries: rewriting TCR and TTBR does not. */
+	tcr = dm_get_tcr(d, st.sid);
+	dm_set_tcr(d, st.sid, 0);
+	dm_set_tcr(d, st.sid, tcr);
+	dm_wr(d, dm_ttbr_off(d, st.sid, 0), dm_rd(d, dm_ttbr_off(d, st.sid, 0)));
 	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 1);
 
 	/* Remap without invalidating: the old page is still used. */
@@ -959,13 +1003,25 @@ static void dm_tlb(struct kunit *test)
 static void dm_invalidate_kinds_one(struct kunit *test, struct dm_engine *e)
 {
 	struct dm_dart *d = e->dart[0];
-	u32 *p = dm_table(test), val, all, sid;
+	u32 *p = dm_table(test), val, all, sid, other;
 	struct dm_stream st;
 
 	dm_attach(test, &st, d, e->sid[0], false);
 	dm_map(&st, DM_IOVA, p, true, true);
 	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, DM_IOVA, &val));
 	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 1);
+
+	/*
+	 * Invalidating another stream keeps ours: the same bit in the other
+	 * STREAM_SELECT word (USB4 stream 40 vs 8), or a SID that differs
+	 * in the high bits (T8110 200 vs 8).
+	 */
+	other = e->sid[0] >= 32 ? e->sid[0] % 32 : e->sid[0] ^ 1;
+	KUNIT_EXPECT_EQ(test, dm_invalidate(d, other, NULL), 0);
+	KUNIT_EXPECT_EQ_MSG(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 1,
+			    "%s: invalidating stream %u dropped stream %u", d->label,
+			    other, e->sid[0]);
+
 	if (d->t8110) {
 		all = dte_cnt(e, 0, DTE_CNT_INV_ALL);
 		dm_wr(d, T8110_TLB_CMD, T8110_TLB_FLUSH_ALL);
@@ -1012,6 +1068,7 @@ static void dm_bypass_one(struct kunit *test, struct dm_engine *e)
 		KUNIT_EXPECT_TRUE(test, dte_write32(e, 0, pa + 8, 0xb1b2b3b4));
 		KUNIT_EXPECT_EQ(test, p[2], 0xb1b2b3b4);
 		KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, pa + 8, &val));
+		KUNIT_EXPECT_EQ(test, val, 0xb1b2b3b4);
 		KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_BYPASS) - bypassed, 2);
 		KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_VIOLATIONS), viol);
 	} else {
@@ -1273,6 +1330,7 @@ static void dm_violations_one(struct kunit *test, struct dm_engine *e)
 	u32 *p = dm_table(test), val, v;
 	struct dm_stream st;
 	unsigned int i;
+	__le64 *l1;
 	u64 pte;
 
 	dm_attach(test, &st, d, e->sid[0], false);
@@ -1288,6 +1346,41 @@ static void dm_violations_one(struct kunit *test, struct dm_engine *e)
 	v = dm_viol_begin(e);
 	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, DM_IOVA, &val));
 	dm_viol_end(test, e, v, "reserved leaf bit");
+
+	/* A reserved bit in a table (L1) entry; the walk on a miss sees it. */
+	dm_map(&st, DM_IOVA, p, true, true);
+	KUNIT_EXPECT_EQ(test, dm_invalidate(d, st.sid, NULL), 0);
+	l1 = &st.top[0][(DM_IOVA >> (DM_PGSHIFT + DM_BITS)) & (DM_ENTRIES - 1)];
+	WRITE_ONCE(*l1, cpu_to_le64(le64_to_cpu(*l1) | BIT_ULL(2)));
+	dma_wmb();
+	v = dm_viol_begin(e);
+	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, DM_IOVA, &val));
+	dm_viol_end(test, e, v, "reserved table entry bit");
+	WRITE_ONCE(*l1, cpu_to_le64(le64_to_cpu(*l1) & ~BIT_ULL(2)));
+	dma_wmb();
+	KUNIT_EXPECT_EQ(test, dm_invalidate(d, st.sid, NULL), 0);
+
+	/* Translate and bypass together: reported, and the stream blocks. */
+	v = dm_viol_begin(e);
+	dm_set_tcr(d, st.sid, d->t8110 ? T8110_TCR_TRANSLATE | T8110_TCR_BYPASS :
+		   T8020_TCR_TRANSLATE | T8020_TCR_BYPASS);
+	dm_viol_end(test, e, v, "translate + bypass");
+	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, DM_IOVA, &val));
+	dm_check_fault(test, e, 0, DM_IOVA, F_NO_TTBR);
+	dm_set_tcr(d, st.sid, d->t8110 ? T8110_TCR_TRANSLATE : T8020_TCR_TRANSLATE);
+
+	if (d->t8110) {
+		/* Unknown TLB_CMD operation; flush of a stream it lacks. */
+		v = dm_viol_begin(e);
+		dm_wr(d, T8110_TLB_CMD, T8110_TLB_OP(5) | st.sid);
+		dm_viol_end(test, e, v, "unknown TLB_CMD op");
+		KUNIT_EXPECT_FALSE(test, dm_rd(d, T8110_TLB_CMD) & T8110_TLB_CMD_BUSY);
+		if (d->nsids < 256) {
+			v = dm_viol_begin(e);
+			dm_wr(d, T8110_TLB_CMD, T8110_TLB_FLUSH_SID | d->nsids);
+			dm_viol_end(test, e, v, "flush of a missing stream");
+		}
+	}
 
 	v = dm_viol_begin(e);
 	if (d->t8110)
@@ -1327,6 +1420,22 @@ static void dm_violations_one(struct kunit *test, struct dm_engine *e)
 		dte_expect(e, 0, 0);
 	}
 	dm_viol_end(test, e, v, "command while BUSY");
+
+	/* T8020: changing STREAM_SELECT under a BUSY command. */
+	for (i = 0; !d->t8110 && i < 10; i++) {
+		v = dm_viol_begin(e);
+		dm_wr(d, T8020_STREAM_COMMAND, T8020_CMD_INVALIDATE);
+		dm_wr(d, T8020_STREAM_SELECT(0), BIT(st.sid % 32));
+		KUNIT_EXPECT_EQ(test, readl_poll_timeout_atomic(d->base + T8020_STREAM_COMMAND,
+								val, !(val & T8020_CMD_BUSY),
+								1, 100), 0);
+		if (dte_cnt(e, 0, DTE_CNT_VIOLATIONS) != v) {
+			dm_viol_end(test, e, v, "STREAM_SELECT while BUSY");
+			break;
+		}
+		dte_expect(e, 0, 0);
+	}
+	KUNIT_EXPECT_LT(test, i, 10);
 
 	dm_wr(d, dm_ttbr_off(d, st.sid, 1), 0);
 	dm_detach(&st);
