@@ -737,7 +737,6 @@ static void adart_release_device(struct device *dev)
 				set_bit(sid, idle.sids);
 		adart_port_set(&idle, NULL, ADART_BLOCK, NULL);
 	}
-	dev_iommu_priv_set(dev, NULL);
 	adart_master_free(m);
 }
 
