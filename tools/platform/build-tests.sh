@@ -8,6 +8,9 @@
 #               (test time only: it is built from the Debian tree, never
 #               committed)
 #   selftests   static arm64 kselftest binaries
+#   intree      generate the in-tree patch series, checkpatch it, apply it
+#               to a 6.12 tree and build drivers/iommu/ with our driver
+#               built in (W=1, sparse); a warning in our files fails
 #   initramfs   busybox + /init + scenarios + modules + selftests
 . "$(dirname "$0")/lib.sh"
 
@@ -79,6 +82,68 @@ step_initramfs() {
 		>"$DART_OUT/initramfs.cpio.gz"
 	rm -rf "$r"
 	ls -la "$DART_OUT/initramfs.cpio.gz"
+}
+
+step_intree() {
+	local base tree build series f p want
+	base=$DART_CACHE/intree/$(deb_version linux-source-6.12)
+	tree=$base/src
+	build=$base/build
+	series=$DART_OUT/patches
+	python3 "$DART_TOP/tools/intree/make-series.py" "$src" "$DART_TOP" "$series"
+
+	# A hard-linked copy of the pristine tree; only the files a series
+	# touches are private copies, and they go back to the pristine links
+	# before the next series is applied (so unchanged files keep their
+	# timestamps and the build directory stays incremental).
+	if [ ! -e "$tree/Makefile" ]; then
+		rm -rf "$tree"
+		mkdir -p "$base"
+		cp -al "$src" "$tree"
+		: >"$base/touched"
+	fi
+	while read -r f; do
+		if [ -e "$src/$f" ]; then ln -f "$src/$f" "$tree/$f"; else rm -f "$tree/$f"; fi
+	done <"$base/touched"
+	sed -n 's#^+++ b/##p; s#^--- a/##p' "$series"/000[1-9]*.patch | sort -u >"$base/touched"
+	while read -r f; do
+		# Break the hard link first: patch must never write into the
+		# pristine source through it.
+		[ -e "$tree/$f" ] && cp "$tree/$f" "$tree/$f.unlink" && mv "$tree/$f.unlink" "$tree/$f"
+	done <"$base/touched"
+	for p in "$series"/000[1-9]*.patch; do
+		patch -d "$tree" -p1 --quiet --no-backup-if-mismatch <"$p"
+	done
+	# checkpatch from the patched tree, so it knows the binding the
+	# series itself updates.
+	(cd "$tree" && scripts/checkpatch.pl --strict -q "$series"/000[1-9]*.patch)
+
+	mkdir -p "$build"
+	want=$build/.config.want
+	cp "$kb/.config" "$want"
+	"$tree/scripts/config" --file "$want" -e ARCH_APPLE -e IOMMU_IO_PGTABLE_DART \
+		-e IOMMU_IO_PGTABLE_DART_KUNIT_TEST -e APPLE_DART -e APPLE_DART_KUNIT_TEST
+	if ! cmp -s "$want" "$build/.config.last"; then
+		cp "$want" "$build/.config"
+		cp "$want" "$build/.config.last"
+	fi
+	make -C "$tree" O="$build" olddefconfig
+	for f in IOMMU_IO_PGTABLE_DART IOMMU_IO_PGTABLE_DART_KUNIT_TEST APPLE_DART \
+		APPLE_DART_KUNIT_TEST; do
+		grep -qx "CONFIG_$f=y" "$build/.config" ||
+			{ echo "intree: CONFIG_$f is not y"; return 1; }
+	done
+	make -C "$tree" O="$build" -j"$JOBS" W=1 C=2 drivers/iommu/ 2>&1 |
+		tee "$DART_OUT/intree-build.log"
+	[ "${PIPESTATUS[0]}" -eq 0 ]
+	# The tree's own files may warn under W=1/sparse; ours must not.
+	if grep -E 'drivers/iommu/(io-pgtable-dart|apple-dart)[^/ ]*\.[ch]:[0-9]+(:[0-9]+)?: (warning|error)' \
+		"$DART_OUT/intree-build.log"; then
+		echo "intree: our files warn when built in-tree"
+		return 1
+	fi
+	ls "$build"/drivers/iommu/apple-dart.o "$build"/drivers/iommu/io-pgtable-dart.o
+	echo "intree: series in $series applies and builds"
 }
 
 "step_$1"

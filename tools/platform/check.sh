@@ -13,6 +13,12 @@
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:-check}
+# Two runs sharing one out/ would delete each other's modules and logs.
+exec 8>"$DART_OUT/.lock"
+if ! flock -n 8; then
+	echo "waiting for another make check/run using $DART_OUT"
+	flock 8
+fi
 T=$DART_TOP/tools/platform
 t_start=$(now)
 

@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Generate the in-tree patch series against a Linux 6.12 source tree.
+
+usage: make-series.py KSRC REPO OUTDIR
+
+The repository's drivers/iommu sources, the Kconfig entries in REPO/Kconfig
+and the object lists in REPO/drivers/iommu/Kbuild are turned into a git
+format-patch series that applies to KSRC with "git am" or "patch -p1":
+
+  0001 dt-bindings: iommu: apple,dart: the t6020 compatible the driver uses
+  0002 iommu/io-pgtable-dart: the page-table backend (replaces 6.12's)
+  0003 iommu/apple-dart: the driver (replaces 6.12's)
+
+Commit messages are REPO/tools/intree/NNNN.msg (subject, blank line, body).
+Nothing here is hand-maintained twice: Kconfig blocks and object lists are
+read from the files the out-of-tree build uses.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# Files of the tree the series touches (besides the ones it adds).
+BINDING = 'Documentation/devicetree/bindings/iommu/apple,dart.yaml'
+TREE_FILES = [BINDING, 'MAINTAINERS', 'drivers/iommu/Kconfig', 'drivers/iommu/Makefile',
+              'drivers/iommu/io-pgtable.c', 'drivers/iommu/io-pgtable-dart.c',
+              'drivers/iommu/apple-dart.c', 'include/linux/io-pgtable.h']
+
+# Our objects that only exist out of tree (benchmarks against the built-in
+# backend): not part of the series.
+OUT_OF_TREE_ONLY = {'io-pgtable-dart-bench.c'}
+
+
+def die(msg):
+    sys.stderr.write('make-series: %s\n' % msg)
+    sys.exit(1)
+
+
+def kconfig_blocks(text):
+    """Split Kconfig text into {symbol: block text} for top-level config entries."""
+    blocks = {}
+    order = []
+    cur = None
+    for line in text.splitlines(keepends=True):
+        m = re.match(r'^(menu)?config (\w+)', line)
+        if m:
+            cur = m.group(2)
+            if cur in blocks:
+                die('Kconfig: %s defined twice' % cur)
+            blocks[cur] = ''
+            order.append(cur)
+        elif cur and line.strip() and not line[0].isspace():
+            cur = None
+        if cur:
+            blocks[cur] += line
+    for sym in blocks:
+        blocks[sym] = blocks[sym].rstrip('\n') + '\n'
+    return blocks, order
+
+
+def replace_kconfig(tree_text, ours, syms, anchor):
+    """Replace the tree's block for ANCHOR by our blocks SYMS (anchor first)."""
+    tree_blocks, _ = kconfig_blocks(tree_text)
+    if anchor not in tree_blocks:
+        die('tree Kconfig has no config %s' % anchor)
+    new = '\n'.join(ours[s] for s in syms)
+    old = tree_blocks[anchor]
+    if tree_text.count(old) != 1:
+        die('cannot find config %s block uniquely' % anchor)
+    return tree_text.replace(old.rstrip('\n') + '\n', new, 1)
+
+
+def kbuild_lines(kbuild, prefix):
+    """Our Kbuild's object lines for objects whose name starts with PREFIX."""
+    out = []
+    for line in kbuild.splitlines():
+        if re.match(r'^(obj-\$\(CONFIG_\w+\)|obj-[my]|%s[\w-]*-[ym])\s*[:+]?=' %
+                    re.escape(prefix), line) and prefix in line:
+            if 'bench' in line:
+                continue
+            out.append(line)
+    return out
+
+
+def sub1(text, old, new, what):
+    if text.count(old) != 1:
+        die('anchor for %s not found exactly once' % what)
+    return text.replace(old, new, 1)
+
+
+def git(repo, *args, env=None):
+    subprocess.run(['git', '-C', repo] + list(args), check=True,
+                   stdout=subprocess.DEVNULL, env=env)
+
+
+def commit(work, repo, msgfile):
+    env = dict(os.environ, GIT_AUTHOR_DATE='2026-01-01T00:00:00Z',
+               GIT_COMMITTER_DATE='2026-01-01T00:00:00Z')
+    git(work, 'add', '-A')
+    git(work, 'commit', '-q', '-s', '-F', os.path.join(repo, 'tools/intree', msgfile),
+        env=env)
+
+
+def main():
+    if len(sys.argv) != 4:
+        die('usage: make-series.py KSRC REPO OUTDIR')
+    ksrc, repo, outdir = sys.argv[1:]
+    ours_k, ours_order = kconfig_blocks(open(os.path.join(repo, 'Kconfig')).read())
+    kbuild = open(os.path.join(repo, 'drivers/iommu/Kbuild')).read()
+    srcdir = os.path.join(repo, 'drivers/iommu')
+
+    work = tempfile.mkdtemp(prefix='dart-series-')
+    try:
+        for f in TREE_FILES:
+            os.makedirs(os.path.join(work, os.path.dirname(f)), exist_ok=True)
+            shutil.copy(os.path.join(ksrc, f), os.path.join(work, f))
+        git(work, 'init', '-q')
+        git(work, 'config', 'user.name',
+            subprocess.run(['git', '-C', repo, 'config', 'user.name'],
+                           capture_output=True, text=True).stdout.strip() or 'dart')
+        git(work, 'config', 'user.email',
+            subprocess.run(['git', '-C', repo, 'config', 'user.email'],
+                           capture_output=True, text=True).stdout.strip() or 'dart@localhost')
+        git(work, 'add', '-A')
+        git(work, 'commit', '-q', '-m', 'Linux 6.12 (base)')
+
+        def path(p):
+            return os.path.join(work, p)
+
+        def rd(p):
+            return open(path(p)).read()
+
+        def wr(p, text):
+            with open(path(p), 'w') as f:
+                f.write(text)
+
+        def add_sources(prefix):
+            names = sorted(n for n in os.listdir(srcdir)
+                           if n.startswith(prefix) and re.search(r'\.[ch]$', n)
+                           and not n.endswith('.mod.c') and n not in OUT_OF_TREE_ONLY)
+            if not names:
+                die('no %s* sources' % prefix)
+            for n in names:
+                shutil.copy(os.path.join(srcdir, n), path('drivers/iommu/' + n))
+            return names
+
+        # 1: the binding gains the T602x compatible, with the T8110 one as
+        # its fallback (dart-hw.md section 0), and loses the stale stream
+        # limit.
+        yaml = rd(BINDING)
+        yaml = sub1(yaml, '''  compatible:
+    enum:
+      - apple,t8103-dart
+      - apple,t8103-usb4-dart
+      - apple,t8110-dart
+      - apple,t6000-dart
+''', '''  compatible:
+    oneOf:
+      - enum:
+          - apple,t8103-dart
+          - apple,t8103-usb4-dart
+          - apple,t8110-dart
+          - apple,t6000-dart
+      - items:
+          - const: apple,t6020-dart
+          - const: apple,t8110-dart
+''', 'binding compatible list')
+        yaml = sub1(yaml, '''  Each DART instance is capable of handling up to 16 different streams
+  with individual pagetables and page-level read/write protection flags.
+''', '''  Each DART instance handles a number of streams (16 or 64 on T8020 and
+  T6000, up to 256 on T8110) with individual page tables and page-level
+  read/write protection flags.
+''', 'binding description')
+        wr(BINDING, yaml)
+        commit(work, repo, '0001.msg')
+
+        # 2: the page-table backend.
+        syms = [s for s in ours_order if s.startswith('IOMMU_IO_PGTABLE_DART')]
+        if 'IOMMU_IO_PGTABLE_DART' not in syms:
+            die('Kconfig has no IOMMU_IO_PGTABLE_DART')
+        wr('drivers/iommu/Kconfig', replace_kconfig(rd('drivers/iommu/Kconfig'),
+                                                    ours_k, syms, 'IOMMU_IO_PGTABLE_DART'))
+        add_sources('io-pgtable-dart')
+        lines = [l for l in kbuild_lines(kbuild, 'io-pgtable-dart')
+                 if not l.startswith('obj-m')]
+        mk = rd('drivers/iommu/Makefile')
+        mk = sub1(mk, 'obj-$(CONFIG_IOMMU_IO_PGTABLE_DART) += io-pgtable-dart.o\n',
+                  '\n'.join(lines) + '\n', 'io-pgtable-dart.o in Makefile')
+        wr('drivers/iommu/Makefile', mk)
+        wr('drivers/iommu/io-pgtable.c', sub1(
+            rd('drivers/iommu/io-pgtable.c'),
+            '[APPLE_DART2] = &io_pgtable_apple_dart_init_fns,',
+            '[APPLE_DART2] = &io_pgtable_apple_dart2_init_fns,', 'io-pgtable.c registry'))
+        wr('include/linux/io-pgtable.h', sub1(
+            rd('include/linux/io-pgtable.h'),
+            'extern struct io_pgtable_init_fns io_pgtable_apple_dart_init_fns;\n',
+            'extern struct io_pgtable_init_fns io_pgtable_apple_dart_init_fns;\n'
+            'extern struct io_pgtable_init_fns io_pgtable_apple_dart2_init_fns;\n',
+            'io-pgtable.h extern'))
+        wr('MAINTAINERS', sub1(rd('MAINTAINERS'), 'F:\tdrivers/iommu/io-pgtable-dart.c\n',
+                               'F:\tdrivers/iommu/io-pgtable-dart*\n', 'MAINTAINERS pgtable'))
+        commit(work, repo, '0002.msg')
+
+        # 3: the driver.
+        syms = [s for s in ours_order if s.startswith('APPLE_DART')]
+        if 'APPLE_DART' not in syms:
+            die('Kconfig has no APPLE_DART')
+        wr('drivers/iommu/Kconfig', replace_kconfig(rd('drivers/iommu/Kconfig'),
+                                                    ours_k, syms, 'APPLE_DART'))
+        os.unlink(path('drivers/iommu/apple-dart.c'))
+        add_sources('apple-dart')
+        lines = [l for l in kbuild_lines(kbuild, 'apple-dart')
+                 if not l.startswith('obj-m')]
+        mk = rd('drivers/iommu/Makefile')
+        mk = sub1(mk, 'obj-$(CONFIG_APPLE_DART) += apple-dart.o\n',
+                  '\n'.join(lines) + '\n', 'apple-dart.o in Makefile')
+        wr('drivers/iommu/Makefile', mk)
+        wr('MAINTAINERS', sub1(rd('MAINTAINERS'), 'F:\tdrivers/iommu/apple-dart.c\n',
+                               'F:\tdrivers/iommu/apple-dart*\n', 'MAINTAINERS driver'))
+        commit(work, repo, '0003.msg')
+
+        if os.path.isdir(outdir):
+            shutil.rmtree(outdir)
+        os.makedirs(outdir)
+        subprocess.run(['git', '-C', work, 'format-patch', '-q', '--no-signature',
+                        '--cover-letter', '-o', os.path.abspath(outdir), 'HEAD~3'],
+                       check=True)
+        cover = [f for f in os.listdir(outdir) if f.startswith('0000-')][0]
+        cl = open(os.path.join(outdir, cover)).read()
+        cl = cl.replace('*** SUBJECT HERE ***',
+                        'iommu: Apple DART driver and page-table backend, rewritten')
+        cl = cl.replace('*** BLURB HERE ***',
+                        open(os.path.join(repo, 'tools/intree/cover.txt')).read().strip())
+        open(os.path.join(outdir, cover), 'w').write(cl)
+        for f in sorted(os.listdir(outdir)):
+            print(os.path.join(outdir, f))
+    finally:
+        shutil.rmtree(work)
+
+
+if __name__ == '__main__':
+    main()
