@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the kselftests that drive the DART test client
+ * (tools/testing/dart-client, uAPI include/uapi/linux/apple-dart-test.h).
+ */
+#ifndef ADT_UTIL_H
+#define ADT_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/apple-dart-test.h>
+
+#define ADT_KO		"/dart/modules/apple-dart-test.ko"
+#define DMA_DEBUG_ERRORS "/sys/kernel/debug/dma-api/error_count"
+#define PG		16384UL
+
+/* Module name of the project's driver; the 6.12 oracle's is different. */
+#define OUR_DRIVER	"apple_dart"
+
+static inline int adt_load_module(void)
+{
+	int fd = open(ADT_KO, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret == -EEXIST ? 0 : ret;
+}
+
+/* Open the client, loading it if the scenario did not. */
+static inline int adt_open(void)
+{
+	int fd = open(ADT_DEVICE, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	if (adt_load_module())
+		return -1;
+	return open(ADT_DEVICE, O_RDWR | O_CLOEXEC);
+}
+
+/* ioctl returning 0 or -errno */
+static inline int adt_ioc(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+static inline int adt_nr_engines(int fd)
+{
+	struct adt_info info = {};
+
+	if (adt_ioc(fd, ADT_IOC_INFO, &info))
+		return -1;
+	return info.nr_engines;
+}
+
+static inline int adt_engine(int fd, unsigned int idx, struct adt_engine_info *ei)
+{
+	memset(ei, 0, sizeof(*ei));
+	ei->index = idx;
+	return adt_ioc(fd, ADT_IOC_ENGINE_INFO, ei);
+}
+
+/* Index of the bound engine labelled @label, -1 if there is none. */
+static inline int adt_find(int fd, const char *label)
+{
+	struct adt_engine_info ei;
+	int i, n = adt_nr_engines(fd);
+
+	for (i = 0; i < n; i++)
+		if (!adt_engine(fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
+		    !strcmp(ei.label, label))
+			return i;
+	return -1;
+}
+
+/* First bound engine in a translated DMA domain, preferring dma-t8103-a. */
+static inline int adt_default_engine(int fd)
+{
+	struct adt_engine_info ei;
+	int i, n = adt_nr_engines(fd);
+
+	i = adt_find(fd, "dma-t8103-a");
+	if (i >= 0)
+		return i;
+	for (i = 0; i < n; i++)
+		if (!adt_engine(fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
+		    ei.domain_type == ADT_DOMAIN_DMA)
+			return i;
+	return -1;
+}
+
+static inline int adt_is_ours(int fd, int engine)
+{
+	struct adt_engine_info ei;
+
+	return !adt_engine(fd, engine, &ei) && !strcmp(ei.iommu_driver, OUR_DRIVER);
+}
+
+struct adt_b {
+	uint32_t handle;
+	uint64_t iova;
+	uint64_t phys;
+	uint32_t nr_segs;
+	uint64_t size;
+};
+
+static inline int adt_alloc(int fd, int engine, uint32_t kind, uint64_t size,
+			    uint32_t dir, uint32_t flags, struct adt_b *b)
+{
+	struct adt_buf_alloc a = {
+		.engine = engine, .kind = kind, .size = size, .dir = dir,
+		.flags = flags,
+	};
+	int ret = adt_ioc(fd, ADT_IOC_BUF_ALLOC, &a);
+
+	if (ret)
+		return ret;
+	b->handle = a.handle;
+	b->iova = a.iova;
+	b->phys = a.phys;
+	b->nr_segs = a.nr_segs;
+	b->size = size;
+	return 0;
+}
+
+static inline int adt_share(int fd, int engine, uint32_t src, uint32_t dir,
+			    struct adt_b *b)
+{
+	struct adt_buf_alloc a = {
+		.engine = engine, .kind = ADT_BUF_SHARE, .share = src, .dir = dir,
+	};
+	int ret = adt_ioc(fd, ADT_IOC_BUF_ALLOC, &a);
+
+	if (ret)
+		return ret;
+	b->handle = a.handle;
+	b->iova = a.iova;
+	b->phys = a.phys;
+	b->nr_segs = a.nr_segs;
+	b->size = a.size;
+	return 0;
+}
+
+static inline int adt_free(int fd, uint32_t handle)
+{
+	return adt_ioc(fd, ADT_IOC_BUF_FREE, &handle);
+}
+
+static inline int adt_rw(int fd, uint32_t handle, int write, uint64_t off,
+			 void *p, uint64_t len)
+{
+	struct adt_buf_rw rw = {
+		.handle = handle, .write = write, .offset = off, .len = len,
+		.user = (uintptr_t)p,
+	};
+
+	return adt_ioc(fd, ADT_IOC_BUF_RW, &rw);
+}
+
+/* Run one engine command; *r holds status, result, data, fault IOVA. */
+static inline int adt_cmd(int fd, int engine, uint32_t op, uint32_t flags,
+			  uint64_t src, uint64_t dst, uint32_t len,
+			  uint32_t data, struct adt_run *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->engine = engine;
+	r->op = op;
+	r->flags = flags;
+	r->src = src;
+	r->dst = dst;
+	r->len = len;
+	r->data = data;
+	return adt_ioc(fd, ADT_IOC_RUN, r);
+}
+
+static inline int adt_cnt(int fd, int engine, int port, uint32_t *val)
+{
+	struct adt_counters c = { .engine = engine, .port = port };
+	int ret = adt_ioc(fd, ADT_IOC_COUNTERS, &c);
+
+	if (!ret)
+		memcpy(val, c.val, sizeof(c.val));
+	return ret;
+}
+
+/* FNV-1a 32, as the engine's CHECKSUM command computes it */
+static inline uint32_t fnv1a(const void *p, size_t len)
+{
+	const uint8_t *s = p;
+	uint32_t h = 0x811c9dc5;
+
+	while (len--) {
+		h ^= *s++;
+		h *= 0x01000193;
+	}
+	return h;
+}
+
+static inline void fill_pattern(void *p, size_t len, uint32_t seed)
+{
+	uint8_t *s = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		s[i] = (uint8_t)(i * 131 + seed + (i >> 12));
+}
+
+/* Bytes of @p that are not the 32-bit word @v repeated, -1 if all are. */
+static inline long find_not_word(const void *p, size_t len, uint32_t v)
+{
+	const uint32_t *w = p;
+	size_t i;
+
+	for (i = 0; i < len / 4; i++)
+		if (w[i] != v)
+			return i * 4;
+	return -1;
+}
+
+static inline long read_long(const char *path)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	return strtol(buf, NULL, 0);
+}
+
+static inline int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
+
+static inline long dma_debug_errors(void)
+{
+	return read_long(DMA_DEBUG_ERRORS);
+}
+
+/*
+ * Kernel log reader positioned at the end: only what happens after
+ * kmsg_open() is seen by kmsg_find().
+ */
+static inline int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* Number of the first digits after "stream" in @line, -1 without. */
+static inline long stream_in(const char *line)
+{
+	const char *s = strstr(line, "stream");
+
+	if (!s)
+		return -1;
+	s += 6;
+	while (*s == ':' || *s == ' ' || *s == '=' || *s == 's')
+		s++;
+	if (*s < '0' || *s > '9')
+		return -1;
+	return strtol(s, NULL, 10);
+}
+
+/*
+ * Find a new log line that reports a fault at @iova (in hex) on stream
+ * @sid (after the word "stream"); copies it to @out.  Returns 1 if found.
+ */
+static inline int kmsg_find_fault(int fd, uint64_t iova, long sid, char *out,
+				  size_t outlen)
+{
+	char rec[1024], hex[32];
+	ssize_t n;
+
+	snprintf(hex, sizeof(hex), "%llx", (unsigned long long)iova);
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			return 0;
+		rec[n] = '\0';
+		if (!strstr(rec, "fault") || !strstr(rec, hex))
+			continue;
+		if (sid >= 0 && stream_in(rec) != sid)
+			continue;
+		snprintf(out, outlen, "%s", rec);
+		return 1;
+	}
+}
+
+#endif /* ADT_UTIL_H */
