@@ -333,9 +333,10 @@ static u64 *ref_top(struct tctx *t, unsigned int ttbr)
 
 /*
  * Section 4.2 walk: the TTBR index above all table levels, then one index
- * per level from the top, each (gshift - 3) bits wide.
+ * per level from the top, each (gshift - 3) bits wide.  Returns the entry
+ * at level @depth (0: the top table), 0 if the walk stops before it.
  */
-static u64 ref_walk(struct tctx *t, unsigned long iova)
+static u64 ref_walk_to(struct tctx *t, unsigned long iova, unsigned int depth)
 {
 	const struct dart_case *c = t->c;
 	unsigned long ttbr = iova >> (c->gshift + c->levels * t->bpl);
@@ -345,13 +346,13 @@ static u64 ref_walk(struct tctx *t, unsigned long iova)
 	if (ttbr >= c->ttbrs)
 		return 0;
 	table = ref_top(t, ttbr);
-	for (lvl = 0; lvl < c->levels; lvl++) {
+	for (lvl = 0; lvl <= depth; lvl++) {
 		unsigned int shift = c->gshift + (c->levels - 1 - lvl) * t->bpl;
 
 		pte = table[(iova >> shift) & ((1UL << t->bpl) - 1)];
 		if (!(pte & 1))
 			return 0;
-		if (lvl == c->levels - 1)
+		if (lvl == depth)
 			break;
 		/* Section 4.1: a table entry is only VALID and the address. */
 		KUNIT_EXPECT_EQ(t->test, pte & ~GENMASK_ULL(c->ref->field_hi,
@@ -359,6 +360,12 @@ static u64 ref_walk(struct tctx *t, unsigned long iova)
 		table = phys_to_virt(ref_pte_pa(c->ref, pte));
 	}
 	return pte;
+}
+
+/* The leaf entry of @iova, 0 if it is not mapped. */
+static u64 ref_walk(struct tctx *t, unsigned long iova)
+{
+	return ref_walk_to(t, iova, t->c->levels - 1);
 }
 
 /* Check one page's leaf against what it should map (pa 0: nothing). */
@@ -602,6 +609,10 @@ static void dart_test_errors(struct kunit *test)
 	/* Beyond the OAS, or running over its end. */
 	KUNIT_EXPECT_EQ(test, t_map(t, 0, oas_top, 1, rw, &mapped), -ERANGE);
 	KUNIT_EXPECT_EQ(test, t_map(t, 0, oas_top - g, 2, rw, &mapped), -ERANGE);
+	KUNIT_EXPECT_EQ(test, mapped, 0UL);
+	/* A physical range wrapping past the end of the address space. */
+	KUNIT_EXPECT_EQ(test, t_map(t, 0, (phys_addr_t)0 - g, 2, rw, &mapped),
+			-ERANGE);
 	KUNIT_EXPECT_EQ(test, mapped, 0UL);
 	/* None of the above left anything behind. */
 	ref_check_page(t, 0, 0, 0);
@@ -917,6 +928,63 @@ static void dart_test_gather(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->flush_alls), 1L);
 }
 
+/*
+ * Walkers may cache table entries, which is why reclaim invalidates at
+ * all.  A leaf table emptied by unmapping its last page, while the rest
+ * of its span is free for anyone to map, must not be replaced by a new
+ * table before an invalidation: a DMA through the new mapping would walk
+ * the cached entry into the old table and fault.  Only when the unmap
+ * covered the whole span (no one else may map there before its sync) may
+ * the invalidation wait for the gather.
+ */
+static void dart_test_reclaim_walk_cache(struct kunit *test)
+{
+	const struct dart_case *c = test->param_value;
+	struct iommu_iotlb_gather gather;
+	unsigned long base, depth;
+	struct tctx *t;
+	u64 cached, now;
+	size_t mapped;
+	long inval;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	/* The default allocator: the one whose tables can ride a gather. */
+	t_init_cfg(t, test, c, false);
+	t_alloc_ops(t);
+	base = t_leaf_span(t);
+	depth = c->levels - 2;
+
+	KUNIT_ASSERT_EQ(test, t_map(t, base, t_pa(t, 2), 2, IOMMU_READ,
+				    &mapped), 0);
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, t->ops->unmap_pages(t->ops, base, t->gran, 1,
+						  &gather), t->gran);
+	/* The driver's sync; the walker may now cache the parent entry. */
+	iommu_put_pages_list(&gather.freelist);
+	cached = ref_walk_to(t, base, depth);
+	KUNIT_ASSERT_NE(test, cached, 0ULL);
+	inval = atomic_long_read(&t->flush_walks) +
+		atomic_long_read(&t->flush_alls);
+
+	/* The last page goes; someone maps elsewhere in the span at once. */
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test, t->ops->unmap_pages(t->ops, base + t->gran,
+						  t->gran, 1, &gather), t->gran);
+	KUNIT_ASSERT_EQ(test, t_map(t, base + 5 * t->gran, t_pa(t, 5), 1,
+				    IOMMU_READ, &mapped), 0);
+	now = ref_walk_to(t, base, depth);
+	if (now != cached)
+		KUNIT_EXPECT_GT_MSG(test, atomic_long_read(&t->flush_walks) +
+				    atomic_long_read(&t->flush_alls), inval,
+				    "parent entry %#llx replaced by %#llx without an invalidation",
+				    cached, now);
+	ref_check_page(t, base + 5 * t->gran, t_pa(t, 5), IOMMU_READ);
+	iommu_put_pages_list(&gather.freelist);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, base + 5 * t->gran, 1), t->gran);
+	dart_io_pgtable_free(t->ops);
+}
+
 /* The shadow top level reports exactly the entries that changed. */
 static void dart_test_dirty_top(struct kunit *test)
 {
@@ -1013,6 +1081,32 @@ static void dart_test_foreign_top(struct kunit *test)
 	free_pages((unsigned long)top[0], get_order(size));
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->allocs),
 			atomic_long_read(&t->frees));
+
+	/*
+	 * Only TTBR 1's table provided: NULL entries mean the backend
+	 * allocates that TTBR's table (io-pgtable-dart.h), and the one given
+	 * is used, not silently replaced.
+	 */
+	if (c->ttbrs < 2)
+		return;
+	t_init_cfg(t, test, c, true);
+	top[1] = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, get_order(size));
+	KUNIT_ASSERT_NOT_NULL(test, top[1]);
+	t->dcfg.top_va[1] = top[1];
+	t->dcfg.top_pa[1] = virt_to_phys(top[1]);
+	t_alloc_ops(t);
+	KUNIT_EXPECT_EQ(test, (phys_addr_t)t->cfg.apple_dart_cfg.ttbr[1],
+			virt_to_phys(top[1]));
+	KUNIT_EXPECT_NE(test, (phys_addr_t)t->cfg.apple_dart_cfg.ttbr[0],
+			virt_to_phys(top[1]));
+	dart_io_pgtable_get_stats(t->ops, &st);
+	KUNIT_EXPECT_EQ(test, st.tables, (unsigned long)c->ttbrs - 1);
+	KUNIT_ASSERT_EQ(test, t_map(t, t_ttbr_span(t), t_pa(t, 1), 1, IOMMU_READ,
+				    &mapped), 0);
+	ref_check_page(t, t_ttbr_span(t), t_pa(t, 1), IOMMU_READ);
+	KUNIT_EXPECT_NOT_NULL(test, memchr_inv(top[1], 0, size));
+	t_done(t);
+	free_pages((unsigned long)top[1], get_order(size));
 }
 
 /* Concurrent mappers sharing leaf tables, with reclaim in between. */
@@ -1152,6 +1246,7 @@ static struct kunit_case dart_pgtable_cases[] = {
 	KUNIT_CASE_PARAM(dart_test_random, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_reclaim, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_gather, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_reclaim_walk_cache, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_dirty_top, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_foreign_top, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_concurrent, dart_case_gen_params),

@@ -148,7 +148,7 @@ static const struct dart_ttbr_fmt dart_ttbr_fmts[] = {
  * @tbl_size:	bytes of one hardware table
  * @top_size:	bytes allocated for a top table (TTBR alignment included)
  * @top:	top-level table of each TTBR
- * @top_foreign: the caller provided the top tables
+ * @top_foreign: bit i set: the caller provided TTBR i's top table
  * @top_cnt:	counts of the leaf tables under the top table, when the top
  *		table is the leaves' parent (two levels)
  * @top_dirty:	top-level entries changed since the driver last copied them
@@ -167,7 +167,7 @@ struct dart_pgtable {
 	size_t				tbl_size;
 	size_t				top_size;
 	u64				*top[DART_PGTABLE_MAX_TTBRS];
-	bool				top_foreign;
+	unsigned long			top_foreign;
 	atomic_t			*top_cnt[DART_PGTABLE_MAX_TTBRS];
 	unsigned long			*top_dirty[DART_PGTABLE_MAX_TTBRS];
 	atomic_long_t			nr_tables;
@@ -332,6 +332,15 @@ static void dart_free_table(struct dart_pgtable *d, unsigned int lvl,
  * Hand an emptied leaf table to the gather so that the driver frees it
  * after its TLB invalidation, like the other IOMMU drivers' freelists.
  * Only whole pages from our own allocator can go on that list.
+ *
+ * The caller passes a gather only when its own unmap call cleared the
+ * table's whole span.  Until the driver invalidates, the DART may still
+ * walk through the old parent entry; that is harmless only while nobody
+ * can map into the span, i.e. while every IOVA of it belongs to the
+ * unmap that has not been synced yet (the rule the Intel driver follows
+ * for its freelist).  A table emptied piecemeal shares its span with
+ * IOVAs that may be mapped again at once, so it is flushed before
+ * anyone can install a new table there (dart_slot_reclaim()).
  */
 static bool dart_defer_free(struct dart_pgtable *d, void *table,
 			    struct iommu_iotlb_gather *gather)
@@ -364,9 +373,12 @@ static u64 *dart_install_table(struct dart_pgtable *d, u64 *ptep,
 		return ERR_PTR(-ENOMEM);
 
 	/*
-	 * cmpxchg is fully ordered, so the zeroed table is visible to the
-	 * coherent walker (section 4) before the entry pointing to it.
+	 * The coherent walker (section 4) is a DMA observer: like any
+	 * descriptor handed to a device, the zeroed table must reach it
+	 * before the entry that points to it.  The cmpxchg only orders
+	 * against other CPUs, and on !SMP it is no barrier at all.
 	 */
+	dma_wmb();
 	new = dart_table_pte(d, table);
 	old = cmpxchg64(ptep, 0, new);
 	if (old) {
@@ -443,9 +455,14 @@ static void dart_slot_reclaim(struct dart_pgtable *d, struct dart_slot *s,
 			dart_mark_top(d, s->ttbr, s->idx);
 		/*
 		 * The walker may still cache the old entry; without a gather
-		 * to defer the free, invalidate before the memory is reused.
+		 * to defer the free, invalidate before the memory is reused,
+		 * and before the slot can be taken to install a new table.
+		 * The cleared entry must reach the walker before the
+		 * invalidation does (section 2.3: m1n1 also orders its PTE
+		 * writes before the invalidate).
 		 */
 		if (!dart_defer_free(d, table, gather)) {
+			dma_wmb();
 			io_pgtable_tlb_flush_walk(&d->iop, s->iova,
 						  1UL << dart_lvl_shift(d, d->levels - 2),
 						  1UL << d->pg_shift);
@@ -546,7 +563,9 @@ static int dart_map_pages(struct io_pgtable_ops *ops, unsigned long iova,
 		return ret;
 	if (!IS_ALIGNED(paddr, pgsize) || !(prot & (IOMMU_READ | IOMMU_WRITE)))
 		return -EINVAL;
-	if ((u64)(paddr + size - 1) >> d->iop.cfg.oas)
+	/* A range wrapping past the top of the address space is beyond too. */
+	if ((u64)paddr + size - 1 < (u64)paddr ||
+	    ((u64)paddr + size - 1) >> d->iop.cfg.oas)
 		return -ERANGE;
 
 	pte_prot = dart_prot_to_pte(d, prot);
@@ -616,15 +635,20 @@ static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 								pgsize);
 			}
 		}
-		dart_slot_put(d, &s, 1 + i, gather);
+		/* Only a table this call emptied whole may wait for the sync. */
+		dart_slot_put(d, &s, 1 + i, i == entries ? gather : NULL);
 		done += i;
 		if (!n || i < n)
 			break;
 	}
 
 	size = done * pgsize;
-	if (gather && size)
-		iommu_iotlb_gather_add_range(gather, iova, size);
+	if (size) {
+		/* Cleared entries reach the walker before the driver's sync. */
+		dma_wmb();
+		if (gather)
+			iommu_iotlb_gather_add_range(gather, iova, size);
+	}
 	return size;
 }
 
@@ -662,7 +686,7 @@ static void dart_free_level(struct dart_pgtable *d, u64 *table,
 				dart_free_level(d, dart_pte_to_table(d, table[i]),
 						lvl + 1);
 	}
-	if (lvl || !d->top_foreign)
+	if (lvl)
 		dart_free_table(d, lvl, table);
 }
 
@@ -671,8 +695,11 @@ static void dart_destroy(struct dart_pgtable *d)
 	unsigned int i;
 
 	for (i = 0; i < d->n_ttbrs; i++) {
-		if (d->top[i])
+		if (d->top[i]) {
 			dart_free_level(d, d->top[i], 0);
+			if (!(d->top_foreign & BIT(i)))
+				dart_free_table(d, 0, d->top[i]);
+		}
 		kfree(d->top_cnt[i]);
 		bitmap_free(d->top_dirty[i]);
 	}
@@ -721,14 +748,18 @@ static int dart_setup_top(struct dart_pgtable *d, struct dart_pgtable_cfg *dc,
 	unsigned int entries = dart_entries(d);
 	phys_addr_t pa;
 
-	if (d->top_foreign) {
-		/* A locked DART's L1 is reused as it is, only if empty. */
-		if (!dc->top_va[i] ||
-		    !IS_ALIGNED(dc->top_pa[i], d->top_size))
+	if (dc->top_va[i]) {
+		/*
+		 * A locked DART's L1 is reused as it is, only if empty.  Each
+		 * TTBR is decided on its own: a NULL entry means the backend
+		 * allocates that table, as the interface documents.
+		 */
+		if (!IS_ALIGNED(dc->top_pa[i], d->top_size))
 			return -EINVAL;
 		if (memchr_inv(dc->top_va[i], 0, d->tbl_size))
 			return -EBUSY;
 		d->top[i] = dc->top_va[i];
+		d->top_foreign |= BIT(i);
 		pa = dc->top_pa[i];
 	} else {
 		d->top[i] = dart_alloc_table(d, 0, GFP_KERNEL);
@@ -814,7 +845,6 @@ static struct dart_pgtable *dart_alloc(enum io_pgtable_fmt fmt,
 	d->ttbr_shift = d->pg_shift + d->levels * d->bpl;
 	d->top_size = max_t(size_t, d->tbl_size,
 			    1UL << dart_ttbr_fmts[dc->ttbr_layout].pa_shift);
-	d->top_foreign = !!dc->top_va[0];
 
 	d->iop.fmt = fmt;
 	d->iop.cookie = cookie;
