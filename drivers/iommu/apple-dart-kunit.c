@@ -388,10 +388,92 @@ static void engines_blocked(struct kunit *test)
 	}
 }
 
+static struct akt_engine *akt_find(const char *label)
+{
+	unsigned int i;
+
+	for (i = 0; i < akt_count; i++)
+		if (!strcmp(akt_engines[i].label, label))
+			return &akt_engines[i];
+	return NULL;
+}
+
+/*
+ * One unmanaged domain over four DARTs: dma-t8103-a (dart-t8103), dma-dcp
+ * (dart-dcp and dart-disp0) and dma-usb4 share DART1 tables; a remap
+ * must be invalidated on all of them.  dma-t6000's DART walks DART2
+ * tables, so it is refused.
+ */
+static void engines_shared_domain(struct kunit *test)
+{
+	static const char * const labels[] = { "dma-t8103-a", "dma-dcp", "dma-usb4" };
+	struct akt_engine *e[ARRAY_SIZE(labels)], *other = akt_find("dma-t6000");
+	struct iommu_group *g[ARRAY_SIZE(labels)], *og;
+	const u64 iova = 0x40000000;
+	struct iommu_domain *dom;
+	struct page *pa, *pb;
+	unsigned int i;
+	u32 val;
+
+	for (i = 0; i < ARRAY_SIZE(labels); i++) {
+		e[i] = akt_find(labels[i]);
+		if (!e[i])
+			kunit_skip(test, "%s not bound", labels[i]);
+	}
+	if (!other)
+		kunit_skip(test, "dma-t6000 not bound");
+
+	pa = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	pb = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, pa);
+	KUNIT_ASSERT_NOT_NULL(test, pb);
+	((u32 *)page_address(pa))[7] = 0xaaaa0007;
+	((u32 *)page_address(pb))[7] = 0xbbbb0007;
+
+	dom = iommu_paging_domain_alloc(e[0]->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dom));
+	for (i = 0; i < ARRAY_SIZE(labels); i++) {
+		g[i] = iommu_group_get(e[i]->dev);
+		KUNIT_ASSERT_EQ(test, iommu_attach_group(dom, g[i]), 0);
+	}
+	og = iommu_group_get(other->dev);
+	KUNIT_EXPECT_EQ(test, iommu_attach_group(dom, og), -EINVAL);
+	iommu_group_put(og);
+
+	KUNIT_ASSERT_EQ(test, iommu_map(dom, iova, page_to_phys(pa), SZ_16K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	for (i = 0; i < ARRAY_SIZE(labels); i++) {
+		KUNIT_EXPECT_TRUE(test, akt_read32(e[i], 0, iova + 28, &val));
+		KUNIT_EXPECT_EQ(test, val, 0xaaaa0007);
+	}
+	KUNIT_EXPECT_TRUE(test, akt_read32(e[1], DTE_CMD_PORT1, iova + 28, &val));
+	KUNIT_EXPECT_EQ(test, val, 0xaaaa0007);
+
+	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova, SZ_16K), SZ_16K);
+	KUNIT_ASSERT_EQ(test, iommu_map(dom, iova, page_to_phys(pb), SZ_16K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	for (i = 0; i < ARRAY_SIZE(labels); i++) {
+		KUNIT_EXPECT_TRUE(test, akt_read32(e[i], 0, iova + 28, &val));
+		KUNIT_EXPECT_EQ_MSG(test, val, 0xbbbb0007, "%s", labels[i]);
+	}
+	KUNIT_EXPECT_TRUE(test, akt_read32(e[1], DTE_CMD_PORT1, iova + 28, &val));
+	KUNIT_EXPECT_EQ(test, val, 0xbbbb0007);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova, SZ_16K), SZ_16K);
+
+	for (i = 0; i < ARRAY_SIZE(labels); i++) {
+		iommu_detach_group(dom, g[i]);
+		iommu_group_put(g[i]);
+	}
+	iommu_domain_free(dom);
+	__free_page(pa);
+	__free_page(pb);
+}
+
 static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engines_dma_api),
 	KUNIT_CASE(engines_unmanaged),
 	KUNIT_CASE(engines_blocked),
+	KUNIT_CASE(engines_shared_domain),
 	{}
 };
 

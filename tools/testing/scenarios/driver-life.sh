@@ -102,6 +102,16 @@ debugfs_dump() {
 	[ "${pages:-0}" -gt 0 ]
 }
 
+# Faults the KUnit tests provoked: counted per DART, most of them handed
+# to the unmanaged domains' handlers.
+fault_counters() {
+	local f r
+	f=$(sum_cnt faults)
+	r=$(sum_cnt faults_reported)
+	echo "# faults $f, reported to a domain $r"
+	[ "$r" -gt 0 ] && [ "$f" -ge "$r" ]
+}
+
 # --- suspend / resume -----------------------------------------------------
 suspend_resume() {
 	local before after
@@ -152,6 +162,7 @@ ktest_check life lazy-flushes-batched lazy_flushes_batched
 ktest_check life set-identity set_type_identity
 ktest_kunit apple-dart-kunit.ko
 ktest_check life identity-bypass identity_bypass
+ktest_check life fault-counters fault_counters
 ktest_check life msi-reserved msi_reserved
 ktest_check life pcie-io pcie_io
 ktest_check life debugfs debugfs_dump
