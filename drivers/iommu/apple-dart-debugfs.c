@@ -38,7 +38,7 @@ static int adart_info_show(struct seq_file *s, void *unused)
 	seq_printf(s, "va_bits %u\n", dart->ias);
 	seq_printf(s, "pa_bits %u\n", dart->oas);
 	seq_printf(s, "max_levels %u\n", dart->max_levels);
-	seq_printf(s, "ttbrs %u\n", dart->hw->n_ttbrs);
+	seq_printf(s, "ttbrs %u\n", dart->lay->n_ttbrs);
 	seq_printf(s, "bypass %u\n", dart->bypass);
 	return 0;
 }
@@ -48,7 +48,7 @@ static const char *adart_mode_name(struct adart *dart, u32 tcr)
 {
 	if (!tcr)
 		return "blocked";
-	if (tcr == dart->hw->tcr_bypass)
+	if (tcr == dart->lay->tcr_bypass)
 		return "bypass";
 	return "translate";
 }
@@ -83,7 +83,7 @@ static int adart_streams_show(struct seq_file *s, void *unused)
 		if (!users && !tcr && !atomic_long_read(&st->faults))
 			continue;
 		seq_printf(s, "%u %s %#x ", sid, adart_mode_name(dart, tcr), tcr);
-		for (i = 0; i < dart->hw->n_ttbrs; i++)
+		for (i = 0; i < dart->lay->n_ttbrs; i++)
 			seq_printf(s, "%s%#x", i ? "," : "", ttbr[i]);
 		seq_printf(s, " %d %u %ld %s\n", id, users,
 			   atomic_long_read(&st->faults), master);

@@ -224,21 +224,19 @@ static int t8110_read_geometry(struct adart *dart)
 	return 0;
 }
 
-const struct adart_variant adart_t8103 = {
-	.name		= "t8103",
-	.fmt		= APPLE_DART,
+static const struct adart_layout t8020_layout = {
 	.ttbr_layout	= DART_TTBR_LAYOUT_T8020,
-	.fixed_sids	= 16,
-	.fixed_ias	= 32,
-	.fixed_oas	= 36,
 	.n_ttbrs	= 4,
 	.lock_reg	= T8020_CONFIG,
 	.lock_bit	= T8020_CONFIG_LOCK,
 	.tcr		= T8020_TCR,
 	.tcr_translate	= T8020_TCR_TRANSLATE,
 	.tcr_bypass	= T8020_TCR_BYPASS_DART | T8020_TCR_BYPASS_DAPF,
-	.ttbr		= T8020_TTBR,
 	.ttbr_stride	= T8020_TTBR_STRIDE,
+	/*
+	 * Whether the USB4 DART has a second ENABLED_STREAMS word is
+	 * unknown (hw §2.3); 0x100 is TCR[0], so only one word is written.
+	 */
 	.enable		= T8020_ENABLED_STREAMS,
 	.enable_words	= 1,
 	.err		= T8020_ERR,
@@ -251,76 +249,8 @@ const struct adart_variant adart_t8103 = {
 	.read_geometry	= t8020_read_geometry,
 	.invalidate	= t8020_invalidate,
 };
-EXPORT_SYMBOL_IF_KUNIT(adart_t8103);
 
-/*
- * The USB4 DART: 64 streams, TTBRs moved to 0x400 and no usable bypass
- * (hw §2, §2.1).  Whether a second ENABLED_STREAMS word exists is
- * unknown (hw §2.3): 0x100 is TCR[0], so only one word is written.
- */
-const struct adart_variant adart_t8103_usb4 = {
-	.name		= "t8103-usb4",
-	.fmt		= APPLE_DART,
-	.ttbr_layout	= DART_TTBR_LAYOUT_T8020,
-	.fixed_sids	= 64,
-	.fixed_ias	= 32,
-	.fixed_oas	= 36,
-	.n_ttbrs	= 4,
-	.no_bypass	= true,
-	.lock_reg	= T8020_CONFIG,
-	.lock_bit	= T8020_CONFIG_LOCK,
-	.tcr		= T8020_TCR,
-	.tcr_translate	= T8020_TCR_TRANSLATE,
-	.ttbr		= T8020_USB4_TTBR,
-	.ttbr_stride	= T8020_TTBR_STRIDE,
-	.enable		= T8020_ENABLED_STREAMS,
-	.enable_words	= 1,
-	.err		= T8020_ERR,
-	.err_addr_lo	= T8020_ERR_ADDR_LO,
-	.err_addr_hi	= T8020_ERR_ADDR_HI,
-	.err_sid	= T8020_ERR_SID,
-	.err_code	= T8020_ERR_CODE,
-	.codes		= t8020_codes,
-	.n_codes	= ARRAY_SIZE(t8020_codes),
-	.read_geometry	= t8020_read_geometry,
-	.invalidate	= t8020_invalidate,
-};
-EXPORT_SYMBOL_IF_KUNIT(adart_t8103_usb4);
-
-/* T6000: the T8020 map with the DART2 PTE format and 42 PA bits (hw §0). */
-const struct adart_variant adart_t6000 = {
-	.name		= "t6000",
-	.fmt		= APPLE_DART2,
-	.ttbr_layout	= DART_TTBR_LAYOUT_T8020,
-	.fixed_sids	= 16,
-	.fixed_ias	= 32,
-	.fixed_oas	= 42,
-	.n_ttbrs	= 4,
-	.lock_reg	= T8020_CONFIG,
-	.lock_bit	= T8020_CONFIG_LOCK,
-	.tcr		= T8020_TCR,
-	.tcr_translate	= T8020_TCR_TRANSLATE,
-	.tcr_bypass	= T8020_TCR_BYPASS_DART | T8020_TCR_BYPASS_DAPF,
-	.ttbr		= T8020_TTBR,
-	.ttbr_stride	= T8020_TTBR_STRIDE,
-	.enable		= T8020_ENABLED_STREAMS,
-	.enable_words	= 1,
-	.err		= T8020_ERR,
-	.err_addr_lo	= T8020_ERR_ADDR_LO,
-	.err_addr_hi	= T8020_ERR_ADDR_HI,
-	.err_sid	= T8020_ERR_SID,
-	.err_code	= T8020_ERR_CODE,
-	.codes		= t8020_codes,
-	.n_codes	= ARRAY_SIZE(t8020_codes),
-	.read_geometry	= t8020_read_geometry,
-	.invalidate	= t8020_invalidate,
-};
-EXPORT_SYMBOL_IF_KUNIT(adart_t6000);
-
-/* T8110 and T602x (which only reports a wider VA, hw §0). */
-const struct adart_variant adart_t8110 = {
-	.name		= "t8110",
-	.fmt		= APPLE_DART2,
+static const struct adart_layout t8110_layout = {
 	.ttbr_layout	= DART_TTBR_LAYOUT_T8110,
 	.n_ttbrs	= 1,
 	.lock_reg	= T8110_PROTECT,
@@ -329,7 +259,6 @@ const struct adart_variant adart_t8110 = {
 	.tcr_translate	= T8110_TCR_TRANSLATE,
 	.tcr_bypass	= T8110_TCR_BYPASS_DART | T8110_TCR_BYPASS_DAPF,
 	.tcr_four_level	= T8110_TCR_FOUR_LEVEL,
-	.ttbr		= T8110_TTBR,
 	.ttbr_stride	= 4,
 	.enable		= T8110_ENABLE_STREAMS,
 	.enable_words	= 8,
@@ -345,6 +274,51 @@ const struct adart_variant adart_t8110 = {
 	.n_codes	= ARRAY_SIZE(t8110_codes),
 	.read_geometry	= t8110_read_geometry,
 	.invalidate	= t8110_invalidate,
+};
+
+/* M1 (hw §0): 16 streams, Linux uses 32 VA bits, PA 36. */
+const struct adart_variant adart_t8103 = {
+	.name		= "t8103",
+	.lay		= &t8020_layout,
+	.fmt		= APPLE_DART,
+	.fixed_sids	= 16,
+	.fixed_ias	= 32,
+	.fixed_oas	= 36,
+	.ttbr		= T8020_TTBR,
+};
+EXPORT_SYMBOL_IF_KUNIT(adart_t8103);
+
+/* The USB4 DART: 64 streams, TTBRs at 0x400, no usable bypass (hw §2). */
+const struct adart_variant adart_t8103_usb4 = {
+	.name		= "t8103-usb4",
+	.lay		= &t8020_layout,
+	.fmt		= APPLE_DART,
+	.fixed_sids	= 64,
+	.fixed_ias	= 32,
+	.fixed_oas	= 36,
+	.ttbr		= T8020_USB4_TTBR,
+	.no_bypass	= true,
+};
+EXPORT_SYMBOL_IF_KUNIT(adart_t8103_usb4);
+
+/* T6000: the T8020 map with DART2 PTEs and 42 PA bits (hw §0). */
+const struct adart_variant adart_t6000 = {
+	.name		= "t6000",
+	.lay		= &t8020_layout,
+	.fmt		= APPLE_DART2,
+	.fixed_sids	= 16,
+	.fixed_ias	= 32,
+	.fixed_oas	= 42,
+	.ttbr		= T8020_TTBR,
+};
+EXPORT_SYMBOL_IF_KUNIT(adart_t6000);
+
+/* T8110 and T602x, which only reports a wider VA (hw §0): all in PARAMS. */
+const struct adart_variant adart_t8110 = {
+	.name		= "t8110",
+	.lay		= &t8110_layout,
+	.fmt		= APPLE_DART2,
+	.ttbr		= T8110_TTBR,
 };
 EXPORT_SYMBOL_IF_KUNIT(adart_t8110);
 
@@ -362,22 +336,19 @@ int adart_hw_read_params(struct adart *dart)
 
 	dart->pgsize = 1U << shift;
 	dart->bypass = (p2 & ADART_PARAMS2_BYPASS) && !dart->hw->no_bypass;
-	return dart->hw->read_geometry(dart);
+	return dart->lay->read_geometry(dart);
 }
 
 bool adart_hw_locked(struct adart *dart)
 {
-	return readl(dart->regs + dart->hw->lock_reg) & dart->hw->lock_bit;
+	return readl(dart->regs + dart->lay->lock_reg) & dart->lay->lock_bit;
 }
 
-static void adart_write_ttbrs(struct adart *dart, unsigned int sid)
+static void __iomem *adart_ttbr_reg(struct adart *dart, unsigned int sid,
+				    unsigned int idx)
 {
-	const struct adart_variant *hw = dart->hw;
-	unsigned int i;
-
-	for (i = 0; i < hw->n_ttbrs; i++)
-		writel(dart->streams[sid].ttbr[i],
-		       dart->regs + hw->ttbr + sid * hw->ttbr_stride + 4 * i);
+	return dart->regs + dart->hw->ttbr + sid * dart->lay->ttbr_stride +
+	       4 * idx;
 }
 
 /*
@@ -388,14 +359,16 @@ static void adart_write_ttbrs(struct adart *dart, unsigned int sid)
 void adart_hw_write_stream(struct adart *dart, unsigned int sid)
 {
 	struct adart_stream *s = &dart->streams[sid];
-	void __iomem *tcr = dart->regs + dart->hw->tcr + 4 * sid;
+	void __iomem *tcr = dart->regs + dart->lay->tcr + 4 * sid;
+	unsigned int i;
 
 	lockdep_assert_held(&dart->lock);
 	if (dart->gone)
 		return;
 	if (!s->tcr)
 		writel(0, tcr);
-	adart_write_ttbrs(dart, sid);
+	for (i = 0; i < dart->lay->n_ttbrs; i++)
+		writel(s->ttbr[i], adart_ttbr_reg(dart, sid, i));
 	if (s->tcr)
 		writel(s->tcr, tcr);
 }
@@ -416,7 +389,23 @@ int adart_hw_invalidate(struct adart *dart, const unsigned long *sids)
 	dma_wmb();
 	atomic_long_add(bitmap_weight(sids, dart->nsids),
 			&dart->cnt.inval_streams);
-	return dart->hw->invalidate(dart, sids);
+	return dart->lay->invalidate(dart, sids);
+}
+
+/* T8110 per-stream error bits: write one to clear (hw §3.2). */
+static void adart_clear_err_streams(struct adart *dart)
+{
+	unsigned int i;
+
+	if (!dart->lay->err_streams)
+		return;
+	for (i = 0; i < DIV_ROUND_UP(dart->nsids, 32); i++) {
+		void __iomem *reg = dart->regs + dart->lay->err_streams + 4 * i;
+		u32 bits = readl(reg);
+
+		if (bits)
+			writel(bits, reg);
+	}
 }
 
 /**
@@ -432,7 +421,7 @@ int adart_hw_invalidate(struct adart *dart, const unsigned long *sids)
  */
 int adart_hw_reset(struct adart *dart)
 {
-	const struct adart_variant *hw = dart->hw;
+	const struct adart_layout *lay = dart->lay;
 	DECLARE_BITMAP(all, ADART_MAX_SIDS);
 	unsigned int sid, i, words;
 	u32 status;
@@ -442,33 +431,25 @@ int adart_hw_reset(struct adart *dart)
 		return -EBUSY;
 
 	for (sid = 0; sid < dart->nsids; sid++) {
-		writel(0, dart->regs + hw->tcr + 4 * sid);
-		for (i = 0; i < hw->n_ttbrs; i++)
-			writel(0, dart->regs + hw->ttbr +
-			       sid * hw->ttbr_stride + 4 * i);
+		writel(0, dart->regs + lay->tcr + 4 * sid);
+		for (i = 0; i < lay->n_ttbrs; i++)
+			writel(0, adart_ttbr_reg(dart, sid, i));
 	}
 
-	words = min(hw->enable_words, DIV_ROUND_UP(dart->nsids, 32));
+	words = min(lay->enable_words, DIV_ROUND_UP(dart->nsids, 32));
 	for (i = 0; i < words; i++) {
 		unsigned int left = dart->nsids - 32 * i;
 
 		writel(left >= 32 ? ~0U : GENMASK(left - 1, 0),
-		       dart->regs + hw->enable + 4 * i);
+		       dart->regs + lay->enable + 4 * i);
 	}
 
-	if (hw->err_mask)
-		writel(0, dart->regs + hw->err_mask);
-	status = readl(dart->regs + hw->err);
-	if (hw->err_streams) {
-		for (i = 0; i < DIV_ROUND_UP(dart->nsids, 32); i++) {
-			u32 bits = readl(dart->regs + hw->err_streams + 4 * i);
-
-			if (bits)
-				writel(bits, dart->regs + hw->err_streams + 4 * i);
-		}
-	}
+	if (lay->err_mask)
+		writel(0, dart->regs + lay->err_mask);
+	status = readl(dart->regs + lay->err);
+	adart_clear_err_streams(dart);
 	if (status)
-		writel(status, dart->regs + hw->err);
+		writel(status, dart->regs + lay->err);
 
 	atomic_long_inc(&dart->cnt.resets);
 	bitmap_fill(all, dart->nsids);
@@ -477,7 +458,7 @@ int adart_hw_reset(struct adart *dart)
 
 /**
  * adart_decode_fault() - decode an ERROR register value
- * @hw:		layout the value comes from
+ * @lay:	layout the value comes from
  * @status:	ERROR
  * @iova:	ERROR_ADDR
  * @f:		filled in
@@ -485,30 +466,30 @@ int adart_hw_reset(struct adart *dart)
  * Pure function, so that both layouts can be checked against the facts
  * sheet's tables (hw §2.2, §3.2) without hardware.
  */
-void adart_decode_fault(const struct adart_variant *hw, u32 status, u64 iova,
+void adart_decode_fault(const struct adart_layout *lay, u32 status, u64 iova,
 			struct adart_fault *f)
 {
 	unsigned int i;
 
 	f->status = status;
 	f->iova = iova;
-	f->sid = (status & hw->err_sid) >> __ffs(hw->err_sid);
-	f->code = status & hw->err_code;
+	f->sid = (status & lay->err_sid) >> __ffs(lay->err_sid);
+	f->code = status & lay->err_code;
 	f->n_codes = hweight32(f->code);
 	f->name = "unknown";
 	f->write = false;
 	f->dir_known = false;
-	for (i = 0; i < hw->n_codes; i++) {
-		if (f->code & hw->codes[i].bit) {
-			f->name = hw->codes[i].name;
-			f->write = hw->codes[i].dir == ADART_DIR_WRITE;
-			f->dir_known = hw->codes[i].dir != 0;
+	for (i = 0; i < lay->n_codes; i++) {
+		if (f->code & lay->codes[i].bit) {
+			f->name = lay->codes[i].name;
+			f->write = lay->codes[i].dir == ADART_DIR_WRITE;
+			f->dir_known = lay->codes[i].dir != 0;
 			break;
 		}
 	}
 	/* hw §2.2: T8020 bit 10 may be a direction, unconfirmed: unused. */
-	if (hw->err_write) {
-		f->write = status & hw->err_write;
+	if (lay->err_write) {
+		f->write = status & lay->err_write;
 		f->dir_known = true;
 	}
 }
@@ -524,18 +505,18 @@ EXPORT_SYMBOL_IF_KUNIT(adart_decode_fault);
  */
 bool adart_hw_read_fault(struct adart *dart, struct adart_fault *f)
 {
-	const struct adart_variant *hw = dart->hw;
+	const struct adart_layout *lay = dart->lay;
 	u32 status;
 	u64 iova;
 
 	if (dart->gone)
 		return false;
-	status = readl(dart->regs + hw->err);
+	status = readl(dart->regs + lay->err);
 	if (!(status & ADART_ERR_FLAG))
 		return false;
-	iova = readl(dart->regs + hw->err_addr_lo) |
-	       (u64)readl(dart->regs + hw->err_addr_hi) << 32;
-	adart_decode_fault(hw, status, iova, f);
+	iova = readl(dart->regs + lay->err_addr_lo) |
+	       (u64)readl(dart->regs + lay->err_addr_hi) << 32;
+	adart_decode_fault(lay, status, iova, f);
 	return true;
 }
 
@@ -546,27 +527,16 @@ bool adart_hw_read_fault(struct adart *dart, struct adart_fault *f)
  */
 void adart_hw_clear_fault(struct adart *dart, const struct adart_fault *f)
 {
-	const struct adart_variant *hw = dart->hw;
-	unsigned int i;
-
-	if (hw->err_streams) {
-		for (i = 0; i < DIV_ROUND_UP(dart->nsids, 32); i++) {
-			void __iomem *reg = dart->regs + hw->err_streams + 4 * i;
-			u32 bits = readl(reg);
-
-			if (bits)
-				writel(bits, reg);
-		}
-	}
-	writel(f->status, dart->regs + hw->err);
+	adart_clear_err_streams(dart);
+	writel(f->status, dart->regs + dart->lay->err);
 }
 
 u32 adart_tcr_translate(struct adart *dart, const struct adart_domain *dom)
 {
-	u32 tcr = dart->hw->tcr_translate;
+	u32 tcr = dart->lay->tcr_translate;
 
 	/* Three tables below the TTBR need FOUR_LEVEL (hw §3.1). */
 	if (dom->dcfg.n_levels > 2)
-		tcr |= dart->hw->tcr_four_level;
+		tcr |= dart->lay->tcr_four_level;
 	return tcr;
 }

@@ -34,7 +34,7 @@ static void decode_t8110_field_vector(struct kunit *test)
 {
 	struct adart_fault f;
 
-	adart_decode_fault(&adart_t8110, 0x80100004, 0x70, &f);
+	adart_decode_fault(adart_t8110.lay, 0x80100004, 0x70, &f);
 	KUNIT_EXPECT_EQ(test, f.sid, 1);
 	KUNIT_EXPECT_EQ(test, f.code, 0x4);
 	KUNIT_EXPECT_EQ(test, f.n_codes, 1);
@@ -49,14 +49,14 @@ static void decode_t8110_fields(struct kunit *test)
 	struct adart_fault f;
 
 	/* WRITE_nREAD (28), stream 200 in [27:20], WRITE_FAULT (4). */
-	adart_decode_fault(&adart_t8110, BIT(31) | BIT(28) | (200 << 20) | BIT(4),
+	adart_decode_fault(adart_t8110.lay, BIT(31) | BIT(28) | (200 << 20) | BIT(4),
 			   0xfedc0000ULL, &f);
 	KUNIT_EXPECT_EQ(test, f.sid, 200);
 	KUNIT_EXPECT_TRUE(test, f.write);
 	KUNIT_EXPECT_STREQ(test, f.name, "write to a read-only page");
 
 	/* A read NO_TTBR; SECONDARY (19) is outside the code field. */
-	adart_decode_fault(&adart_t8110, BIT(31) | BIT(19) | (255 << 20) | BIT(0),
+	adart_decode_fault(adart_t8110.lay, BIT(31) | BIT(19) | (255 << 20) | BIT(0),
 			   0, &f);
 	KUNIT_EXPECT_EQ(test, f.sid, 255);
 	KUNIT_EXPECT_EQ(test, f.code, BIT(0));
@@ -64,7 +64,7 @@ static void decode_t8110_fields(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, f.name, "no TTBR for IOVA");
 
 	/* BPF_REJECT, the top of the 15-bit code field. */
-	adart_decode_fault(&adart_t8110, BIT(31) | BIT(14), 0, &f);
+	adart_decode_fault(adart_t8110.lay, BIT(31) | BIT(14), 0, &f);
 	KUNIT_EXPECT_EQ(test, f.code, BIT(14));
 	KUNIT_EXPECT_STREQ(test, f.name, "BPF reject");
 }
@@ -79,7 +79,7 @@ static void decode_t8020_fields(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(v); i++) {
 		/* Stream in [27:24], NO_PTE (2): no direction. */
-		adart_decode_fault(v[i], BIT(31) | (9 << 24) | BIT(2),
+		adart_decode_fault(v[i]->lay, BIT(31) | (9 << 24) | BIT(2),
 				   0xfffcc040, &f);
 		KUNIT_EXPECT_EQ(test, f.sid, 9);
 		KUNIT_EXPECT_EQ(test, f.code, BIT(2));
@@ -87,25 +87,25 @@ static void decode_t8020_fields(struct kunit *test)
 		KUNIT_EXPECT_FALSE(test, f.dir_known);
 
 		/* WRITE_FAULT (3) tells the direction. */
-		adart_decode_fault(v[i], BIT(31) | (15 << 24) | BIT(3), 0, &f);
+		adart_decode_fault(v[i]->lay, BIT(31) | (15 << 24) | BIT(3), 0, &f);
 		KUNIT_EXPECT_EQ(test, f.sid, 15);
 		KUNIT_EXPECT_TRUE(test, f.dir_known);
 		KUNIT_EXPECT_TRUE(test, f.write);
 
 		/* READ_FAULT (4). */
-		adart_decode_fault(v[i], BIT(31) | BIT(4), 0, &f);
+		adart_decode_fault(v[i]->lay, BIT(31) | BIT(4), 0, &f);
 		KUNIT_EXPECT_TRUE(test, f.dir_known);
 		KUNIT_EXPECT_FALSE(test, f.write);
 
 		/* Bit 5 has no name; two bits are flagged as such. */
-		adart_decode_fault(v[i], BIT(31) | BIT(5), 0, &f);
+		adart_decode_fault(v[i]->lay, BIT(31) | BIT(5), 0, &f);
 		KUNIT_EXPECT_STREQ(test, f.name, "unknown");
-		adart_decode_fault(v[i], BIT(31) | BIT(0) | BIT(1), 0, &f);
+		adart_decode_fault(v[i]->lay, BIT(31) | BIT(0) | BIT(1), 0, &f);
 		KUNIT_EXPECT_EQ(test, f.n_codes, 2);
 		KUNIT_EXPECT_STREQ(test, f.name, "no TTBR for IOVA");
 
 		/* The code mask is [11:0]: bit 12 is not a code. */
-		adart_decode_fault(v[i], BIT(31) | BIT(12), 0, &f);
+		adart_decode_fault(v[i]->lay, BIT(31) | BIT(12), 0, &f);
 		KUNIT_EXPECT_EQ(test, f.code, 0);
 	}
 }

@@ -249,7 +249,7 @@ static void adart_port_set(struct adart_port *p, struct device *dev,
 		tcr = adart_tcr_translate(dart, dom);
 		break;
 	case ADART_BYPASS:
-		tcr = dart->hw->tcr_bypass;
+		tcr = dart->lay->tcr_bypass;
 		break;
 	default:
 		tcr = 0;
@@ -294,14 +294,14 @@ static int adart_domain_check(struct adart_domain *dom, struct adart_master *m)
 		struct adart *dart = m->ports[i].dart;
 
 		if (dart->hw->fmt != dom->fmt || dart->pgsize != dom->pgsize ||
-		    dart->hw->ttbr_layout != dom->dcfg.ttbr_layout ||
-		    dart->hw->n_ttbrs < dom->dcfg.n_ttbrs ||
+		    dart->lay->ttbr_layout != dom->dcfg.ttbr_layout ||
+		    dart->lay->n_ttbrs < dom->dcfg.n_ttbrs ||
 		    dart->max_levels < dom->dcfg.n_levels ||
 		    dart->oas < dom->pgcfg.oas) {
 			dev_err(m->dev,
 				"%s (%s, %u levels, %u TTBRs) cannot walk this domain's tables (%u levels, %u TTBRs)\n",
 				dev_name(dart->dev), dart->hw->name,
-				dart->max_levels, dart->hw->n_ttbrs,
+				dart->max_levels, dart->lay->n_ttbrs,
 				dom->dcfg.n_levels, dom->dcfg.n_ttbrs);
 			return -EINVAL;
 		}
@@ -320,7 +320,7 @@ static int adart_domain_finalize(struct adart_domain *dom,
 	struct adart *first = m->ports[0].dart;
 	struct io_pgtable_ops *ops;
 	u32 ias = first->ias, oas = first->oas;
-	u32 ttbrs = first->hw->n_ttbrs, levels = first->max_levels;
+	u32 ttbrs = first->lay->n_ttbrs, levels = first->max_levels;
 	unsigned int i;
 	int ret = 0;
 
@@ -343,7 +343,7 @@ static int adart_domain_finalize(struct adart_domain *dom,
 
 		ias = min(ias, dart->ias);
 		oas = min(oas, dart->oas);
-		ttbrs = min(ttbrs, dart->hw->n_ttbrs);
+		ttbrs = min(ttbrs, dart->lay->n_ttbrs);
 		levels = min(levels, dart->max_levels);
 	}
 
@@ -360,7 +360,7 @@ static int adart_domain_finalize(struct adart_domain *dom,
 	dom->dcfg = (struct dart_pgtable_cfg) {
 		.max_ttbrs	= ttbrs,
 		.max_levels	= levels,
-		.ttbr_layout	= first->hw->ttbr_layout,
+		.ttbr_layout	= first->lay->ttbr_layout,
 	};
 	ops = dart_io_pgtable_alloc(dom->fmt, &dom->pgcfg, &dom->dcfg, dom);
 	if (IS_ERR(ops)) {
@@ -640,7 +640,7 @@ static int adart_master_add_id(struct adart_master *m, u32 id)
 	/* One domain covers all of them, so they must share a table format. */
 	if (first && (first->hw->fmt != dart->hw->fmt ||
 		      first->pgsize != dart->pgsize ||
-		      first->hw->ttbr_layout != dart->hw->ttbr_layout)) {
+		      first->lay->ttbr_layout != dart->lay->ttbr_layout)) {
 		dev_err(m->dev, "%s (%s) and %s (%s) use different page tables\n",
 			dev_name(first->dev), first->hw->name,
 			dev_name(dart->dev), dart->hw->name);
@@ -938,7 +938,7 @@ static const struct iommu_ops adart_iommu_ops = {
  */
 static int adart_report_fault(struct adart *dart, const struct adart_fault *f)
 {
-	unsigned int step = (dart->hw->err_sid >> __ffs(dart->hw->err_sid)) + 1;
+	unsigned int step = (dart->lay->err_sid >> __ffs(dart->lay->err_sid)) + 1;
 	int flags = f->write ? IOMMU_FAULT_WRITE : IOMMU_FAULT_READ;
 	struct adart_domain *dom = NULL;
 	struct device *dev = NULL;
@@ -1048,6 +1048,7 @@ static int adart_probe(struct platform_device *pdev)
 	INIT_LIST_HEAD(&dart->node);
 	dart->dev = dev;
 	dart->hw = of_device_get_match_data(dev);
+	dart->lay = dart->hw->lay;
 	dart->id = ida_alloc_max(&adart_ida, FIELD_MAX(ADART_FWID_DART),
 				 GFP_KERNEL);
 	if (dart->id < 0) {

@@ -66,27 +66,19 @@ struct adart_fault {
 };
 
 /**
- * struct adart_variant - what differs between DART generations
+ * struct adart_layout - a register map (hw §2 T8020, hw §3 T8110)
  *
- * Everything the core needs to know about a register layout or a
- * generation is data here or a method; the core never tests which
- * generation it drives.
+ * Everything the core needs to know about a register layout is data
+ * here or a method; the core never tests which layout it drives.
  *
- * @name:		generation name for logs and debugfs
- * @fmt:		PTE format (hw §4.1)
  * @ttbr_layout:	TTBR register encoding (hw §4.3)
- * @fixed_sids:		stream count when PARAMS does not report it, else 0
- * @fixed_ias:		VA width when PARAMS does not report it, else 0
- * @fixed_oas:		PA width when PARAMS does not report it, else 0
  * @n_ttbrs:		TTBRs per stream
- * @no_bypass:		bypass unusable whatever PARAMS2 says (USB4, hw §2.1)
  * @lock_reg:		register holding the lock bit (hw §6)
  * @lock_bit:		the lock bit
  * @tcr:		TCR of stream 0; stride 4
  * @tcr_translate:	TCR value for translation
  * @tcr_bypass:		TCR value for bypass
  * @tcr_four_level:	TCR bit for a three-table walk below the TTBR, or 0
- * @ttbr:		TTBR 0 of stream 0
  * @ttbr_stride:	bytes between streams' first TTBRs
  * @enable:		first stream-enable register (32 streams a word)
  * @enable_words:	how many enable words exist
@@ -100,19 +92,13 @@ struct adart_fault {
  * @err_streams:	first per-stream error word, or 0 when there are none
  * @codes:		names of the code bits
  * @n_codes:		entries in @codes
- * @read_geometry:	read stream count and address widths from PARAMS
+ * @read_geometry:	read stream count and address widths
  * @invalidate:		drop the TLB entries of the streams in @sids; called
  *			with the DART's lock held
  */
-struct adart_variant {
-	const char			*name;
-	enum io_pgtable_fmt		fmt;
+struct adart_layout {
 	enum dart_ttbr_layout		ttbr_layout;
-	u32				fixed_sids;
-	u32				fixed_ias;
-	u32				fixed_oas;
 	u32				n_ttbrs;
-	bool				no_bypass;
 
 	u32				lock_reg;
 	u32				lock_bit;
@@ -121,7 +107,6 @@ struct adart_variant {
 	u32				tcr_translate;
 	u32				tcr_bypass;
 	u32				tcr_four_level;
-	u32				ttbr;
 	u32				ttbr_stride;
 	u32				enable;
 	u32				enable_words;
@@ -139,6 +124,28 @@ struct adart_variant {
 
 	int (*read_geometry)(struct adart *dart);
 	int (*invalidate)(struct adart *dart, const unsigned long *sids);
+};
+
+/**
+ * struct adart_variant - one DART generation (hw §0)
+ * @name:	generation name for logs and debugfs
+ * @lay:	its register map
+ * @fmt:	PTE format (hw §4.1)
+ * @fixed_sids:	stream count when PARAMS does not report it, else 0
+ * @fixed_ias:	VA width when PARAMS does not report it, else 0
+ * @fixed_oas:	PA width when PARAMS does not report it, else 0
+ * @ttbr:	TTBR 0 of stream 0 (moved on the USB4 DART, hw §2)
+ * @no_bypass:	bypass unusable whatever PARAMS2 says (USB4, hw §2.1)
+ */
+struct adart_variant {
+	const char			*name;
+	const struct adart_layout	*lay;
+	enum io_pgtable_fmt		fmt;
+	u32				fixed_sids;
+	u32				fixed_ias;
+	u32				fixed_oas;
+	u32				ttbr;
+	bool				no_bypass;
 };
 
 extern const struct adart_variant adart_t8103;
@@ -198,6 +205,7 @@ struct adart_counters {
  * @dev:	the DART's platform device
  * @regs:	MMIO window
  * @hw:		generation descriptor
+ * @lay:	its register map (@hw->lay)
  * @lock:	serialises register sequences (a command must finish before
  *		the next one, hw §2.3, §3.3) and @streams updates
  * @gone:	unbound: registers must not be touched any more
@@ -220,6 +228,7 @@ struct adart {
 	struct device			*dev;
 	void __iomem			*regs;
 	const struct adart_variant	*hw;
+	const struct adart_layout	*lay;
 	spinlock_t			lock;	/* registers, @streams */
 	bool				gone;
 	int				irq;
@@ -325,7 +334,7 @@ void adart_hw_write_stream(struct adart *dart, unsigned int sid);
 int adart_hw_invalidate(struct adart *dart, const unsigned long *sids);
 bool adart_hw_read_fault(struct adart *dart, struct adart_fault *f);
 void adart_hw_clear_fault(struct adart *dart, const struct adart_fault *f);
-void adart_decode_fault(const struct adart_variant *hw, u32 status, u64 iova,
+void adart_decode_fault(const struct adart_layout *lay, u32 status, u64 iova,
 			struct adart_fault *f);
 u32 adart_tcr_translate(struct adart *dart, const struct adart_domain *dom);
 
