@@ -383,10 +383,12 @@ void adart_hw_write_stream(struct adart *dart, unsigned int sid)
 int adart_hw_invalidate(struct adart *dart, const unsigned long *sids)
 {
 	lockdep_assert_held(&dart->lock);
+	/*
+	 * Page-table stores must be visible to the walker before the
+	 * command (hw §2.3): writel() orders them, it starts with dma_wmb().
+	 */
 	if (dart->gone || bitmap_empty(sids, dart->nsids))
 		return 0;
-	/* Page-table stores must be visible before the walker refetches. */
-	dma_wmb();
 	atomic_long_add(bitmap_weight(sids, dart->nsids),
 			&dart->cnt.inval_streams);
 	return dart->lay->invalidate(dart, sids);
