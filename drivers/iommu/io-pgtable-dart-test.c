@@ -56,19 +56,18 @@ struct ref_pte_layout {
 	unsigned int	no_write_bit;
 	int		no_cache_bit;	/* -1: none */
 	int		sp_dis_bit;	/* -1: none */
-	bool		sp_required;	/* SP_START/END must be the whole page */
 };
 
 static const struct ref_pte_layout ref_dart1 = {
 	.field_lo = 12, .field_hi = 35, .pa_lo = 12,
 	.no_read_bit = 8, .no_write_bit = 7,
-	.no_cache_bit = -1, .sp_dis_bit = 1, .sp_required = false,
+	.no_cache_bit = -1, .sp_dis_bit = 1,
 };
 
 static const struct ref_pte_layout ref_dart2 = {
 	.field_lo = 10, .field_hi = 37, .pa_lo = 14,
 	.no_read_bit = 3, .no_write_bit = 2,
-	.no_cache_bit = 1, .sp_dis_bit = -1, .sp_required = true,
+	.no_cache_bit = 1, .sp_dis_bit = -1,
 };
 
 /* Section 4.3: where each register layout keeps the table address. */
@@ -157,6 +156,15 @@ static void dart_case_desc(const struct dart_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(dart_case, dart_cases, dart_case_desc);
 
+/*
+ * Freed tables are poisoned and held back for a while, so that a write
+ * after free shows up when they are recycled.  The poison has the VALID
+ * bit set: a walker reading a freed table sees entries, and fails loudly
+ * (-EEXIST, wrong translations, pages unmapped that were not mapped).
+ */
+#define T_QUARANTINE	16
+#define T_POISON	0xa5
+
 /**
  * struct tctx - one page table under test
  * @test:	the test
@@ -171,6 +179,11 @@ KUNIT_ARRAY_PARAM(dart_case, dart_cases, dart_case_desc);
  * @flush_alls:	tlb_flush_all calls
  * @bpl:	index bits per level
  * @gran:	granule
+ * @q_lock:	protects the quarantine
+ * @q:		tables freed through the hooks, poisoned, not yet given back
+ * @q_size:	their sizes
+ * @q_next:	next quarantine slot to recycle
+ * @q_dirty:	quarantined tables written after they were freed
  */
 struct tctx {
 	struct kunit			*test;
@@ -185,6 +198,11 @@ struct tctx {
 	atomic_long_t			flush_alls;
 	unsigned int			bpl;
 	unsigned long			gran;
+	spinlock_t			q_lock;	/* the quarantine: q, q_size, q_next */
+	void				*q[T_QUARANTINE];
+	size_t				q_size[T_QUARANTINE];
+	unsigned int			q_next;
+	atomic_long_t			q_dirty;
 };
 
 static void *t_alloc(void *cookie, size_t size, gfp_t gfp)
@@ -203,16 +221,47 @@ static void *t_alloc(void *cookie, size_t size, gfp_t gfp)
 	return p;
 }
 
-static void t_free(void *cookie, void *p, size_t size)
+static void t_release(struct tctx *t, void *p, size_t size)
 {
-	struct tctx *t = cookie;
-
-	atomic_long_inc(&t->frees);
-	atomic_long_sub(size, &t->live_bytes);
+	if (memchr_inv(p, T_POISON, size))
+		atomic_long_inc(&t->q_dirty);
 	if (size >= PAGE_SIZE)
 		free_pages((unsigned long)p, get_order(size));
 	else
 		kfree(p);
+}
+
+static void t_free(void *cookie, void *p, size_t size)
+{
+	struct tctx *t = cookie;
+	unsigned long flags;
+	size_t old_size;
+	void *old;
+
+	atomic_long_inc(&t->frees);
+	atomic_long_sub(size, &t->live_bytes);
+	memset(p, T_POISON, size);
+	spin_lock_irqsave(&t->q_lock, flags);
+	old = t->q[t->q_next];
+	old_size = t->q_size[t->q_next];
+	t->q[t->q_next] = p;
+	t->q_size[t->q_next] = size;
+	t->q_next = (t->q_next + 1) % T_QUARANTINE;
+	spin_unlock_irqrestore(&t->q_lock, flags);
+	if (old)
+		t_release(t, old, old_size);
+}
+
+/* Give the quarantine back; no page table may be using the hooks. */
+static void t_drain(struct tctx *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < T_QUARANTINE; i++) {
+		if (t->q[i])
+			t_release(t, t->q[i], t->q_size[i]);
+		t->q[i] = NULL;
+	}
 }
 
 static void t_flush_all(void *cookie)
@@ -241,7 +290,9 @@ static const struct iommu_flush_ops t_tlb = {
 static void t_init_cfg(struct tctx *t, struct kunit *test,
 		       const struct dart_case *c, bool hooks)
 {
+	t_drain(t);
 	memset(t, 0, sizeof(*t));
+	spin_lock_init(&t->q_lock);
 	t->test = test;
 	t->c = c;
 	t->gran = 1UL << c->gshift;
@@ -278,14 +329,20 @@ static struct tctx *t_new(struct kunit *test, bool hooks)
 	return t;
 }
 
-/* Free the tables; every table allocated must have come back. */
+/*
+ * Free the tables; every table allocated must have come back, and none
+ * may have been written after it was freed.
+ */
 static void t_done(struct tctx *t)
 {
 	dart_io_pgtable_free(t->ops);
 	t->ops = NULL;
+	t_drain(t);
 	KUNIT_EXPECT_EQ(t->test, atomic_long_read(&t->allocs),
 			atomic_long_read(&t->frees));
 	KUNIT_EXPECT_EQ(t->test, atomic_long_read(&t->live_bytes), 0);
+	KUNIT_EXPECT_EQ_MSG(t->test, atomic_long_read(&t->q_dirty), 0,
+			    "tables written after they were freed");
 }
 
 /* Decoders, from section 4.1 and 4.3 only. */
@@ -313,6 +370,26 @@ static int ref_pte_prot(const struct ref_pte_layout *l, u64 pte)
 	if (l->no_cache_bit >= 0 && !(pte & BIT_ULL(l->no_cache_bit)))
 		prot |= IOMMU_CACHE;
 	return prot;
+}
+
+/*
+ * The whole leaf, bit for bit, as section 4.1 lays it out: nothing but
+ * VALID, the address, the protection bits and the sub-page fields.  Linux
+ * writes SP_START 0 and SP_END 0xfff on both formats (section 4.1).
+ */
+static u64 ref_leaf(const struct ref_pte_layout *l, phys_addr_t pa, int prot)
+{
+	u64 pte = BIT_ULL(0) | (u64)(pa >> l->pa_lo) << l->field_lo;
+
+	if (!(prot & IOMMU_READ))
+		pte |= BIT_ULL(l->no_read_bit);
+	if (!(prot & IOMMU_WRITE))
+		pte |= BIT_ULL(l->no_write_bit);
+	if (l->no_cache_bit >= 0 && !(prot & IOMMU_CACHE))
+		pte |= BIT_ULL(l->no_cache_bit);
+	if (l->sp_dis_bit >= 0)
+		pte |= BIT_ULL(l->sp_dis_bit);
+	return pte | 0xfffULL << 40;
 }
 
 /* The protection a mapping must read back as. */
@@ -385,12 +462,7 @@ static void ref_check_page(struct tctx *t, unsigned long iova, phys_addr_t pa,
 	KUNIT_EXPECT_EQ_MSG(t->test, ref_pte_pa(l, pte), pa, "iova %#lx", iova);
 	KUNIT_EXPECT_EQ_MSG(t->test, ref_pte_prot(l, pte),
 			    ref_expected_prot(l, prot), "iova %#lx", iova);
-	if (l->sp_dis_bit >= 0)
-		KUNIT_EXPECT_TRUE(t->test, pte & BIT_ULL(l->sp_dis_bit));
-	if (l->sp_required) {
-		KUNIT_EXPECT_EQ(t->test, pte >> 52, 0ULL);
-		KUNIT_EXPECT_EQ(t->test, (pte >> 40) & 0xfff, 0xfffULL);
-	}
+	KUNIT_EXPECT_EQ_MSG(t->test, pte, ref_leaf(l, pa, prot), "iova %#lx", iova);
 	KUNIT_EXPECT_EQ_MSG(t->test, t->ops->iova_to_phys(t->ops, iova + off),
 			    pa + off, "iova %#lx", iova);
 }
@@ -445,6 +517,10 @@ static void dart_test_geometry(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, reg & BIT(c->ttbr_ref->valid_bit));
 		KUNIT_EXPECT_EQ(test, ref_ttbr_pa(c->ttbr_ref, reg),
 				(phys_addr_t)t->cfg.apple_dart_cfg.ttbr[i]);
+		/* Section 4.3: VALID and the address field, nothing else. */
+		KUNIT_EXPECT_EQ(test, reg, (u32)(BIT(c->ttbr_ref->valid_bit) |
+			(t->cfg.apple_dart_cfg.ttbr[i] >> c->ttbr_ref->pa_lo) <<
+			c->ttbr_ref->field_lo));
 		KUNIT_EXPECT_TRUE(test, IS_ALIGNED(t->cfg.apple_dart_cfg.ttbr[i],
 						   t->gran));
 	}
@@ -741,6 +817,69 @@ static unsigned long rand_model_leaves(struct rand_state *s)
 	return n;
 }
 
+/*
+ * Decode every table reachable from the TTBRs and compare with the model:
+ * each valid leaf must be in it, bit for bit, every reachable leaf table
+ * must hold at least one (reclaim is exact), and nothing in the model may
+ * be missing.  This sees writes outside the pages an operation touched,
+ * which the per-operation checks cannot.
+ */
+static void rand_scan(struct rand_state *s, u64 *table, unsigned int lvl,
+		      unsigned long va, unsigned long *leaves,
+		      unsigned long *leaf_tables)
+{
+	struct tctx *t = s->t;
+	const struct ref_pte_layout *l = t->c->ref;
+	unsigned int shift = t->c->gshift + (t->c->levels - 1 - lvl) * t->bpl;
+	unsigned long i, n = 1UL << t->bpl, used = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned long iova = va + (i << shift);
+		u64 pte = table[i];
+		void *e;
+
+		if (!(pte & 1)) {
+			KUNIT_EXPECT_EQ_MSG(t->test, pte, 0ULL, "iova %#lx", iova);
+			continue;
+		}
+		used++;
+		if (lvl < t->c->levels - 1) {
+			rand_scan(s, phys_to_virt(ref_pte_pa(l, pte)), lvl + 1,
+				  iova, leaves, leaf_tables);
+			continue;
+		}
+		(*leaves)++;
+		e = xa_load(&s->model, iova >> t->c->gshift);
+		KUNIT_EXPECT_NOT_NULL_MSG(t->test, e, "stray leaf at iova %#lx", iova);
+		if (!e)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(t->test, pte,
+				    ref_leaf(l, (xa_to_value(e) >> 3) << t->c->gshift,
+					     rand_prots[xa_to_value(e) & 7]),
+				    "iova %#lx", iova);
+	}
+	if (lvl == t->c->levels - 1) {
+		(*leaf_tables)++;
+		KUNIT_EXPECT_NE_MSG(t->test, used, 0UL,
+				    "empty leaf table at iova %#lx", va);
+	}
+}
+
+static void rand_check_all(struct rand_state *s)
+{
+	struct tctx *t = s->t;
+	unsigned long i, leaves = 0, leaf_tables = 0, model = 0, idx;
+	void *e;
+
+	for (i = 0; i < t->c->ttbrs; i++)
+		rand_scan(s, ref_top(t, i), 0, i * t_ttbr_span(t), &leaves,
+			  &leaf_tables);
+	xa_for_each(&s->model, idx, e)
+		model++;
+	KUNIT_EXPECT_EQ(t->test, leaves, model);
+	KUNIT_EXPECT_EQ(t->test, leaf_tables, rand_model_leaves(s));
+}
+
 static void rand_one(struct rand_state *s)
 {
 	struct tctx *t = s->t;
@@ -822,6 +961,7 @@ static void dart_test_random(struct kunit *test)
 			/* Reclaim is exact: a leaf table per populated span. */
 			dart_io_pgtable_get_stats(t->ops, &st);
 			KUNIT_EXPECT_EQ(test, st.leaf_tables, rand_model_leaves(s));
+			rand_check_all(s);
 		}
 		if (test->status == KUNIT_FAILURE)
 			break;
@@ -1125,10 +1265,14 @@ static int stress_fn(void *data)
 	size_t mapped;
 
 	for (n = 0; n < stress_iters; n++) {
-		/* Interleaved pages at both ends of two leaf tables. */
+		/*
+		 * Interleaved pages at the start of one leaf table and across
+		 * the boundary into the next, so both threads keep emptying
+		 * and refilling the same two tables.
+		 */
 		va = ((n % 4) * 2 + a->parity) * t->gran;
 		if (n & 4)
-			va += entries * t->gran - 8 * t->gran;
+			va += entries * t->gran - 4 * t->gran;
 		if (t_map(t, va, t_pa(t, n % 64), 1, IOMMU_READ, &mapped) ||
 		    t->ops->iova_to_phys(t->ops, va) != t_pa(t, n % 64) ||
 		    t_unmap(t, va, 1) != t->gran)
