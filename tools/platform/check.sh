@@ -39,6 +39,7 @@ stage modules bash "$T/build-tests.sh" modules || failed_build
 stage checkpatch bash "$T/build-tests.sh" checkpatch || failed_build
 stage oracle bash "$T/build-tests.sh" oracle || failed_build
 stage selftests bash "$T/build-tests.sh" selftests || failed_build
+stage intree bash "$T/build-tests.sh" intree || failed_build
 stage initramfs bash "$T/build-tests.sh" initramfs || failed_build
 
 if [ "$mode" = run ]; then

@@ -157,10 +157,10 @@ ktest_check life set-lazy set_type_lazy
 ktest_check life refuse-identity-without-bypass refuse_identity_no_bypass
 # Not dart_engine_dma: its fault test touches an IOVA right after the
 # unmap, which lazy mode by design leaves reachable until the next flush.
-ktest_kunit apple-dart-kunit.ko
+ktest_kunit apple_dart_engines_test.ko
 ktest_check life lazy-flushes-batched lazy_flushes_batched
 ktest_check life set-identity set_type_identity
-ktest_kunit apple-dart-kunit.ko
+ktest_kunit apple_dart_engines_test.ko
 ktest_check life identity-bypass identity_bypass
 ktest_check life fault-counters fault_counters
 ktest_check life msi-reserved msi_reserved
@@ -168,8 +168,8 @@ ktest_check life pcie-io pcie_io
 ktest_check life debugfs debugfs_dump
 ktest_check life suspend-resume suspend_resume
 ktest_check life pcie-io-after-resume pcie_io
-ktest_kunit apple-dart-kunit.ko
+ktest_kunit apple_dart_engines_test.ko
 ktest_check life rmmod-busy rmmod_busy
 ktest_check life unbind-all unbind_all
 ktest_check life unload-reload reload
-ktest_kunit apple-dart-kunit.ko
+ktest_kunit apple_dart_engines_test.ko

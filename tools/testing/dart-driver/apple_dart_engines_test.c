@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the Apple DART driver through the emulated platform's DMA
+ * test engines ("qemu,apple-dart-test-engine", Documentation/dart/
+ * emulator.rst), bound here with driver-managed DMA so that the tests can
+ * attach their own domains.  Every engine, hence every DART generation, is
+ * driven through unmanaged domains (remapping one IOVA, which catches a
+ * missing invalidation of exactly that stream), fault reports, the blocked
+ * domain, one domain over several DARTs and the DMA API.  Skipped where
+ * there are no engines.
+ *
+ * Out of tree only: it needs the emulator's test device, so it is not part
+ * of the in-tree series (the decoder tests in drivers/iommu/ are).
+ */
+
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/iommu.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
+#include <linux/sizes.h>
+
+#include "../dart-model/dart-engine.h"
+
+#define AKT_MAX_ENGINES	16
+
+struct akt_engine {
+	struct device	*dev;
+	void __iomem	*base;
+	const char	*label;
+	u32		sid;
+	bool		port1;
+};
+
+static struct akt_engine akt_engines[AKT_MAX_ENGINES];
+static unsigned int akt_count;
+
+static u32 akt_rd(struct akt_engine *e, u32 reg)
+{
+	return readl(e->base + reg);
+}
+
+static void akt_wr(struct akt_engine *e, u32 reg, u32 val)
+{
+	writel(val, e->base + reg);
+}
+
+/* Run one engine command; returns STATUS (DONE/ERROR cleared after). */
+static u32 akt_run(struct akt_engine *e, u32 cmd, u64 src, u64 dst, u32 len)
+{
+	u32 st;
+
+	akt_wr(e, DTE_SRC_LO, lower_32_bits(src));
+	akt_wr(e, DTE_SRC_HI, upper_32_bits(src));
+	akt_wr(e, DTE_DST_LO, lower_32_bits(dst));
+	akt_wr(e, DTE_DST_HI, upper_32_bits(dst));
+	akt_wr(e, DTE_LEN, len);
+	akt_wr(e, DTE_CMD, cmd);
+	st = akt_rd(e, DTE_STATUS);
+	akt_wr(e, DTE_STATUS, st & (DTE_ST_DONE | DTE_ST_ERROR | DTE_ST_MISCOMPARE));
+	return st;
+}
+
+static bool akt_read32(struct akt_engine *e, u32 port, u64 iova, u32 *val)
+{
+	if (akt_run(e, DTE_OP_READ32 | port, iova, 0, 4) & DTE_ST_ERROR)
+		return false;
+	*val = akt_rd(e, DTE_DATA);
+	return true;
+}
+
+static bool akt_write32(struct akt_engine *e, u32 port, u64 iova, u32 val)
+{
+	akt_wr(e, DTE_DATA, val);
+	return !(akt_run(e, DTE_OP_WRITE32 | port, 0, iova, 4) & DTE_ST_ERROR);
+}
+
+struct akt_fault_log {
+	atomic_t	count;
+	unsigned long	iova;
+	int		flags;
+	struct device	*dev;
+};
+
+static int akt_fault_handler(struct iommu_domain *domain, struct device *dev,
+			     unsigned long iova, int flags, void *token)
+{
+	struct akt_fault_log *log = token;
+
+	log->iova = iova;
+	log->flags = flags;
+	log->dev = dev;
+	/* Publishes the fields above to the waiting test. */
+	atomic_inc_return_release(&log->count);
+	return 0;
+}
+
+/* The fault interrupt is asynchronous to the engine command. */
+static int akt_wait_faults(struct akt_fault_log *log, int want)
+{
+	int i, n = 0;
+
+	for (i = 0; i < 200; i++) {
+		n = atomic_read_acquire(&log->count);
+		if (n >= want)
+			break;
+		usleep_range(500, 1000);
+	}
+	return n;
+}
+
+static void akt_need_engines(struct kunit *test)
+{
+	if (!akt_count)
+		kunit_skip(test, "no DMA test engines bound");
+}
+
+/*
+ * An IOVA near the top of the domain's aperture: the last TTBR and the
+ * last top-level entries, where an off-by-one in the TTBR split or the
+ * four-level walk would show.
+ */
+static u64 akt_high_iova(struct iommu_domain *dom)
+{
+	return ((u64)dom->geometry.aperture_end + 1) - 4 * SZ_16K;
+}
+
+/*
+ * Map page A at an IOVA, read it through the engine, unmap, map page B
+ * at the same IOVA, read again: the second read only sees B if the
+ * DART's TLB entry for that stream was dropped (the model would also
+ * report the stale use).  Then a write to a read-only mapping and a read
+ * of an unmapped IOVA must reach the domain's fault handler with the
+ * exact IOVA and direction.
+ */
+static void akt_unmanaged_one(struct kunit *test, struct akt_engine *e)
+{
+	struct akt_fault_log log = { };
+	struct iommu_domain *dom;
+	struct iommu_group *group;
+	struct page *pa, *pb;
+	u32 *va, *vb, val, port;
+	u64 iova;
+	int ret, ports, p;
+
+	pa = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	pb = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, pa);
+	KUNIT_ASSERT_NOT_NULL(test, pb);
+	va = page_address(pa);
+	vb = page_address(pb);
+	va[2] = 0xa0a0a0a2;
+	vb[2] = 0xb0b0b0b2;
+
+	dom = iommu_paging_domain_alloc(e->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dom));
+	group = iommu_group_get(e->dev);
+	KUNIT_ASSERT_NOT_NULL(test, group);
+	ret = iommu_attach_group(dom, group);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: attach", e->label);
+	iommu_set_fault_handler(dom, akt_fault_handler, &log);
+
+	iova = akt_high_iova(dom);
+	kunit_info(test, "%s: stream %u, IOVA %#llx", e->label, e->sid, iova);
+	ports = e->port1 ? 2 : 1;
+
+	KUNIT_EXPECT_EQ(test, iommu_map(dom, iova, page_to_phys(pa), SZ_16K,
+					IOMMU_READ | IOMMU_WRITE, GFP_KERNEL), 0);
+	for (p = 0; p < ports; p++) {
+		port = p ? DTE_CMD_PORT1 : 0;
+		KUNIT_EXPECT_TRUE(test, akt_read32(e, port, iova + 8, &val));
+		KUNIT_EXPECT_EQ_MSG(test, val, va[2], "%s port %d", e->label, p);
+	}
+	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova, SZ_16K), SZ_16K);
+	KUNIT_EXPECT_EQ(test, iommu_map(dom, iova, page_to_phys(pb), SZ_16K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	for (p = 0; p < ports; p++) {
+		port = p ? DTE_CMD_PORT1 : 0;
+		KUNIT_EXPECT_TRUE(test, akt_read32(e, port, iova + 8, &val));
+		KUNIT_EXPECT_EQ_MSG(test, val, vb[2], "%s port %d: stale TLB",
+				    e->label, p);
+	}
+	KUNIT_EXPECT_EQ(test, iommu_iova_to_phys(dom, iova + 8),
+			page_to_phys(pb) + 8);
+
+	/* Read-only page: the write faults and the handler hears of it. */
+	KUNIT_EXPECT_FALSE(test, akt_write32(e, 0, iova + 0x10, 0x1234));
+	KUNIT_EXPECT_EQ(test, akt_wait_faults(&log, 1), 1);
+	KUNIT_EXPECT_EQ(test, log.iova, iova + 0x10);
+	KUNIT_EXPECT_EQ(test, log.flags, IOMMU_FAULT_WRITE);
+	/* Devices sharing a stream are indistinguishable: any of the group. */
+	KUNIT_EXPECT_PTR_EQ(test, log.dev ? log.dev->iommu_group : NULL, group);
+	KUNIT_EXPECT_EQ(test, vb[4], 0);
+
+	/* Unmapped: a read fault at the exact IOVA. */
+	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova, SZ_16K), SZ_16K);
+	KUNIT_EXPECT_FALSE(test, akt_read32(e, 0, iova + 0x20, &val));
+	KUNIT_EXPECT_EQ(test, akt_wait_faults(&log, 2), 2);
+	KUNIT_EXPECT_EQ(test, log.iova, iova + 0x20);
+	KUNIT_EXPECT_EQ(test, log.flags, IOMMU_FAULT_READ);
+
+	iommu_detach_group(dom, group);
+	iommu_group_put(group);
+	iommu_domain_free(dom);
+	__free_page(pa);
+	__free_page(pb);
+}
+
+static void engines_unmanaged(struct kunit *test)
+{
+	unsigned int i;
+
+	akt_need_engines(test);
+	for (i = 0; i < akt_count; i++)
+		akt_unmanaged_one(test, &akt_engines[i]);
+}
+
+/* The default DMA domain of every engine: coherent and streaming DMA. */
+static void engines_dma_api(struct kunit *test)
+{
+	unsigned int i, round;
+
+	akt_need_engines(test);
+	for (i = 0; i < akt_count; i++) {
+		struct akt_engine *e = &akt_engines[i];
+		struct iommu_domain *dom = iommu_get_domain_for_dev(e->dev);
+		u32 *buf, val;
+		dma_addr_t iova;
+
+		KUNIT_ASSERT_NOT_NULL(test, dom);
+		kunit_info(test, "%s: domain type %#x", e->label, dom->type);
+		buf = dma_alloc_coherent(e->dev, SZ_16K, &iova, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, buf);
+		KUNIT_EXPECT_TRUE(test, akt_write32(e, 0, iova + 12, 0x600d0000 + i));
+		KUNIT_EXPECT_EQ(test, buf[3], 0x600d0000 + i);
+		if (e->port1) {
+			KUNIT_EXPECT_TRUE(test, akt_read32(e, DTE_CMD_PORT1,
+							   iova + 12, &val));
+			KUNIT_EXPECT_EQ(test, val, 0x600d0000 + i);
+		}
+		dma_free_coherent(e->dev, SZ_16K, buf, iova);
+
+		/* Map/unmap repeatedly: IOVAs get reused under new pages. */
+		for (round = 0; round < 4; round++) {
+			u32 *p = kmalloc(SZ_16K, GFP_KERNEL);
+
+			KUNIT_ASSERT_NOT_NULL(test, p);
+			p[5] = 0x5eed0000 + round;
+			iova = dma_map_single(e->dev, p, SZ_16K, DMA_TO_DEVICE);
+			KUNIT_ASSERT_FALSE(test, dma_mapping_error(e->dev, iova));
+			KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + 20, &val));
+			KUNIT_EXPECT_EQ(test, val, p[5]);
+			dma_unmap_single(e->dev, iova, SZ_16K, DMA_TO_DEVICE);
+			kfree(p);
+		}
+	}
+}
+
+/*
+ * Claiming DMA ownership puts the group in the blocked domain: the
+ * engine's accesses are refused until the default domain is back.
+ */
+static void engines_blocked(struct kunit *test)
+{
+	unsigned int i;
+	int owner;
+
+	akt_need_engines(test);
+	for (i = 0; i < akt_count; i++) {
+		struct akt_engine *e = &akt_engines[i];
+		u32 *buf, val, blocked;
+		dma_addr_t iova;
+
+		buf = dma_alloc_coherent(e->dev, SZ_16K, &iova, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, buf);
+		buf[1] = 0xb10cb10c;
+		KUNIT_ASSERT_EQ(test, iommu_device_claim_dma_owner(e->dev, &owner), 0);
+		blocked = akt_rd(e, DTE_CNT_BLOCKED);
+		KUNIT_EXPECT_FALSE_MSG(test, akt_read32(e, 0, iova + 4, &val),
+				       "%s: not blocked", e->label);
+		KUNIT_EXPECT_GT(test, akt_rd(e, DTE_CNT_BLOCKED), blocked);
+		iommu_device_release_dma_owner(e->dev);
+		KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + 4, &val));
+		KUNIT_EXPECT_EQ(test, val, 0xb10cb10c);
+		dma_free_coherent(e->dev, SZ_16K, buf, iova);
+	}
+}
+
+static struct akt_engine *akt_find(const char *label)
+{
+	unsigned int i;
+
+	for (i = 0; i < akt_count; i++)
+		if (!strcmp(akt_engines[i].label, label))
+			return &akt_engines[i];
+	return NULL;
+}
+
+/*
+ * One unmanaged domain over four DARTs: dma-t8103-a (dart-t8103), dma-dcp
+ * (dart-dcp and dart-disp0) and dma-usb4 share DART1 tables; a remap
+ * must be invalidated on all of them.  dma-t6000's DART walks DART2
+ * tables, so it is refused.
+ */
+static void engines_shared_domain(struct kunit *test)
+{
+	static const char * const labels[] = { "dma-t8103-a", "dma-dcp", "dma-usb4" };
+	struct akt_engine *e[ARRAY_SIZE(labels)], *other = akt_find("dma-t6000");
+	struct iommu_group *g[ARRAY_SIZE(labels)], *og;
+	const u64 iova = 0x40000000;
+	struct iommu_domain *dom;
+	struct page *pa, *pb;
+	unsigned int i;
+	u32 val;
+
+	for (i = 0; i < ARRAY_SIZE(labels); i++) {
+		e[i] = akt_find(labels[i]);
+		if (!e[i])
+			kunit_skip(test, "%s not bound", labels[i]);
+	}
+	if (!other)
+		kunit_skip(test, "dma-t6000 not bound");
+
+	pa = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	pb = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, pa);
+	KUNIT_ASSERT_NOT_NULL(test, pb);
+	((u32 *)page_address(pa))[7] = 0xaaaa0007;
+	((u32 *)page_address(pb))[7] = 0xbbbb0007;
+
+	dom = iommu_paging_domain_alloc(e[0]->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dom));
+	for (i = 0; i < ARRAY_SIZE(labels); i++) {
+		g[i] = iommu_group_get(e[i]->dev);
+		KUNIT_ASSERT_EQ(test, iommu_attach_group(dom, g[i]), 0);
+	}
+	og = iommu_group_get(other->dev);
+	KUNIT_EXPECT_EQ(test, iommu_attach_group(dom, og), -EINVAL);
+	iommu_group_put(og);
+
+	KUNIT_ASSERT_EQ(test, iommu_map(dom, iova, page_to_phys(pa), SZ_16K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	for (i = 0; i < ARRAY_SIZE(labels); i++) {
+		KUNIT_EXPECT_TRUE(test, akt_read32(e[i], 0, iova + 28, &val));
+		KUNIT_EXPECT_EQ(test, val, 0xaaaa0007);
+	}
+	KUNIT_EXPECT_TRUE(test, akt_read32(e[1], DTE_CMD_PORT1, iova + 28, &val));
+	KUNIT_EXPECT_EQ(test, val, 0xaaaa0007);
+
+	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova, SZ_16K), SZ_16K);
+	KUNIT_ASSERT_EQ(test, iommu_map(dom, iova, page_to_phys(pb), SZ_16K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	for (i = 0; i < ARRAY_SIZE(labels); i++) {
+		KUNIT_EXPECT_TRUE(test, akt_read32(e[i], 0, iova + 28, &val));
+		KUNIT_EXPECT_EQ_MSG(test, val, 0xbbbb0007, "%s", labels[i]);
+	}
+	KUNIT_EXPECT_TRUE(test, akt_read32(e[1], DTE_CMD_PORT1, iova + 28, &val));
+	KUNIT_EXPECT_EQ(test, val, 0xbbbb0007);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova, SZ_16K), SZ_16K);
+
+	for (i = 0; i < ARRAY_SIZE(labels); i++) {
+		iommu_detach_group(dom, g[i]);
+		iommu_group_put(g[i]);
+	}
+	iommu_domain_free(dom);
+	__free_page(pa);
+	__free_page(pb);
+}
+
+static struct kunit_case engine_cases[] = {
+	KUNIT_CASE(engines_dma_api),
+	KUNIT_CASE(engines_unmanaged),
+	KUNIT_CASE(engines_blocked),
+	KUNIT_CASE(engines_shared_domain),
+	{}
+};
+
+static struct kunit_suite engine_suite = {
+	.name = "apple_dart_engines",
+	.test_cases = engine_cases,
+};
+
+kunit_test_suite(engine_suite);
+
+static int akt_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct akt_engine *e;
+	int ret;
+
+	if (akt_count == AKT_MAX_ENGINES)
+		return -ENOSPC;
+	e = &akt_engines[akt_count];
+	e->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(e->base))
+		return PTR_ERR(e->base);
+	if (readl(e->base + DTE_ID) != DTE_ID_VALUE)
+		return -ENODEV;
+	if (!device_iommu_mapped(dev))
+		return dev_err_probe(dev, -ENODEV, "not behind an IOMMU\n");
+	if (of_property_read_string(dev->of_node, "label", &e->label))
+		e->label = dev_name(dev);
+	e->sid = readl(e->base + DTE_SID0);
+	e->port1 = readl(e->base + DTE_CAPS) & DTE_CAPS_PORT1;
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
+	if (ret)
+		return ret;
+	e->dev = dev;
+	akt_count++;
+	return 0;
+}
+
+static const struct of_device_id akt_of_match[] = {
+	{ .compatible = "qemu,apple-dart-test-engine" },
+	{}
+};
+MODULE_DEVICE_TABLE(of, akt_of_match);
+
+static struct platform_driver akt_driver = {
+	.probe = akt_probe,
+	.driver = {
+		.name = "apple-dart-engines-test",
+		.of_match_table = akt_of_match,
+	},
+	/* The tests attach their own domains. */
+	.driver_managed_dma = true,
+};
+
+/* Bind the engines before the suites run, which is when the module is live. */
+static int __init akt_init(void)
+{
+	return platform_driver_register(&akt_driver);
+}
+module_init(akt_init);
+
+static void __exit akt_exit(void)
+{
+	platform_driver_unregister(&akt_driver);
+	akt_count = 0;
+}
+module_exit(akt_exit);
+
+MODULE_DESCRIPTION("KUnit tests of the Apple DART driver through the emulated DMA test engines");
+MODULE_LICENSE("GPL");
