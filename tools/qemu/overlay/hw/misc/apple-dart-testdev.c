@@ -377,6 +377,10 @@ static uint64_t dte_read(void *opaque, hwaddr addr, unsigned size)
         return (uint32_t)dte_counter(s, addr);
     case DTE_EXPECT_VIOL:
         return dte_cnt_dart(s) ? dte_cnt_dart(s)->expected_violations : 0;
+    case DTE_BUSY_HOLD:
+        return dte_cnt_dart(s) ? dte_cnt_dart(s)->busy_hold : 0;
+    case DTE_BUSY_NS:
+        return dte_cnt_dart(s) ? dte_cnt_dart(s)->busy_ns : 0;
     }
     qemu_log_mask(LOG_GUEST_ERROR, "apple-dart-testdev: read of 0x%"
                   HWADDR_PRIx "\n", addr);
@@ -429,6 +433,14 @@ static void dte_write(void *opaque, hwaddr addr, uint64_t val64,
         break;
     case DTE_DELAY:
         s->delay = val;
+        /*
+         * A pending deferred command now runs DELAY us from here: tests
+         * park one with a huge DELAY, check it has not run, then let it go.
+         */
+        if (s->status & DTE_ST_BUSY) {
+            timer_mod(&s->defer_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                      (int64_t)s->delay * 1000);
+        }
         break;
     case DTE_CNT_SELECT:
         s->cnt_select = val & 1;
@@ -441,6 +453,11 @@ static void dte_write(void *opaque, hwaddr addr, uint64_t val64,
     case DTE_EXPECT_VIOL:
         if (dte_cnt_dart(s)) {
             apple_dart_expect_violations(dte_cnt_dart(s), val);
+        }
+        break;
+    case DTE_BUSY_HOLD:
+        if (dte_cnt_dart(s)) {
+            apple_dart_hold_busy(dte_cnt_dart(s), val & 1);
         }
         break;
     default:

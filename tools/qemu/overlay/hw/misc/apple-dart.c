@@ -645,10 +645,10 @@ static void apple_dart_complete_cmd(AppleDARTState *s)
     }
 }
 
-/* Finish a command whose BUSY window has passed. */
+/* Finish a command whose BUSY window has passed, unless a test holds it. */
 static void apple_dart_busy_update(AppleDARTState *s)
 {
-    if (s->busy &&
+    if (s->busy && !s->busy_hold &&
         qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) >= s->busy_until) {
         apple_dart_complete_cmd(s);
     }
@@ -669,7 +669,7 @@ static void apple_dart_start_cmd(AppleDARTState *s, uint32_t cmd)
      * not wait for it can still hit old entries, as on hardware.
      */
     s->busy_until = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + s->busy_ns;
-    if (!s->busy_ns) {
+    if (!s->busy_ns && !s->busy_hold) {
         apple_dart_complete_cmd(s);
         return;
     }
@@ -1302,6 +1302,13 @@ void apple_dart_reset_counters(AppleDARTState *s)
     memset(&s->counters, 0, sizeof(s->counters));
 }
 
+void apple_dart_hold_busy(AppleDARTState *s, bool hold)
+{
+    s->busy_hold = hold;
+    /* A released command whose window has passed completes now. */
+    apple_dart_busy_update(s);
+}
+
 uint32_t apple_dart_tlb_entries(AppleDARTState *s, unsigned sid)
 {
     assert(sid < s->num_sids);
@@ -1319,6 +1326,7 @@ static void apple_dart_reset(DeviceState *dev)
     timer_del(&s->busy_timer);
     s->busy = false;
     s->busy_cmd = 0;
+    s->busy_hold = false;
     memset(s->tcr, 0, sizeof(s->tcr));
     memset(s->ttbr, 0, sizeof(s->ttbr));
     memset(s->error_streams, 0, sizeof(s->error_streams));

@@ -58,7 +58,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(AppleDARTTestDevState, APPLE_DART_TESTDEV)
 #define DTE_SCAN_ERRORS     0x4c    /* failed scans */
 #define DTE_SID0            0x50    /* stream of port 0 (read-only) */
 #define DTE_SID1            0x54    /* stream of port 1, ~0 if absent */
-#define DTE_DELAY           0x58    /* microseconds for DTE_CMD_DEFER */
+#define DTE_DELAY           0x58    /* microseconds for DTE_CMD_DEFER; */
+                                    /* a write re-arms a pending one */
 /* Counters of the DART selected by DTE_CNT_SELECT (0: port 0, 1: port 1) */
 #define DTE_CNT_SELECT      0x7c
 #define DTE_CNT_BASE        0x80
@@ -78,6 +79,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(AppleDARTTestDevState, APPLE_DART_TESTDEV)
 #define   DTE_CNT_TLB_ENTRIES   0xb4    /* of this engine's stream */
 #define DTE_CNT_RESET       0xc0    /* write: zero the DART's counters */
 #define DTE_EXPECT_VIOL     0xc4    /* write N: next N violations expected */
+#define DTE_BUSY_HOLD       0xc8    /* 1: the DART's TLB commands stay BUSY */
+#define DTE_BUSY_NS         0xcc    /* the DART's busy-ns (read-only) */
 
 struct AppleDARTTestDevState {
     SysBusDevice parent_obj;

@@ -130,6 +130,7 @@ struct AppleDARTState {
     int64_t busy_until;
     uint32_t busy_cmd;
     uint32_t busy_sel[APPLE_DART_MAX_SIDS / 32];
+    bool busy_hold;             /* test hook: BUSY stays until released */
 
     /* test support */
     AppleDARTCounters counters;
@@ -150,6 +151,12 @@ void apple_dart_stream_clear_fault(AppleDARTState *s, unsigned sid);
 /* Test hooks: declare that the next @n model violations are deliberate. */
 void apple_dart_expect_violations(AppleDARTState *s, uint32_t n);
 void apple_dart_reset_counters(AppleDARTState *s);
+/*
+ * Test hook: while held, TLB commands stay BUSY (and their invalidation
+ * does not take effect) whatever the time; on release a command completes
+ * once its busy-ns have passed, as usual.
+ */
+void apple_dart_hold_busy(AppleDARTState *s, bool hold);
 uint32_t apple_dart_tlb_entries(AppleDARTState *s, unsigned sid);
 
 #endif
