@@ -65,6 +65,8 @@
 #define DTE_CNT_TLB_ENTRIES	0xb4
 #define DTE_CNT_RESET		0xc0
 #define DTE_EXPECT_VIOL		0xc4
+#define DTE_BUSY_HOLD		0xc8
+#define DTE_BUSY_NS		0xcc
 
 #define DTE_FNV1A_INIT		0x811c9dc5
 #define DTE_FNV1A_PRIME		0x01000193
