@@ -142,7 +142,12 @@ step_intree() {
 		echo "intree: our files warn when built in-tree"
 		return 1
 	fi
-	ls "$build"/drivers/iommu/apple-dart.o "$build"/drivers/iommu/io-pgtable-dart.o
+	# Built in, composite objects go straight into built-in.a.
+	for f in io-pgtable-dart.o io-pgtable-dart-test.o apple-dart-main.o \
+		apple-dart-kunit.o; do
+		aarch64-linux-gnu-ar t "$build/drivers/iommu/built-in.a" | grep -q "drivers/iommu/$f$" ||
+			{ echo "intree: $f is not in drivers/iommu/built-in.a"; return 1; }
+	done
 	echo "intree: series in $series applies and builds"
 }
 
