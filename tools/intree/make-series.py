@@ -178,19 +178,27 @@ def main():
         wr(BINDING, yaml)
         commit(work, repo, '0001.msg')
 
-        # 2: the page-table backend.
-        syms = [s for s in ours_order if s.startswith('IOMMU_IO_PGTABLE_DART')]
-        if 'IOMMU_IO_PGTABLE_DART' not in syms:
-            die('Kconfig has no IOMMU_IO_PGTABLE_DART')
-        wr('drivers/iommu/Kconfig', replace_kconfig(rd('drivers/iommu/Kconfig'),
-                                                    ours_k, syms, 'IOMMU_IO_PGTABLE_DART'))
-        add_sources('io-pgtable-dart')
-        lines = [l for l in kbuild_lines(kbuild, 'io-pgtable-dart')
-                 if not l.startswith('obj-m')]
-        mk = rd('drivers/iommu/Makefile')
-        mk = sub1(mk, 'obj-$(CONFIG_IOMMU_IO_PGTABLE_DART) += io-pgtable-dart.o\n',
-                  '\n'.join(lines) + '\n', 'io-pgtable-dart.o in Makefile')
-        wr('drivers/iommu/Makefile', mk)
+        def replace_component(symbol, prefix, obj):
+            """Swap the tree's SYMBOL Kconfig entry, PREFIX* sources, Makefile
+            line for OBJ and MAINTAINERS pattern for ours."""
+            syms = [s for s in ours_order if s.startswith(symbol)]
+            if symbol not in syms:
+                die('Kconfig has no %s' % symbol)
+            wr('drivers/iommu/Kconfig', replace_kconfig(rd('drivers/iommu/Kconfig'),
+                                                        ours_k, syms, symbol))
+            os.unlink(path('drivers/iommu/' + obj.replace('.o', '.c')))
+            add_sources(prefix)
+            lines = [l for l in kbuild_lines(kbuild, prefix) if not l.startswith('obj-m')]
+            wr('drivers/iommu/Makefile', sub1(
+                rd('drivers/iommu/Makefile'),
+                'obj-$(CONFIG_%s) += %s\n' % (symbol, obj), '\n'.join(lines) + '\n',
+                '%s in Makefile' % obj))
+            wr('MAINTAINERS', sub1(
+                rd('MAINTAINERS'), 'F:\tdrivers/iommu/%s\n' % obj.replace('.o', '.c'),
+                'F:\tdrivers/iommu/%s*\n' % prefix, 'MAINTAINERS %s' % prefix))
+
+        # 2: the page-table backend; APPLE_DART2 gets its own registry entry.
+        replace_component('IOMMU_IO_PGTABLE_DART', 'io-pgtable-dart', 'io-pgtable-dart.o')
         wr('drivers/iommu/io-pgtable.c', sub1(
             rd('drivers/iommu/io-pgtable.c'),
             '[APPLE_DART2] = &io_pgtable_apple_dart_init_fns,',
@@ -201,26 +209,10 @@ def main():
             'extern struct io_pgtable_init_fns io_pgtable_apple_dart_init_fns;\n'
             'extern struct io_pgtable_init_fns io_pgtable_apple_dart2_init_fns;\n',
             'io-pgtable.h extern'))
-        wr('MAINTAINERS', sub1(rd('MAINTAINERS'), 'F:\tdrivers/iommu/io-pgtable-dart.c\n',
-                               'F:\tdrivers/iommu/io-pgtable-dart*\n', 'MAINTAINERS pgtable'))
         commit(work, repo, '0002.msg')
 
         # 3: the driver.
-        syms = [s for s in ours_order if s.startswith('APPLE_DART')]
-        if 'APPLE_DART' not in syms:
-            die('Kconfig has no APPLE_DART')
-        wr('drivers/iommu/Kconfig', replace_kconfig(rd('drivers/iommu/Kconfig'),
-                                                    ours_k, syms, 'APPLE_DART'))
-        os.unlink(path('drivers/iommu/apple-dart.c'))
-        add_sources('apple-dart')
-        lines = [l for l in kbuild_lines(kbuild, 'apple-dart')
-                 if not l.startswith('obj-m')]
-        mk = rd('drivers/iommu/Makefile')
-        mk = sub1(mk, 'obj-$(CONFIG_APPLE_DART) += apple-dart.o\n',
-                  '\n'.join(lines) + '\n', 'apple-dart.o in Makefile')
-        wr('drivers/iommu/Makefile', mk)
-        wr('MAINTAINERS', sub1(rd('MAINTAINERS'), 'F:\tdrivers/iommu/apple-dart.c\n',
-                               'F:\tdrivers/iommu/apple-dart*\n', 'MAINTAINERS driver'))
+        replace_component('APPLE_DART', 'apple-dart', 'apple-dart.o')
         commit(work, repo, '0003.msg')
 
         if os.path.isdir(outdir):
