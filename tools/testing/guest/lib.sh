@@ -72,3 +72,31 @@ ktest_check() {
 dma_debug_clean() {
 	[ "$(cat /sys/kernel/debug/dma-api/error_count)" = 0 ]
 }
+
+# blk_file_round_trip: write a file of random data on ext2 on /dev/vda, drop
+# the page cache so the read really comes from the device, read it back
+# through the DART and compare checksums; the remount also reads the file
+# system's own metadata back from the disk.  The disk must keep what is
+# written (a null-co drive under snapshot=on does).
+blk_file_round_trip() {
+	local grp sum1 sum2
+	grp=$(readlink /sys/block/vda/device/../iommu_group 2>/dev/null) || {
+		echo "# vda has no iommu group"
+		return 1
+	}
+	echo "# vda iommu group: $grp ($(cat /sys/block/vda/device/../iommu_group/type))"
+	mke2fs -q /dev/vda >/dev/null || return 1
+	mkdir -p /mnt/vda
+	mount -t ext2 /dev/vda /mnt/vda || return 1
+	dd if=/dev/urandom of=/tmp/blob bs=64k count=64 2>/dev/null
+	sum1=$(md5sum </tmp/blob)
+	cp /tmp/blob /mnt/vda/blob && sync
+	umount /mnt/vda || return 1
+	echo 3 >/proc/sys/vm/drop_caches
+	mount -t ext2 /dev/vda /mnt/vda || return 1
+	sum2=$(md5sum </mnt/vda/blob)
+	umount /mnt/vda
+	echo "# written $sum1"
+	echo "# read    $sum2"
+	[ -n "$sum1" ] && [ "$sum1" = "$sum2" ]
+}

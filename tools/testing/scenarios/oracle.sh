@@ -19,19 +19,10 @@ oracle_fault_decoded() {
 	[ -n "$want" ] && dmesg | grep 'translation fault' | grep -qF "$want"
 }
 
-# virtio-blk-pci behind dart-pcie (no bypass, so a DMA domain): reads make
-# the device write guest memory, writes make it read it, all translated.
-oracle_pcie_dma() {
-	local grp
-	grp=$(readlink /sys/block/vda/device/../iommu_group 2>/dev/null) || return 1
-	echo "# vda iommu group: $grp"
-	dd if=/dev/vda of=/dev/null bs=64k count=256 2>/dev/null &&
-		dd if=/dev/zero of=/dev/vda bs=64k count=64 conv=fsync 2>/dev/null &&
-		dd if=/dev/vda of=/dev/null bs=4k count=512 skip=1000 2>/dev/null
-}
-
 insmod "$DART_MOD/oracle-apple-dart.ko"
 ktest_check oracle oracle-bound oracle_bound
 ktest_kunit dart_engine_dma.ko
 ktest_check oracle fault-decoded oracle_fault_decoded
-ktest_check oracle pcie-dma oracle_pcie_dma
+# virtio-blk-pci behind dart-pcie (no bypass, so a DMA domain): a file
+# written, dropped from the page cache and read back through the DART.
+ktest_check oracle pcie-file-round-trip blk_file_round_trip
