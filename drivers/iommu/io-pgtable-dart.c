@@ -54,6 +54,10 @@
 /* A slot's count while its table is being torn down. */
 #define DART_SLOT_DYING		(-1)
 
+/* IOMMU_READ, IOMMU_WRITE and IOMMU_CACHE are bits 0 to 2. */
+#define DART_PROT_BITS		(IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE)
+#define DART_PROT_COMBOS	(DART_PROT_BITS + 1)
+
 /**
  * struct dart_pte_fmt - how one PTE format encodes an entry
  * @oas:	widest output address the PA field holds
@@ -139,99 +143,91 @@ static const struct dart_ttbr_fmt dart_ttbr_fmts[] = {
 /**
  * struct dart_pgtable - one set of DART page tables
  * @iop:	the generic part; its cfg is the caller's, as completed
- * @fmt:	PTE encoding
  * @pg_shift:	log2 of the granule
  * @bpl:	index bits per table level
  * @levels:	table levels below the TTBR
- * @n_ttbrs:	TTBRs in use
  * @ttbr_shift:	lowest IOVA bit of the TTBR index
- * @tbl_size:	bytes of one hardware table
- * @top_size:	bytes allocated for a top table (TTBR alignment included)
+ * @pa_shift:	the PTE format's pa_shift (struct dart_pte_fmt), copied
+ *		so that the hot paths need not follow a pointer
+ * @pa_mask:	the PTE format's pa_mask, likewise
  * @top:	top-level table of each TTBR
- * @top_foreign: bit i set: the caller provided TTBR i's top table
  * @top_cnt:	counts of the leaf tables under the top table, when the top
  *		table is the leaves' parent (two levels)
+ * @leaf_prot:	VALID and the fixed, protection and cache bits of a leaf, for
+ *		each combination of IOMMU_READ, IOMMU_WRITE and IOMMU_CACHE
+ * @n_ttbrs:	TTBRs in use
+ * @tbl_size:	bytes of one hardware table
+ * @top_size:	bytes allocated for a top table (TTBR alignment included)
+ * @top_foreign: bit i set: the caller provided TTBR i's top table
  * @top_dirty:	top-level entries changed since the driver last copied them
  * @nr_tables:	tables owned, all levels
  * @nr_leaves:	last-level tables owned
  * @nr_bytes:	memory owned
+ *
+ * The fields every map and unmap reads come first, together.
  */
 struct dart_pgtable {
 	struct io_pgtable		iop;
-	const struct dart_pte_fmt	*fmt;
 	unsigned int			pg_shift;
 	unsigned int			bpl;
 	unsigned int			levels;
-	unsigned int			n_ttbrs;
 	unsigned int			ttbr_shift;
+	unsigned int			pa_shift;
+	u64				pa_mask;
+	u64				*top[DART_PGTABLE_MAX_TTBRS];
+	atomic_t			*top_cnt[DART_PGTABLE_MAX_TTBRS];
+	u64				leaf_prot[DART_PROT_COMBOS];
+
+	unsigned int			n_ttbrs;
 	size_t				tbl_size;
 	size_t				top_size;
-	u64				*top[DART_PGTABLE_MAX_TTBRS];
 	unsigned long			top_foreign;
-	atomic_t			*top_cnt[DART_PGTABLE_MAX_TTBRS];
 	unsigned long			*top_dirty[DART_PGTABLE_MAX_TTBRS];
 	atomic_long_t			nr_tables;
 	atomic_long_t			nr_leaves;
 	atomic_long_t			nr_bytes;
 };
 
-/**
- * struct dart_slot - a parent entry of a last-level table, held by a walker
- * @pte:	the parent entry
- * @cnt:	valid entries of the table plus walkers holding the slot
- * @iova:	first IOVA the table translates
- * @ttbr:	TTBR index, for dirty tracking when the parent is the top
- * @idx:	index of @pte in its table
- * @top:	the parent is a top-level table
- */
-struct dart_slot {
-	u64		*pte;
-	atomic_t	*cnt;
-	unsigned long	iova;
-	unsigned int	ttbr;
-	unsigned int	idx;
-	bool		top;
-};
-
 #define to_dart(ops) container_of(io_pgtable_ops_to_pgtable(ops), \
 				  struct dart_pgtable, iop)
 
-static unsigned int dart_entries(const struct dart_pgtable *d)
+static inline unsigned int dart_entries(const struct dart_pgtable *d)
 {
 	return 1U << d->bpl;
 }
 
 /* Level 0 is the top table, level levels - 1 holds the leaves. */
-static unsigned int dart_lvl_shift(const struct dart_pgtable *d,
-				   unsigned int lvl)
+static inline unsigned int dart_lvl_shift(const struct dart_pgtable *d,
+					  unsigned int lvl)
 {
 	return d->pg_shift + (d->levels - 1 - lvl) * d->bpl;
 }
 
-static unsigned int dart_index(const struct dart_pgtable *d,
-			       unsigned int lvl, unsigned long iova)
+static inline unsigned int dart_index(const struct dart_pgtable *d,
+				      unsigned int lvl, unsigned long iova)
 {
 	return (iova >> dart_lvl_shift(d, lvl)) & (dart_entries(d) - 1);
 }
 
-static unsigned int dart_ttbr_index(const struct dart_pgtable *d,
-				    unsigned long iova)
+static inline unsigned int dart_ttbr_index(const struct dart_pgtable *d,
+					   unsigned long iova)
 {
 	return iova >> d->ttbr_shift;
 }
 
 /* Tables and pages use the same PA field (section 4.1). */
-static u64 dart_pa_to_pte(const struct dart_pgtable *d, phys_addr_t pa)
+static inline u64 dart_pa_to_pte(const struct dart_pgtable *d, phys_addr_t pa)
 {
-	return ((u64)pa >> d->fmt->pa_shift) & d->fmt->pa_mask;
+	return ((u64)pa >> d->pa_shift) & d->pa_mask;
 }
 
-static phys_addr_t dart_pte_to_pa(const struct dart_pgtable *d, u64 pte)
+static inline phys_addr_t dart_pte_to_pa(const struct dart_pgtable *d,
+					 u64 pte)
 {
-	return (phys_addr_t)((pte & d->fmt->pa_mask) << d->fmt->pa_shift);
+	return (phys_addr_t)((pte & d->pa_mask) << d->pa_shift);
 }
 
-static u64 *dart_pte_to_table(const struct dart_pgtable *d, u64 pte)
+static inline u64 *dart_pte_to_table(const struct dart_pgtable *d, u64 pte)
 {
 	return phys_to_virt(dart_pte_to_pa(d, pte));
 }
@@ -242,7 +238,7 @@ static u64 dart_table_pte(const struct dart_pgtable *d, u64 *table)
 	return dart_pa_to_pte(d, virt_to_phys(table)) | DART_PTE_VALID;
 }
 
-static bool dart_pte_valid(u64 pte)
+static inline bool dart_pte_valid(u64 pte)
 {
 	return pte & DART_PTE_VALID;
 }
@@ -352,18 +348,20 @@ static bool dart_defer_free(struct dart_pgtable *d, void *table,
 	return true;
 }
 
-static void dart_mark_top(struct dart_pgtable *d, unsigned int ttbr,
-			  unsigned int idx)
+static void dart_mark_top(struct dart_pgtable *d, unsigned long iova)
 {
 	/* Pairs with the fully ordered test_and_clear_bit() in sync_top. */
 	smp_mb__before_atomic();
-	set_bit(idx, d->top_dirty[ttbr]);
+	set_bit(dart_index(d, 0, iova), d->top_dirty[dart_ttbr_index(d, iova)]);
 }
 
-/* Install a new table at @lvl + 1 under the empty entry @ptep. */
-static u64 *dart_install_table(struct dart_pgtable *d, u64 *ptep,
-			       unsigned int lvl, bool top, unsigned int ttbr,
-			       unsigned int idx, gfp_t gfp)
+/*
+ * Install a new table at @lvl + 1 under the empty entry @ptep, which
+ * translates @iova.  Out of line: the hot paths find their tables there.
+ */
+static noinline u64 *dart_install_table(struct dart_pgtable *d, u64 *ptep,
+					unsigned int lvl, unsigned long iova,
+					gfp_t gfp)
 {
 	u64 old, new;
 	u64 *table;
@@ -386,73 +384,126 @@ static u64 *dart_install_table(struct dart_pgtable *d, u64 *ptep,
 		dart_free_table(d, lvl + 1, table);
 		return dart_pte_to_table(d, old);
 	}
-	if (top)
-		dart_mark_top(d, ttbr, idx);
+	if (lvl == 0)
+		dart_mark_top(d, iova);
 	return table;
 }
 
 /*
- * Return the table an entry points to, installing a new one at @lvl + 1
- * if the entry is empty and @gfp allows it (a non-zero @gfp).  Inline:
- * this is every map and unmap's walk.
+ * Walk the levels above the leaves' parent (three or more levels only),
+ * installing missing tables when @gfp allows it.  These tables are never
+ * freed before the whole page table, so no count protects the walk.
  */
-static inline u64 *dart_next_table(struct dart_pgtable *d, u64 *ptep,
-				   unsigned int lvl, bool top,
-				   unsigned int ttbr, unsigned int idx,
-				   gfp_t gfp)
+static u64 *dart_walk_upper(struct dart_pgtable *d, unsigned long iova,
+			    gfp_t gfp)
 {
-	u64 pte = READ_ONCE(*ptep);
+	u64 *table = d->top[dart_ttbr_index(d, iova)];
+	unsigned int lvl;
 
-	if (dart_pte_valid(pte))
-		return dart_pte_to_table(d, pte);
-	if (!gfp)
-		return NULL;
-	return dart_install_table(d, ptep, lvl, top, ttbr, idx, gfp);
+	for (lvl = 0; lvl < d->levels - 2; lvl++) {
+		u64 *ptep = table + dart_index(d, lvl, iova);
+		u64 pte = READ_ONCE(*ptep);
+
+		if (dart_pte_valid(pte)) {
+			table = dart_pte_to_table(d, pte);
+			continue;
+		}
+		if (!gfp)
+			return NULL;
+		table = dart_install_table(d, ptep, lvl, iova, gfp);
+		if (IS_ERR(table))
+			return table;
+	}
+	return table;
 }
 
 /*
- * Hold a slot for @hold entries: a mapper holds the entries it is about
- * to write, so one atomic operation covers both its walk and its result.
+ * The entry that points to @iova's leaf table (its slot), and the slot's
+ * count: valid entries of the leaf table plus what walkers hold of it.
+ * With two levels, the usual case, the parent is the top table and this
+ * is a handful of instructions.  Returns NULL if an upper table is missing
+ * and @gfp is 0, an error pointer if installing one failed.
  */
-static void dart_slot_get(atomic_t *cnt, int hold)
+static __always_inline u64 *dart_leaf_slot(struct dart_pgtable *d,
+					   unsigned long iova, gfp_t gfp,
+					   atomic_t **cnt)
+{
+	unsigned int idx = dart_index(d, d->levels - 2, iova);
+	unsigned int ttbr;
+	u64 *table;
+
+	if (likely(d->levels == DART_MIN_LEVELS)) {
+		ttbr = dart_ttbr_index(d, iova);
+		*cnt = d->top_cnt[ttbr] + idx;
+		return d->top[ttbr] + idx;
+	}
+	table = dart_walk_upper(d, iova, gfp);
+	if (IS_ERR_OR_NULL(table))
+		return table;
+	*cnt = (atomic_t *)(table + dart_entries(d)) + idx;
+	return table + idx;
+}
+
+/*
+ * Hold a slot for @n: a mapper holds the entries it is about to write,
+ * so one atomic operation per leaf table covers both its walk and its
+ * result; any other walker holds one.  Fails if the slot is DYING.
+ * Acquire, so that the walker then reads the parent entry as it is now
+ * (as a reclaimer left it, for instance).
+ */
+static __always_inline bool dart_slot_try_hold(atomic_t *cnt, int n)
 {
 	int c = atomic_read(cnt);
 
-	for (;;) {
-		if (c == DART_SLOT_DYING) {
-			cpu_relax();
-			c = atomic_read(cnt);
-			continue;
-		}
-		if (atomic_try_cmpxchg_acquire(cnt, &c, c + hold))
-			return;
-	}
+	do {
+		if (unlikely(c == DART_SLOT_DYING))
+			return false;
+	} while (!atomic_try_cmpxchg_acquire(cnt, &c, c + n));
+	return true;
+}
+
+static noinline void dart_slot_wait(atomic_t *cnt)
+{
+	while (atomic_read(cnt) == DART_SLOT_DYING)
+		cpu_relax();
+}
+
+/* Hold a slot, waiting for a DYING one to be torn down first. */
+static __always_inline void dart_slot_hold(atomic_t *cnt, int n)
+{
+	while (unlikely(!dart_slot_try_hold(cnt, n)))
+		dart_slot_wait(cnt);
 }
 
 /*
  * The slot count fell to zero: no valid entries are left in the table
  * and no walker holds it, so unhook and free it.  A walker that takes the
  * slot first wins the cmpxchg and does this itself later.  Interrupts
- * stay off while the slot is DYING so that a walker spinning on it can
- * never interrupt the one tearing it down.
+ * stay off while the slot is DYING so that a walker waiting on it can
+ * never interrupt the one tearing it down.  The cmpxchg is fully ordered:
+ * it reads the zero the last walker's release left, so everything that
+ * walker did to the table comes first.
  */
-static void dart_slot_reclaim(struct dart_pgtable *d, struct dart_slot *s,
-			      struct iommu_iotlb_gather *gather)
+static noinline void dart_slot_reclaim(struct dart_pgtable *d,
+				       unsigned long iova, u64 *pp,
+				       atomic_t *cnt,
+				       struct iommu_iotlb_gather *gather)
 {
+	unsigned long span = 1UL << dart_lvl_shift(d, d->levels - 2);
 	unsigned long flags;
 	u64 pte;
 
 	local_irq_save(flags);
-	if (atomic_cmpxchg(s->cnt, 0, DART_SLOT_DYING) != 0)
+	if (atomic_cmpxchg(cnt, 0, DART_SLOT_DYING) != 0)
 		goto out;
 
-	pte = READ_ONCE(*s->pte);
+	pte = READ_ONCE(*pp);
 	if (dart_pte_valid(pte)) {
 		u64 *table = dart_pte_to_table(d, pte);
 
-		WRITE_ONCE(*s->pte, 0);
-		if (s->top)
-			dart_mark_top(d, s->ttbr, s->idx);
+		WRITE_ONCE(*pp, 0);
+		if (d->levels == DART_MIN_LEVELS)
+			dart_mark_top(d, iova);
 		/*
 		 * The walker may still cache the old entry; without a gather
 		 * to defer the free, invalidate before the memory is reused,
@@ -463,64 +514,48 @@ static void dart_slot_reclaim(struct dart_pgtable *d, struct dart_slot *s,
 		 */
 		if (!dart_defer_free(d, table, gather)) {
 			dma_wmb();
-			io_pgtable_tlb_flush_walk(&d->iop, s->iova,
-						  1UL << dart_lvl_shift(d, d->levels - 2),
-						  1UL << d->pg_shift);
+			io_pgtable_tlb_flush_walk(&d->iop, iova & ~(span - 1),
+						  span, 1UL << d->pg_shift);
 			dart_free_table(d, d->levels - 1, table);
 		}
 	}
-	atomic_set_release(s->cnt, 0);
+	atomic_set_release(cnt, 0);
 out:
 	local_irq_restore(flags);
 }
 
-/* Give back @drop: what was held and is not now a valid entry. */
-static void dart_slot_put(struct dart_pgtable *d, struct dart_slot *s,
-			  int drop, struct iommu_iotlb_gather *gather)
+/*
+ * Give back @drop: what was held and is not now a valid entry.  Release:
+ * this walker's accesses to the table come before whoever frees it.
+ */
+static __always_inline void dart_slot_put(struct dart_pgtable *d,
+					  unsigned long iova, u64 *pp,
+					  atomic_t *cnt, int drop,
+					  struct iommu_iotlb_gather *gather)
 {
-	if (drop && atomic_sub_return(drop, s->cnt) == 0)
-		dart_slot_reclaim(d, s, gather);
+	if (drop && atomic_sub_return_release(drop, cnt) == 0)
+		dart_slot_reclaim(d, iova, pp, cnt, gather);
 }
 
 /*
- * Walk to the leaf table for @iova and hold its slot for @hold.  With
- * @gfp set, missing tables are installed.  Returns the leaf table, NULL
- * if there is none (the slot is still held), or an error pointer (slot
- * not held).
+ * The leaf table behind a held slot; a missing one is installed when
+ * @gfp allows it.  Returns NULL if there is none and @gfp is 0.
  */
-static u64 *dart_get_leaf(struct dart_pgtable *d, unsigned long iova,
-			  gfp_t gfp, int hold, struct dart_slot *s)
+static __always_inline u64 *dart_slot_table(struct dart_pgtable *d, u64 *pp,
+					    unsigned long iova, gfp_t gfp)
 {
-	unsigned int ttbr = dart_ttbr_index(d, iova);
-	unsigned int lvl, idx;
-	u64 *table = d->top[ttbr];
+	u64 pte = READ_ONCE(*pp);
 
-	for (lvl = 0; lvl < d->levels - 2; lvl++) {
-		idx = dart_index(d, lvl, iova);
-		table = dart_next_table(d, &table[idx], lvl, lvl == 0, ttbr,
-					idx, gfp);
-		if (IS_ERR_OR_NULL(table))
-			return table ? table : ERR_PTR(-ENOENT);
-	}
-
-	idx = dart_index(d, lvl, iova);
-	s->pte = &table[idx];
-	s->cnt = lvl ? (atomic_t *)((u8 *)table + d->tbl_size) + idx :
-		       &d->top_cnt[ttbr][idx];
-	s->iova = iova & ~((1UL << dart_lvl_shift(d, lvl)) - 1);
-	s->ttbr = ttbr;
-	s->idx = idx;
-	s->top = lvl == 0;
-
-	dart_slot_get(s->cnt, hold);
-	table = dart_next_table(d, s->pte, lvl, s->top, ttbr, idx, gfp);
-	if (IS_ERR(table))
-		dart_slot_put(d, s, hold, NULL);
-	return table;
+	if (likely(dart_pte_valid(pte)))
+		return dart_pte_to_table(d, pte);
+	if (!gfp)
+		return NULL;
+	return dart_install_table(d, pp, d->levels - 2, iova, gfp);
 }
 
-static int dart_check_range(const struct dart_pgtable *d, unsigned long iova,
-			    size_t pgsize, size_t pgcount, size_t *size)
+static inline int dart_check_range(const struct dart_pgtable *d,
+				   unsigned long iova, size_t pgsize,
+				   size_t pgcount, size_t *size)
 {
 	const struct io_pgtable_cfg *cfg = &d->iop.cfg;
 
@@ -534,9 +569,8 @@ static int dart_check_range(const struct dart_pgtable *d, unsigned long iova,
 }
 
 /* Section 4.1: protection, cache and sub-page bits of a leaf. */
-static u64 dart_prot_to_pte(const struct dart_pgtable *d, int prot)
+static u64 dart_prot_to_pte(const struct dart_pte_fmt *fmt, int prot)
 {
-	const struct dart_pte_fmt *fmt = d->fmt;
 	u64 pte = DART_PTE_VALID | fmt->leaf_fixed;
 
 	if (!(prot & IOMMU_READ))
@@ -548,14 +582,176 @@ static u64 dart_prot_to_pte(const struct dart_pgtable *d, int prot)
 	return pte;
 }
 
-static int dart_map_pages(struct io_pgtable_ops *ops, unsigned long iova,
-			  phys_addr_t paddr, size_t pgsize, size_t pgcount,
-			  int prot, gfp_t gfp, size_t *mapped)
+/*
+ * The hot paths below walk once per leaf table, not per page, and take
+ * one atomic operation per leaf table for a map, two for an unmap.  The
+ * common case (two levels, so the leaves' parent is the top table, and
+ * one leaf table) is open-coded in the ops with no calls but tail calls:
+ * anything unusual continues out of line, finding its slot again from the
+ * IOVA (upper tables are never freed, so that walk is stable).
+ */
+
+/*
+ * Write @n leaves from @ptep on, up to the first entry in use; returns
+ * how many were written.  Consecutive leaves differ only in the PA field,
+ * which is linear (section 4.1), so each is the previous one plus @step.
+ * A single page, the most common map, is one test; longer runs go four
+ * at a time: one test and one branch per four entries.
+ */
+static __always_inline unsigned int dart_write_leaves(u64 *ptep, unsigned int n,
+						      u64 pte, u64 step)
 {
-	struct dart_pgtable *d = to_dart(ops);
+	unsigned int i = 0;
+
+	if (n == 1) {
+		if (READ_ONCE(*ptep))
+			return 0;
+		WRITE_ONCE(*ptep, pte);
+		return 1;
+	}
+	for (; i + 4 <= n; i += 4, pte += 4 * step) {
+		if (READ_ONCE(ptep[i]) | READ_ONCE(ptep[i + 1]) |
+		    READ_ONCE(ptep[i + 2]) | READ_ONCE(ptep[i + 3]))
+			break;
+		WRITE_ONCE(ptep[i], pte);
+		WRITE_ONCE(ptep[i + 1], pte + step);
+		WRITE_ONCE(ptep[i + 2], pte + 2 * step);
+		WRITE_ONCE(ptep[i + 3], pte + 3 * step);
+	}
+	for (; i < n; i++, pte += step) {
+		if (READ_ONCE(ptep[i]))
+			break;
+		WRITE_ONCE(ptep[i], pte);
+	}
+	return i;
+}
+
+/*
+ * Clear up to @n valid leaves from @ptep on, up to the first hole; as
+ * above, a single page is one test and longer runs go four at a time.
+ */
+static __always_inline unsigned int dart_clear_leaves(u64 *ptep, unsigned int n)
+{
+	unsigned int i = 0;
+
+	if (n == 1) {
+		if (!dart_pte_valid(READ_ONCE(*ptep)))
+			return 0;
+		WRITE_ONCE(*ptep, 0);
+		return 1;
+	}
+	for (; i + 4 <= n; i += 4) {
+		if (!(READ_ONCE(ptep[i]) & READ_ONCE(ptep[i + 1]) &
+		      READ_ONCE(ptep[i + 2]) & READ_ONCE(ptep[i + 3]) &
+		      DART_PTE_VALID))
+			break;
+		WRITE_ONCE(ptep[i], 0);
+		WRITE_ONCE(ptep[i + 1], 0);
+		WRITE_ONCE(ptep[i + 2], 0);
+		WRITE_ONCE(ptep[i + 3], 0);
+	}
+	for (; i < n; i++) {
+		if (!dart_pte_valid(READ_ONCE(ptep[i])))
+			break;
+		WRITE_ONCE(ptep[i], 0);
+	}
+	return i;
+}
+
+/*
+ * Non-zero if an IOVA range is bad, all conditions in one test: the
+ * granule, alignment, a count that is neither 0 nor beyond the IAS
+ * (@pgcount - 1 wraps for 0) and an end inside the IAS.  With the count
+ * bounded, the end cannot wrap.  Zero exactly when dart_check_range()
+ * returns 0.
+ */
+static __always_inline unsigned long
+dart_range_bad(const struct dart_pgtable *d, unsigned long iova,
+	       size_t pgsize, size_t pgcount)
+{
+	unsigned int shift = d->pg_shift, ias = d->iop.cfg.ias;
+	unsigned long last = iova + (pgcount << shift) - 1;
+
+	return (pgsize ^ (1UL << shift)) | (iova & ((1UL << shift) - 1)) |
+	       ((pgcount - 1) >> (ias - shift)) | ((iova | last) >> ias);
+}
+
+/*
+ * Map @n pages from @iova, all in the leaf table behind slot @pp, which
+ * the caller holds for @n.  Consecutive leaves differ only in the PA
+ * field, which is linear (section 4.1), so each entry is the previous one
+ * plus @step instead of being encoded anew.
+ */
+static __always_inline int dart_map_held(struct dart_pgtable *d,
+					 unsigned long iova, u64 *pp,
+					 atomic_t *cnt, u64 pte, u64 step,
+					 unsigned int n, gfp_t gfp,
+					 size_t *mapped)
+{
+	unsigned int i;
+	u64 *ptep;
+
+	ptep = dart_slot_table(d, pp, iova, gfp);
+	if (IS_ERR(ptep)) {
+		dart_slot_put(d, iova, pp, cnt, n, NULL);
+		return PTR_ERR(ptep);
+	}
+
+	ptep += dart_index(d, d->levels - 1, iova);
+	i = dart_write_leaves(ptep, n, pte, step);
+	*mapped += (size_t)i << d->pg_shift;
+	if (unlikely(i < n)) {
+		dart_slot_put(d, iova, pp, cnt, n - i, NULL);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/* Any number of leaf tables, any number of levels: one walk per table. */
+static noinline int dart_map_tables(struct dart_pgtable *d, unsigned long iova,
+				    u64 pte, u64 step, size_t pgcount,
+				    gfp_t gfp, size_t *mapped)
+{
 	unsigned int entries = dart_entries(d);
-	size_t size, done = 0;
-	u64 pte_prot;
+	atomic_t *cnt;
+	u64 *pp;
+	int ret;
+
+	do {
+		unsigned int n = min_t(size_t, pgcount, entries -
+				       dart_index(d, d->levels - 1, iova));
+
+		pp = dart_leaf_slot(d, iova, gfp, &cnt);
+		if (IS_ERR(pp))
+			return PTR_ERR(pp);
+		dart_slot_hold(cnt, n);
+		ret = dart_map_held(d, iova, pp, cnt, pte, step, n, gfp, mapped);
+		if (ret)
+			return ret;
+		pte += n * step;
+		iova += (unsigned long)n << d->pg_shift;
+		pgcount -= n;
+	} while (pgcount);
+	return 0;
+}
+
+/* The fast path's slot is held for @n but its leaf table is missing. */
+static noinline int dart_map_install(struct dart_pgtable *d,
+				     unsigned long iova, u64 pte, u64 step,
+				     unsigned int n, gfp_t gfp, size_t *mapped)
+{
+	atomic_t *cnt;
+	u64 *pp = dart_leaf_slot(d, iova, 0, &cnt);
+
+	return dart_map_held(d, iova, pp, cnt, pte, step, n, gfp, mapped);
+}
+
+/* The checks of dart_map_pages() one by one, for the exact error. */
+static noinline int dart_map_bad(struct dart_pgtable *d, unsigned long iova,
+				 phys_addr_t paddr, size_t pgsize,
+				 size_t pgcount, int prot)
+{
+	size_t size;
 	int ret;
 
 	ret = dart_check_range(d, iova, pgsize, pgcount, &size);
@@ -567,36 +763,162 @@ static int dart_map_pages(struct io_pgtable_ops *ops, unsigned long iova,
 	if ((u64)paddr + size - 1 < (u64)paddr ||
 	    ((u64)paddr + size - 1) >> d->iop.cfg.oas)
 		return -ERANGE;
+	/* dart_map_pages() found a fault that the checks above do not. */
+	WARN_ON_ONCE(1);
+	return -EINVAL;
+}
 
-	pte_prot = dart_prot_to_pte(d, prot);
-	while (done < pgcount) {
-		unsigned long va = iova + done * pgsize;
-		struct dart_slot s;
-		unsigned int idx, i, n;
-		u64 *leaf;
+/* Give back @drop of the fast path's slot and fail with @ret. */
+static noinline int dart_put_fail(struct dart_pgtable *d, unsigned long iova,
+				  unsigned int drop, int ret)
+{
+	atomic_t *cnt;
+	u64 *pp = dart_leaf_slot(d, iova, 0, &cnt);
 
-		idx = dart_index(d, d->levels - 1, va);
-		n = min_t(size_t, pgcount - done, entries - idx);
-		leaf = dart_get_leaf(d, va, gfp ?: GFP_ATOMIC, n, &s);
-		if (IS_ERR(leaf))
-			return PTR_ERR(leaf);
+	dart_slot_put(d, iova, pp, cnt, drop, NULL);
+	return ret;
+}
 
-		for (i = 0; i < n; i++) {
-			phys_addr_t pa = paddr + (done + i) * pgsize;
+static int dart_map_pages(struct io_pgtable_ops *ops, unsigned long iova,
+			  phys_addr_t paddr, size_t pgsize, size_t pgcount,
+			  int prot, gfp_t gfp, size_t *mapped)
+{
+	struct dart_pgtable *d = to_dart(ops);
+	unsigned int idx, pidx, ttbr, i;
+	u64 pte, step, *ptep, plast, bad;
+	atomic_t *cnt;
 
-			if (READ_ONCE(leaf[idx + i])) {
-				ret = -EEXIST;
-				break;
-			}
-			WRITE_ONCE(leaf[idx + i], pte_prot | dart_pa_to_pte(d, pa));
-		}
-		dart_slot_put(d, &s, n - i, NULL);
-		done += i;
-		*mapped += (size_t)i * pgsize;
-		if (ret)
-			return ret;
-	}
+	/*
+	 * All checks in one test; the PA range cannot wrap once the IOVA
+	 * range is good, as it is no longer than the IAS.
+	 */
+	plast = (u64)paddr + ((u64)pgcount << d->pg_shift) - 1;
+	bad = dart_range_bad(d, iova, pgsize, pgcount) |
+	      (paddr & (pgsize - 1)) | (((u64)paddr | plast) >> d->iop.cfg.oas);
+	if (unlikely(bad || !(prot & (IOMMU_READ | IOMMU_WRITE))))
+		return dart_map_bad(d, iova, paddr, pgsize, pgcount, prot);
+
+	/* In the OAS, the PA field never carries into the bits above it. */
+	pte = d->leaf_prot[prot & DART_PROT_BITS] | dart_pa_to_pte(d, paddr);
+	step = dart_pa_to_pte(d, pgsize);
+	if (!gfp)
+		gfp = GFP_ATOMIC;
+
+	idx = dart_index(d, d->levels - 1, iova);
+	if (unlikely(d->levels != DART_MIN_LEVELS ||
+		     pgcount > dart_entries(d) - idx))
+		return dart_map_tables(d, iova, pte, step, pgcount, gfp, mapped);
+
+	ttbr = dart_ttbr_index(d, iova);
+	pidx = dart_index(d, 0, iova);
+	cnt = d->top_cnt[ttbr] + pidx;
+	if (unlikely(!dart_slot_try_hold(cnt, pgcount)))
+		return dart_map_tables(d, iova, pte, step, pgcount, gfp, mapped);
+	ptep = d->top[ttbr] + pidx;
+	if (unlikely(!dart_pte_valid(READ_ONCE(*ptep))))
+		return dart_map_install(d, iova, pte, step, pgcount, gfp, mapped);
+
+	/* Held, a valid slot entry cannot change: reclaim needs 0 holds. */
+	ptep = dart_pte_to_table(d, READ_ONCE(*ptep)) + idx;
+	i = dart_write_leaves(ptep, pgcount, pte, step);
+	*mapped += (size_t)i << d->pg_shift;
+	if (unlikely(i < pgcount))
+		return dart_put_fail(d, iova, pgcount - i, -EEXIST);
 	return 0;
+}
+
+/*
+ * Clear up to @n pages from @iova in the leaf table behind slot @pp, up
+ * to the first hole; returns how many.  The entries to clear would pin the
+ * table by themselves, but the first one may be a hole, whose table
+ * another walker may reclaim meanwhile: hold the slot.
+ */
+static __always_inline unsigned int
+dart_unmap_leaf(struct dart_pgtable *d, unsigned long iova, u64 *pp,
+		atomic_t *cnt, unsigned int n, struct iommu_iotlb_gather *gather)
+{
+	unsigned int i = 0;
+	u64 *ptep;
+
+	dart_slot_hold(cnt, 1);
+	ptep = dart_slot_table(d, pp, iova, 0);
+	if (ptep)
+		i = dart_clear_leaves(ptep + dart_index(d, d->levels - 1, iova), n);
+	/* Only a table this call emptied whole may wait for the sync. */
+	dart_slot_put(d, iova, pp, cnt, 1 + i,
+		      i == dart_entries(d) ? gather : NULL);
+	return i;
+}
+
+/* What every unmap ends with, @done pages cleared from @iova on. */
+static __always_inline size_t dart_unmap_done(unsigned long iova, size_t done,
+					      unsigned int pg_shift,
+					      struct iommu_iotlb_gather *gather)
+{
+	size_t size = done << pg_shift;
+
+	if (size) {
+		/* Cleared entries reach the walker before the driver's sync. */
+		dma_wmb();
+		/* iommu_iotlb_gather_add_range(), without its branches. */
+		if (gather) {
+			gather->start = min(gather->start, iova);
+			gather->end = max(gather->end, iova + size - 1);
+		}
+	}
+	return size;
+}
+
+/*
+ * Any number of leaf tables, any number of levels, and the per-page
+ * tlb_add_page() callbacks for a driver that has them and wants them.
+ * As the io-pgtable contract says: stop at the first hole.
+ */
+static noinline size_t dart_unmap_tables(struct dart_pgtable *d,
+					 unsigned long iova, size_t pgcount,
+					 struct iommu_iotlb_gather *gather)
+{
+	const struct iommu_flush_ops *tlb = d->iop.cfg.tlb;
+	unsigned int entries = dart_entries(d), i, j;
+	size_t pgsize = 1UL << d->pg_shift, done = 0;
+	unsigned long va = iova;
+	bool add_page;
+	atomic_t *cnt;
+	u64 *pp;
+
+	add_page = tlb && tlb->tlb_add_page && !iommu_iotlb_gather_queued(gather);
+	do {
+		unsigned int n = min_t(size_t, pgcount - done, entries -
+				       dart_index(d, d->levels - 1, va));
+
+		pp = dart_leaf_slot(d, va, 0, &cnt);
+		if (IS_ERR_OR_NULL(pp))
+			break;
+		i = dart_unmap_leaf(d, va, pp, cnt, n, gather);
+		if (add_page)
+			for (j = 0; j < i; j++)
+				io_pgtable_tlb_add_page(&d->iop, gather,
+							va + j * pgsize, pgsize);
+		done += i;
+		va += i * pgsize;
+		if (i < n)
+			break;
+	} while (done < pgcount);
+	return dart_unmap_done(iova, done, d->pg_shift, gather);
+}
+
+/* The fast path emptied its slot's count after clearing @done pages. */
+static noinline size_t dart_unmap_reclaim(struct dart_pgtable *d,
+					  unsigned long iova, unsigned int done,
+					  struct iommu_iotlb_gather *gather)
+{
+	atomic_t *cnt;
+	u64 *pp = dart_leaf_slot(d, iova, 0, &cnt);
+
+	/* Only a table this call emptied whole may wait for the sync. */
+	dart_slot_reclaim(d, iova, pp, cnt,
+			  done == dart_entries(d) ? gather : NULL);
+	return dart_unmap_done(iova, done, d->pg_shift, gather);
 }
 
 static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
@@ -604,52 +926,32 @@ static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 			       struct iommu_iotlb_gather *gather)
 {
 	struct dart_pgtable *d = to_dart(ops);
-	unsigned int entries = dart_entries(d);
-	size_t size, done = 0;
+	const struct iommu_flush_ops *tlb = d->iop.cfg.tlb;
+	unsigned int idx, pidx, ttbr, i = 0;
+	atomic_t *cnt;
+	u64 pte;
 
-	if (dart_check_range(d, iova, pgsize, pgcount, &size))
+	/* Bad input unmaps nothing. */
+	if (unlikely(dart_range_bad(d, iova, pgsize, pgcount)))
 		return 0;
 
-	/* As the io-pgtable contract says: stop at the first hole. */
-	while (done < pgcount) {
-		unsigned long va = iova + done * pgsize;
-		struct dart_slot s;
-		unsigned int idx, i, n;
-		u64 *leaf;
+	idx = dart_index(d, d->levels - 1, iova);
+	if (unlikely(d->levels != DART_MIN_LEVELS ||
+		     pgcount > dart_entries(d) - idx ||
+		     (tlb && tlb->tlb_add_page)))
+		return dart_unmap_tables(d, iova, pgcount, gather);
 
-		leaf = dart_get_leaf(d, va, 0, 1, &s);
-		if (IS_ERR(leaf))
-			break;
-		n = 0;
-		i = 0;
-		if (leaf) {
-			idx = dart_index(d, d->levels - 1, va);
-			n = min_t(size_t, pgcount - done, entries - idx);
-			for (; i < n; i++) {
-				if (!dart_pte_valid(READ_ONCE(leaf[idx + i])))
-					break;
-				WRITE_ONCE(leaf[idx + i], 0);
-				if (!iommu_iotlb_gather_queued(gather))
-					io_pgtable_tlb_add_page(&d->iop, gather,
-								va + i * pgsize,
-								pgsize);
-			}
-		}
-		/* Only a table this call emptied whole may wait for the sync. */
-		dart_slot_put(d, &s, 1 + i, i == entries ? gather : NULL);
-		done += i;
-		if (!n || i < n)
-			break;
-	}
-
-	size = done * pgsize;
-	if (size) {
-		/* Cleared entries reach the walker before the driver's sync. */
-		dma_wmb();
-		if (gather)
-			iommu_iotlb_gather_add_range(gather, iova, size);
-	}
-	return size;
+	ttbr = dart_ttbr_index(d, iova);
+	pidx = dart_index(d, 0, iova);
+	cnt = d->top_cnt[ttbr] + pidx;
+	if (unlikely(!dart_slot_try_hold(cnt, 1)))
+		return dart_unmap_tables(d, iova, pgcount, gather);
+	pte = READ_ONCE(d->top[ttbr][pidx]);
+	if (likely(dart_pte_valid(pte)))
+		i = dart_clear_leaves(dart_pte_to_table(d, pte) + idx, pgcount);
+	if (unlikely(atomic_sub_return_release(1 + i, cnt) == 0))
+		return dart_unmap_reclaim(d, iova, i, gather);
+	return dart_unmap_done(iova, i, d->pg_shift, gather);
 }
 
 static phys_addr_t dart_iova_to_phys(struct io_pgtable_ops *ops,
@@ -657,21 +959,23 @@ static phys_addr_t dart_iova_to_phys(struct io_pgtable_ops *ops,
 {
 	struct dart_pgtable *d = to_dart(ops);
 	phys_addr_t pa = 0;
-	struct dart_slot s;
-	u64 *leaf, pte;
+	atomic_t *cnt;
+	u64 *pp, *ptep, pte;
 
 	if (iova >> d->iop.cfg.ias)
 		return 0;
-	leaf = dart_get_leaf(d, iova, 0, 1, &s);
-	if (IS_ERR(leaf))
+	pp = dart_leaf_slot(d, iova, 0, &cnt);
+	if (IS_ERR_OR_NULL(pp))
 		return 0;
-	if (leaf) {
-		pte = READ_ONCE(leaf[dart_index(d, d->levels - 1, iova)]);
+	dart_slot_hold(cnt, 1);
+	ptep = dart_slot_table(d, pp, iova, 0);
+	if (ptep) {
+		pte = READ_ONCE(ptep[dart_index(d, d->levels - 1, iova)]);
 		if (dart_pte_valid(pte))
 			pa = dart_pte_to_pa(d, pte) |
 			     (iova & ((1UL << d->pg_shift) - 1));
 	}
-	dart_slot_put(d, &s, 1, NULL);
+	dart_slot_put(d, iova, pp, cnt, 1, NULL);
 	return pa;
 }
 
@@ -828,7 +1132,12 @@ static struct dart_pgtable *dart_alloc(enum io_pgtable_fmt fmt,
 	if (!d)
 		return ERR_PTR(-ENOMEM);
 
-	d->fmt = pte_fmt;
+	/* leaf_prot[] is indexed by the three prot bits. */
+	BUILD_BUG_ON(DART_PROT_BITS != 7);
+	d->pa_shift = pte_fmt->pa_shift;
+	d->pa_mask = pte_fmt->pa_mask;
+	for (i = 0; i < DART_PROT_COMBOS; i++)
+		d->leaf_prot[i] = dart_prot_to_pte(pte_fmt, i);
 	d->pg_shift = __ffs(cfg->pgsize_bitmap);
 	d->bpl = d->pg_shift - ilog2(sizeof(u64));
 	d->tbl_size = cfg->pgsize_bitmap;
