@@ -7,7 +7,8 @@
  * mainline DART binding (#iommu-cells = 1, the cell being the stream ID).
  * "apple-dart=t8103" adds only the M1 DARTs (the first one with its engines,
  * and the PCIe one), which is what the unmodified 6.12 driver can be
- * checked against.
+ * checked against.  "apple-dart=bad" adds DARTs and masters whose device
+ * tree a driver must refuse, next to good ones (no PCIe path).
  *
  * Layout (also in Documentation/dart/emulator.rst):
  *   DARTs    0x090c0000 + 0x4000 * n, SPI 176 + n
@@ -112,9 +113,9 @@ static void virt_set_apple_dart(Object *obj, const char *value, Error **errp)
     VirtMachineState *vms = VIRT_MACHINE(obj);
 
     if (strcmp(value, "off") && strcmp(value, "full") &&
-        strcmp(value, "t8103")) {
+        strcmp(value, "t8103") && strcmp(value, "bad")) {
         error_setg(errp, "Invalid apple-dart value");
-        error_append_hint(errp, "Valid values are off, full, t8103.\n");
+        error_append_hint(errp, "Valid values are off, full, t8103, bad.\n");
         return;
     }
     g_free(vms->apple_dart);
@@ -127,8 +128,9 @@ void virt_apple_dart_class_init(ObjectClass *oc)
                                   virt_set_apple_dart);
     object_class_property_set_description(oc, "apple-dart",
         "Add Apple DART IOMMU models with DMA test engines: "
-        "off (default), full, or t8103 (only the M1 DARTs: the first "
-        "with its engines, and the PCIe one)");
+        "off (default), full, t8103 (only the M1 DARTs: the first "
+        "with its engines, and the PCIe one), or bad (device trees a "
+        "driver must refuse, next to good DARTs)");
 }
 
 static AddressSpace *vad_pci_iommu(PCIBus *bus, void *opaque, int devfn)
@@ -144,6 +146,168 @@ static void vad_irq_prop(void *fdt, const char *node, int irq)
 {
     qemu_fdt_setprop_cells(fdt, node, "interrupts", GIC_FDT_IRQ_TYPE_SPI, irq,
                            GIC_FDT_IRQ_FLAGS_LEVEL_HI);
+}
+
+/*
+ * "apple-dart=bad": device trees a driver must refuse, next to good DARTs
+ * that must keep working.  Each bad DART or master breaks one rule of the
+ * binding or of dart-hw.md; the models behind them are ordinary.
+ */
+typedef struct VadBadDart {
+    const char *name;
+    const char *compat;
+    const char *layout;
+    const char *pte;
+    uint8_t page_shift;
+    uint64_t reg_size;          /* in the DT; the model always has 0x4000 */
+    uint32_t iommu_cells;
+    bool no_irq;
+} VadBadDart;
+
+enum {
+    VB_GOOD, VB_GOOD2, VB_GOOD3, VB_GOOD4, VB_T6000, VB_4K, VB_SMALL,
+    VB_CELLS2, VB_NOIRQ, VB_NUM_DARTS
+};
+
+static const VadBadDart vad_bad_darts[VB_NUM_DARTS] = {
+    [VB_GOOD]   = { "dart-good", "apple,t8103-dart", "t8020", "dart1", 14,
+                    APPLE_DART_MMIO_SIZE, 1, false },
+    [VB_GOOD2]  = { "dart-good2", "apple,t8103-dart", "t8020", "dart1", 14,
+                    APPLE_DART_MMIO_SIZE, 1, false },
+    [VB_GOOD3]  = { "dart-good3", "apple,t8103-dart", "t8020", "dart1", 14,
+                    APPLE_DART_MMIO_SIZE, 1, false },
+    [VB_GOOD4]  = { "dart-good4", "apple,t8103-dart", "t8020", "dart1", 14,
+                    APPLE_DART_MMIO_SIZE, 1, false },
+    /* Good alone; DART2 entries, so no master may mix it with DART1. */
+    [VB_T6000]  = { "dart-t6000", "apple,t6000-dart", "t8020", "dart2", 14,
+                    APPLE_DART_MMIO_SIZE, 1, false },
+    /* Good alone: 4K pages with DART1 entries (hw §0, pre-M1 parts). */
+    [VB_4K]     = { "dart-4k", "apple,t8103-dart", "t8020", "dart1", 12,
+                    APPLE_DART_MMIO_SIZE, 1, false },
+    /* Bad: register window below the 0x4000 the driver needs (hw intro). */
+    [VB_SMALL]  = { "dart-small-reg", "apple,t8103-dart", "t8020", "dart1",
+                    14, 0x1000, 1, false },
+    /* Bad: the binding has one cell, the stream (hw §0). */
+    [VB_CELLS2] = { "dart-cells2", "apple,t8103-dart", "t8020", "dart1", 14,
+                    APPLE_DART_MMIO_SIZE, 2, false },
+    /* Bad: no interrupts property (hw §5: one IRQ per DART). */
+    [VB_NOIRQ]  = { "dart-noirq", "apple,t8103-dart", "t8020", "dart1", 14,
+                    APPLE_DART_MMIO_SIZE, 1, true },
+};
+
+#define VB_MAX_IOMMUS 4
+
+/*
+ * Engines of the bad machine.  The device is wired to the first one or
+ * two entries (clamped to a stream the model has); the DT lists them all.
+ */
+typedef struct VadBadEngine {
+    const char *name;
+    int n;
+    int dart[VB_MAX_IOMMUS];
+    uint32_t sid[VB_MAX_IOMMUS];
+} VadBadEngine;
+
+static const VadBadEngine vad_bad_engines[] = {
+    /* Good: must work next to the bad ones. */
+    { "dma-good", 1, { VB_GOOD }, { 1 } },
+    { "dma-4k", 1, { VB_4K }, { 1 } },
+    { "dma-good-pair", 2, { VB_GOOD2, VB_GOOD3 }, { 1, 1 } },
+    /* Bad: stream 20 on a 16-stream DART. */
+    { "dma-bad-sid", 1, { VB_GOOD }, { 20 } },
+    /* Bad: four DARTs, the driver takes three. */
+    { "dma-bad-four", 4, { VB_GOOD, VB_GOOD2, VB_GOOD3, VB_GOOD4 },
+      { 4, 4, 4, 4 } },
+    /* Bad: DART1 and DART2 entries in one domain. */
+    { "dma-bad-fmt", 2, { VB_GOOD, VB_T6000 }, { 5, 5 } },
+    /* Bad: 16K and 4K pages in one domain. */
+    { "dma-bad-pgsize", 2, { VB_GOOD, VB_4K }, { 6, 6 } },
+};
+
+static void vad_create_bad(VirtMachineState *vms)
+{
+    MachineState *ms = MACHINE(vms);
+    AppleDARTState *darts[VB_NUM_DARTS];
+    uint32_t phandles[VB_NUM_DARTS];
+    int i, j;
+
+    for (i = 0; i < VB_NUM_DARTS; i++) {
+        const VadBadDart *d = &vad_bad_darts[i];
+        hwaddr base = VAD_DART_BASE + i * APPLE_DART_MMIO_SIZE;
+        DeviceState *dev;
+        char *node;
+
+        dev = qdev_new(TYPE_APPLE_DART);
+        qdev_prop_set_string(dev, "name", d->name);
+        qdev_prop_set_string(dev, "layout", d->layout);
+        qdev_prop_set_string(dev, "pte-format", d->pte);
+        qdev_prop_set_uint8(dev, "page-shift", d->page_shift);
+        object_property_add_child(OBJECT(vms), d->name, OBJECT(dev));
+        sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+        sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
+        if (!d->no_irq) {
+            sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
+                               qdev_get_gpio_in(vms->gic, VAD_DART_IRQ + i));
+        }
+        darts[i] = APPLE_DART(dev);
+
+        node = g_strdup_printf("/iommu@%" PRIx64, base);
+        qemu_fdt_add_subnode(ms->fdt, node);
+        qemu_fdt_setprop_string(ms->fdt, node, "compatible", d->compat);
+        qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, base, 2,
+                                     d->reg_size);
+        if (!d->no_irq) {
+            vad_irq_prop(ms->fdt, node, VAD_DART_IRQ + i);
+        }
+        qemu_fdt_setprop_cell(ms->fdt, node, "#iommu-cells", d->iommu_cells);
+        qemu_fdt_setprop_string(ms->fdt, node, "label", d->name);
+        phandles[i] = qemu_fdt_alloc_phandle(ms->fdt);
+        qemu_fdt_setprop_cell(ms->fdt, node, "phandle", phandles[i]);
+        g_free(node);
+    }
+
+    for (i = 0; i < ARRAY_SIZE(vad_bad_engines); i++) {
+        const VadBadEngine *e = &vad_bad_engines[i];
+        hwaddr base = VAD_ENGINE_BASE + i * APPLE_DART_TESTDEV_MMIO_SIZE;
+        uint32_t cells[2 * VB_MAX_IOMMUS];
+        DeviceState *dev;
+        char *node;
+
+        dev = qdev_new(TYPE_APPLE_DART_TESTDEV);
+        for (j = 0; j < MIN(e->n, 2); j++) {
+            AppleDARTState *d = darts[e->dart[j]];
+            uint32_t sid = MIN(e->sid[j], d->num_sids - 1);
+
+            object_property_set_link(OBJECT(dev), j ? "dma-mr1" : "dma-mr",
+                                     OBJECT(apple_dart_stream_mr(d, sid)),
+                                     &error_fatal);
+            object_property_set_link(OBJECT(dev), j ? "dart1" : "dart",
+                                     OBJECT(d), &error_fatal);
+            qdev_prop_set_uint32(dev, j ? "sid1" : "sid", sid);
+        }
+        object_property_add_child(OBJECT(vms), e->name, OBJECT(dev));
+        sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+        sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
+        sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
+                           qdev_get_gpio_in(vms->gic, VAD_ENGINE_IRQ + i));
+
+        node = g_strdup_printf("/dma-test@%" PRIx64, base);
+        qemu_fdt_add_subnode(ms->fdt, node);
+        qemu_fdt_setprop_string(ms->fdt, node, "compatible",
+                                "qemu,apple-dart-test-engine");
+        qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, base, 2,
+                                     APPLE_DART_TESTDEV_MMIO_SIZE);
+        vad_irq_prop(ms->fdt, node, VAD_ENGINE_IRQ + i);
+        qemu_fdt_setprop_string(ms->fdt, node, "label", e->name);
+        qemu_fdt_setprop(ms->fdt, node, "dma-coherent", NULL, 0);
+        for (j = 0; j < e->n; j++) {
+            cells[2 * j] = cpu_to_be32(phandles[e->dart[j]]);
+            cells[2 * j + 1] = cpu_to_be32(e->sid[j]);
+        }
+        qemu_fdt_setprop(ms->fdt, node, "iommus", cells,
+                         e->n * 2 * sizeof(uint32_t));
+        g_free(node);
+    }
 }
 
 void virt_apple_dart_create(VirtMachineState *vms)
@@ -162,6 +326,10 @@ void virt_apple_dart_create(VirtMachineState *vms)
         error_report("apple-dart cannot be combined with iommu=%s",
                      vms->iommu == VIRT_IOMMU_SMMUV3 ? "smmuv3" : "virtio");
         exit(1);
+    }
+    if (!strcmp(vms->apple_dart, "bad")) {
+        vad_create_bad(vms);
+        return;
     }
 
     for (i = 0; i < VAD_NUM_DARTS; i++) {
