@@ -609,6 +609,11 @@ static int adart_of_xlate(struct device *dev,
 	return iommu_fwspec_add_ids(dev, &id, 1);
 }
 
+static const char *adart_fmt_name(const struct adart *dart)
+{
+	return dart->hw->fmt == APPLE_DART ? "DART1" : "DART2";
+}
+
 static void adart_master_free(struct adart_master *m)
 {
 	unsigned int i;
@@ -637,11 +642,24 @@ static int adart_master_add_id(struct adart_master *m, u32 id)
 			ADART_MAX_DARTS_PER_MASTER);
 		return -EINVAL;
 	}
-	/* One domain covers all of them, so they must share a table format. */
-	if (first && (first->hw->fmt != dart->hw->fmt ||
-		      first->pgsize != dart->pgsize ||
-		      first->lay->ttbr_layout != dart->lay->ttbr_layout)) {
-		dev_err(m->dev, "%s (%s) and %s (%s) use different page tables\n",
+	/*
+	 * One domain covers all of them with one set of tables, so they
+	 * must agree on what a table is (hw §4): say which part differs.
+	 */
+	if (first && first->hw->fmt != dart->hw->fmt) {
+		dev_err(m->dev, "%s and %s use different PTE formats (%s, %s)\n",
+			dev_name(first->dev), dev_name(dart->dev),
+			adart_fmt_name(first), adart_fmt_name(dart));
+		return -EINVAL;
+	}
+	if (first && first->pgsize != dart->pgsize) {
+		dev_err(m->dev, "%s and %s use different page sizes (%u KiB, %u KiB)\n",
+			dev_name(first->dev), dev_name(dart->dev),
+			first->pgsize / SZ_1K, dart->pgsize / SZ_1K);
+		return -EINVAL;
+	}
+	if (first && first->lay->ttbr_layout != dart->lay->ttbr_layout) {
+		dev_err(m->dev, "%s (%s) and %s (%s) encode TTBRs differently\n",
 			dev_name(first->dev), first->hw->name,
 			dev_name(dart->dev), dart->hw->name);
 		return -EINVAL;
@@ -1019,8 +1037,7 @@ static int adart_check_params(struct adart *dart)
 	if (dart->pgsize != SZ_16K &&
 	    !(dart->pgsize == SZ_4K && dart->hw->fmt == APPLE_DART)) {
 		dev_err(dev, "page size %#x unusable with the %s PTE format\n",
-			dart->pgsize,
-			dart->hw->fmt == APPLE_DART ? "DART1" : "DART2");
+			dart->pgsize, adart_fmt_name(dart));
 		return -EINVAL;
 	}
 	if (dart->pgsize > PAGE_SIZE && !dart->bypass) {
@@ -1038,6 +1055,7 @@ static int adart_probe(struct platform_device *pdev)
 	struct resource *res;
 	struct adart *dart;
 	unsigned long flags;
+	u32 cells;
 	int ret;
 
 	dart = kzalloc(sizeof(*dart), GFP_KERNEL);
@@ -1057,6 +1075,18 @@ static int adart_probe(struct platform_device *pdev)
 		return ret;
 	}
 
+	/*
+	 * The binding has one cell, the stream (hw §0); with more, every
+	 * master's specifier would be cut short and name the wrong stream.
+	 */
+	ret = of_property_read_u32(dev->of_node, "#iommu-cells", &cells);
+	if (ret || cells != 1) {
+		dev_err(dev, "#iommu-cells is %d, the DART binding has one cell (the stream)\n",
+			ret ? ret : (int)cells);
+		ret = -EINVAL;
+		goto err_put;
+	}
+
 	dart->regs = devm_platform_get_and_ioremap_resource(pdev, 0, &res);
 	if (IS_ERR(dart->regs)) {
 		ret = dev_err_probe(dev, PTR_ERR(dart->regs), "no MMIO window\n");
@@ -1068,9 +1098,10 @@ static int adart_probe(struct platform_device *pdev)
 		ret = -EINVAL;
 		goto err_put;
 	}
-	dart->irq = platform_get_irq(pdev, 0);
+	/* hw §5: faults are only seen through the DART's interrupt. */
+	dart->irq = platform_get_irq_optional(pdev, 0);
 	if (dart->irq < 0) {
-		ret = dart->irq;
+		ret = dev_err_probe(dev, dart->irq, "no fault interrupt\n");
 		goto err_put;
 	}
 	ret = devm_clk_bulk_get_all_enable(dev, &clks);
