@@ -272,7 +272,7 @@ struct adart_master {
  * struct adart_domain_counters - per-domain event counts
  * @sync:	iotlb_sync calls that flushed
  * @sync_empty:	iotlb_sync calls with nothing gathered
- * @sync_map:	iotlb_sync_map flushes
+ * @sync_map:	iotlb_sync_map flushes (after a table was installed)
  * @flush_all:	flush_iotlb_all calls
  * @flush_walk:	flushes the page-table backend asked for
  * @faults:	faults reported to the domain's handler
@@ -296,6 +296,7 @@ struct adart_domain_counters {
  *		for the TTBR registers
  * @fmt:	PTE format of the tables
  * @pgsize:	granule
+ * @table_added: a map installed a table since the last iotlb_sync_map
  * @lock:	protects @ports against attach/detach while flushing
  * @ports:	streams translating through this domain
  * @id:		number shown in debugfs
@@ -311,6 +312,7 @@ struct adart_domain {
 	struct dart_pgtable_cfg		dcfg;
 	enum io_pgtable_fmt		fmt;
 	u32				pgsize;
+	atomic_t			table_added;
 
 	spinlock_t			lock;	/* @ports */
 	struct adart_port		ports[ADART_MAX_PORTS];

@@ -369,11 +369,125 @@ static void engines_shared_domain(struct kunit *test)
 	__free_page(pb);
 }
 
+/* Invalidate commands the DART behind @port has received (model count). */
+static u32 akt_inval_cmds(struct akt_engine *e, unsigned int port)
+{
+	u32 n;
+
+	akt_wr(e, DTE_CNT_SELECT, port);
+	n = akt_rd(e, DTE_CNT_INV_CMDS);
+	akt_wr(e, DTE_CNT_SELECT, 0);
+	return n;
+}
+
+#define AKT_BATCH	8
+
+/*
+ * Flushing is per stream, whatever the range (hw §2.3, §3.3).  So:
+ * - mapping a page next to mapped ones (no new table) needs no
+ *   invalidation, also at an IOVA the stream just faulted on (the DART
+ *   does not keep a failed walk, hw §2.2/§3.2 and emulator.rst);
+ * - unmapping AKT_BATCH pages into one gather issues nothing until
+ *   iotlb_sync, which then issues exactly one command per DART (the
+ *   engine has one stream on each), not one per page; the pages then
+ *   fault and the one left mapped still reads.
+ * A map-time flush, or a flush per unmapped page, fails the counts.
+ */
+static void akt_batch_one(struct kunit *test, struct akt_engine *e)
+{
+	unsigned int ports = e->port1 ? 2 : 1, p, k;
+	struct iommu_iotlb_gather gather;
+	struct iommu_domain *dom;
+	struct iommu_group *group;
+	u32 before[2], val;
+	struct page *pg;
+	size_t gran;
+	u64 iova;
+
+	pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	((u32 *)page_address(pg))[1] = 0xba7c0001;
+
+	dom = iommu_paging_domain_alloc(e->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dom));
+	group = iommu_group_get(e->dev);
+	KUNIT_ASSERT_NOT_NULL(test, group);
+	KUNIT_ASSERT_EQ(test, iommu_attach_group(dom, group), 0);
+	gran = 1UL << __ffs(dom->pgsize_bitmap);
+	/* The start of a leaf table's span with 4K and 16K pages alike. */
+	iova = SZ_1G;
+
+	/* The first page may install tables, which may be invalidated. */
+	KUNIT_ASSERT_EQ(test, iommu_map(dom, iova, page_to_phys(pg), gran,
+					IOMMU_READ, GFP_KERNEL), 0);
+	for (p = 0; p < ports; p++)
+		before[p] = akt_inval_cmds(e, p);
+
+	/* A refused access, then a map there: no invalidation between. */
+	KUNIT_EXPECT_FALSE(test, akt_read32(e, 0, iova + AKT_BATCH * gran + 4,
+					    &val));
+	for (k = 1; k <= AKT_BATCH; k++)
+		KUNIT_ASSERT_EQ(test, iommu_map(dom, iova + k * gran,
+						page_to_phys(pg), gran,
+						IOMMU_READ, GFP_KERNEL), 0);
+	for (p = 0; p < ports; p++)
+		KUNIT_EXPECT_EQ_MSG(test, akt_inval_cmds(e, p) - before[p], 0,
+				    "%s port %u: invalidations for maps into an existing table",
+				    e->label, p);
+	for (k = 0; k <= AKT_BATCH; k++) {
+		val = 0;
+		KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + k * gran + 4,
+						   &val));
+		KUNIT_EXPECT_EQ_MSG(test, val, 0xba7c0001, "%s page %u",
+				    e->label, k);
+	}
+
+	/* Page AKT_BATCH stays mapped, so no table is freed. */
+	for (p = 0; p < ports; p++)
+		before[p] = akt_inval_cmds(e, p);
+	iommu_iotlb_gather_init(&gather);
+	for (k = 0; k < AKT_BATCH; k++)
+		KUNIT_EXPECT_EQ(test, iommu_unmap_fast(dom, iova + k * gran,
+						       gran, &gather), gran);
+	for (p = 0; p < ports; p++)
+		KUNIT_EXPECT_EQ_MSG(test, akt_inval_cmds(e, p) - before[p], 0,
+				    "%s port %u: invalidated before iotlb_sync",
+				    e->label, p);
+	iommu_iotlb_sync(dom, &gather);
+	for (p = 0; p < ports; p++)
+		KUNIT_EXPECT_EQ_MSG(test, akt_inval_cmds(e, p) - before[p], 1,
+				    "%s port %u: commands for %u pages in one gather",
+				    e->label, p, AKT_BATCH);
+	KUNIT_EXPECT_FALSE(test, akt_read32(e, 0, iova + 4, &val));
+	KUNIT_EXPECT_FALSE(test, akt_read32(e, 0, iova + (AKT_BATCH - 1) * gran + 4,
+					    &val));
+	KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + AKT_BATCH * gran + 4,
+					   &val));
+	KUNIT_EXPECT_EQ(test, val, 0xba7c0001);
+
+	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova + AKT_BATCH * gran, gran),
+			gran);
+	iommu_detach_group(dom, group);
+	iommu_group_put(group);
+	iommu_domain_free(dom);
+	__free_page(pg);
+}
+
+static void engines_flush_batching(struct kunit *test)
+{
+	unsigned int i;
+
+	akt_need_engines(test);
+	for (i = 0; i < akt_count; i++)
+		akt_batch_one(test, &akt_engines[i]);
+}
+
 static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engines_dma_api),
 	KUNIT_CASE(engines_unmanaged),
 	KUNIT_CASE(engines_blocked),
 	KUNIT_CASE(engines_shared_domain),
+	KUNIT_CASE(engines_flush_batching),
 	{}
 };
 
