@@ -65,6 +65,15 @@ step_selftests() {
 	make -C "$DART_TOP/tools/testing/selftests/apple-dart" \
 		CC=aarch64-linux-gnu-gcc KSFT_DIR="$src/tools/testing/selftests" \
 		OUTPUT="$out" all
+	# The kernel's own dma_map_benchmark tool, for the manual driver-bench
+	# scenarios (built from the 6.12 tree at test time, never committed).
+	# Its header is not uapi: give it a private include directory rather
+	# than the kernel's include/, whose linux/types.h would clash.
+	mkdir -p "$DART_OUT/dmb-include/linux"
+	cp "$src/include/linux/map_benchmark.h" "$DART_OUT/dmb-include/linux/"
+	aarch64-linux-gnu-gcc -O2 -Wall -static -I"$DART_OUT/dmb-include" \
+		-o "$out/dma_map_benchmark" \
+		"$src/tools/testing/selftests/dma/dma_map_benchmark.c" -lpthread
 }
 
 step_initramfs() {
