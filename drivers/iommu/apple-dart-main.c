@@ -194,6 +194,12 @@ static int adart_domain_add_master(struct adart_domain *dom,
 	return ret;
 }
 
+/*
+ * Take a stream out of @dom's flush set.  Only once the stream no longer
+ * translates through @dom (adart_port_set()): before that, an unmap on
+ * @dom racing with the switch would not invalidate the stream, and the
+ * backend could free a table the stream still walks.
+ */
 static void adart_domain_del_sid(struct adart_domain *dom, struct adart *dart,
 				 unsigned int sid)
 {
@@ -201,6 +207,7 @@ static void adart_domain_del_sid(struct adart_domain *dom, struct adart *dart,
 	unsigned long flags;
 	unsigned int i;
 
+	WARN_ON_ONCE(rcu_access_pointer(dart->streams[sid].domain) == dom);
 	spin_lock_irqsave(&dom->lock, flags);
 	for (i = 0; i < ADART_MAX_PORTS; i++) {
 		struct adart_port *p = &dom->ports[i];
@@ -224,25 +231,29 @@ static void adart_domain_del_sid(struct adart_domain *dom, struct adart *dart,
 /*
  * Point the streams of one port of @dev at a mode (and @dom's tables when
  * translating).  The caller holds the group mutex, which is what keeps
- * stream->domain stable here: every device sharing a stream is in the
- * same group.
+ * stream->domain and stream->flush_dom stable here: every device sharing
+ * a stream is in the same group.
+ *
+ * A stream stays in its old domain's flush set (flush_dom) until its new
+ * TCR/TTBRs are written and its TLB invalidated, and only then leaves it.
+ * An unmap on the old domain racing with this either flushes before the
+ * switch, with the stream still in its set, or after it, when the stream
+ * no longer walks the old tables at all: both flushes and the switch
+ * take the DART's lock, and the switch's invalidation has completed
+ * before the lock is dropped (hw §2.3, §3.3).  Either way no table the
+ * backend frees after its iotlb_sync is still reachable from the TLB.
+ * Leaving first (before the switch) lets such a flush miss the stream
+ * while it still walks the old tables.  Joining the new domain is done
+ * before this (adart_domain_add_master()), for the same reason.
  */
 static void adart_port_set(struct adart_port *p, struct device *dev,
 			   enum adart_mode mode, struct adart_domain *dom)
 {
+	struct adart_domain *join = mode == ADART_TRANSLATE ? dom : NULL;
 	struct adart *dart = p->dart;
 	unsigned long flags;
 	unsigned int sid, i;
 	u32 tcr;
-
-	/* Leave the old domain first; its flushes need not cover us now. */
-	for_each_set_bit(sid, p->sids, dart->nsids) {
-		struct adart_domain *old;
-
-		old = rcu_dereference_protected(dart->streams[sid].domain, true);
-		if (old && old != dom)
-			adart_domain_del_sid(old, dart, sid);
-	}
 
 	switch (mode) {
 	case ADART_TRANSLATE:
@@ -262,16 +273,24 @@ static void adart_port_set(struct adart_port *p, struct device *dev,
 
 		s->tcr = tcr;
 		for (i = 0; i < ADART_MAX_TTBRS; i++)
-			s->ttbr[i] = (mode == ADART_TRANSLATE &&
-				      i < dom->dcfg.n_ttbrs) ? dom->dcfg.ttbr[i] : 0;
-		rcu_assign_pointer(s->domain,
-				   mode == ADART_TRANSLATE ? dom : NULL);
+			s->ttbr[i] = (join && i < dom->dcfg.n_ttbrs) ?
+				     dom->dcfg.ttbr[i] : 0;
+		rcu_assign_pointer(s->domain, join);
 		s->master = dev;
 		adart_hw_write_stream(dart, sid);
 	}
 	/* hw §7: the stream may still cache walks of its previous tables. */
 	adart_hw_invalidate(dart, p->sids);
 	spin_unlock_irqrestore(&dart->lock, flags);
+
+	/* Only now can the old domain's flushes stop covering the stream. */
+	for_each_set_bit(sid, p->sids, dart->nsids) {
+		struct adart_stream *s = &dart->streams[sid];
+
+		if (s->flush_dom && s->flush_dom != join)
+			adart_domain_del_sid(s->flush_dom, dart, sid);
+		s->flush_dom = join;
+	}
 }
 
 static void adart_master_set(struct adart_master *m, enum adart_mode mode,

@@ -157,6 +157,10 @@ extern const struct adart_variant adart_t8110;
  * struct adart_stream - software view of one stream of one DART
  * @domain:	paging domain translating the stream, NULL otherwise; read
  *		under RCU by the fault handler
+ * @flush_dom:	paging domain whose flush set (&adart_domain.ports) holds
+ *		the stream; lags @domain while an attach switches the
+ *		stream, so the old domain's flushes cover it until the
+ *		stream can no longer walk the old tables
  * @master:	a device using the stream, for fault reports
  * @group:	IOMMU group of the devices using the stream
  * @users:	devices probed on the stream
@@ -166,6 +170,7 @@ extern const struct adart_variant adart_t8110;
  */
 struct adart_stream {
 	struct adart_domain __rcu	*domain;
+	struct adart_domain		*flush_dom;
 	struct device			*master;
 	struct iommu_group		*group;
 	unsigned int			users;

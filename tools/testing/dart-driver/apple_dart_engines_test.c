@@ -23,6 +23,8 @@
 #include <linux/sizes.h>
 
 #include "../dart-model/dart-engine.h"
+/* iommu_group_replace_domain(), the core call iommufd uses */
+#include "iommu-priv.h"
 
 #define AKT_MAX_ENGINES	16
 
@@ -482,12 +484,86 @@ static void engines_flush_batching(struct kunit *test)
 		akt_batch_one(test, &akt_engines[i]);
 }
 
+/*
+ * Replacing a group's domain A by domain B (same IOVA, different pages):
+ * the engine reads B's page at once, so the switch invalidated the
+ * stream; afterwards A's unmap and sync issue no command to the
+ * engine's DARTs, so the stream left A's flush set.  That it leaves only
+ * after the switch is checked in the driver (adart_domain_del_sid()
+ * warns otherwise, and a warning fails the run).
+ */
+static void akt_switch_one(struct kunit *test, struct akt_engine *e)
+{
+	unsigned int ports = e->port1 ? 2 : 1, p;
+	struct iommu_domain *da, *db;
+	struct iommu_group *group;
+	struct page *pa, *pb;
+	const u64 iova = SZ_1G;
+	u32 before[2], val;
+	size_t gran;
+
+	pa = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	pb = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, pa);
+	KUNIT_ASSERT_NOT_NULL(test, pb);
+	((u32 *)page_address(pa))[3] = 0xaaaa0003;
+	((u32 *)page_address(pb))[3] = 0xbbbb0003;
+
+	da = iommu_paging_domain_alloc(e->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(da));
+	db = iommu_paging_domain_alloc(e->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(db));
+	gran = 1UL << __ffs(da->pgsize_bitmap);
+	KUNIT_ASSERT_EQ(test, iommu_map(da, iova, page_to_phys(pa), gran,
+					IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iommu_map(db, iova, page_to_phys(pb), gran,
+					IOMMU_READ, GFP_KERNEL), 0);
+	group = iommu_group_get(e->dev);
+	KUNIT_ASSERT_NOT_NULL(test, group);
+
+	KUNIT_ASSERT_EQ(test, iommu_attach_group(da, group), 0);
+	KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + 12, &val));
+	KUNIT_EXPECT_EQ_MSG(test, val, 0xaaaa0003, "%s in A", e->label);
+	/* Straight from A to B, as iommufd replaces a domain. */
+	KUNIT_ASSERT_EQ(test, iommu_group_replace_domain(group, db), 0);
+	KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + 12, &val));
+	KUNIT_EXPECT_EQ_MSG(test, val, 0xbbbb0003, "%s in B", e->label);
+
+	for (p = 0; p < ports; p++)
+		before[p] = akt_inval_cmds(e, p);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(da, iova, gran), gran);
+	for (p = 0; p < ports; p++)
+		KUNIT_EXPECT_EQ_MSG(test, akt_inval_cmds(e, p) - before[p], 0,
+				    "%s port %u: the old domain still flushes the stream",
+				    e->label, p);
+	KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + 12, &val));
+	KUNIT_EXPECT_EQ(test, val, 0xbbbb0003);
+
+	KUNIT_EXPECT_EQ(test, iommu_unmap(db, iova, gran), gran);
+	iommu_detach_group(db, group);
+	iommu_group_put(group);
+	iommu_domain_free(da);
+	iommu_domain_free(db);
+	__free_page(pa);
+	__free_page(pb);
+}
+
+static void engines_switch_domain(struct kunit *test)
+{
+	unsigned int i;
+
+	akt_need_engines(test);
+	for (i = 0; i < akt_count; i++)
+		akt_switch_one(test, &akt_engines[i]);
+}
+
 static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engines_dma_api),
 	KUNIT_CASE(engines_unmanaged),
 	KUNIT_CASE(engines_blocked),
 	KUNIT_CASE(engines_shared_domain),
 	KUNIT_CASE(engines_flush_batching),
+	KUNIT_CASE(engines_switch_domain),
 	{}
 };
 
@@ -558,3 +634,4 @@ module_exit(akt_exit);
 
 MODULE_DESCRIPTION("KUnit tests of the Apple DART driver through the emulated DMA test engines");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(IOMMUFD_INTERNAL);
