@@ -11,10 +11,12 @@
  * points to a table or to a page.
  *
  * Concurrency: callers may map and unmap disjoint ranges at the same time,
- * also inside one table.  Tables are installed with cmpxchg.  Last-level
- * tables are reclaimed when they empty; each one has a count of its valid
- * entries plus what walkers currently hold of it, kept next to its parent
- * entry, so that a table is only torn down when nobody can be writing it.
+ * also inside one table.  Tables are installed with cmpxchg.  A last-level
+ * table is reclaimed when one unmap call clears its whole span; one emptied
+ * piecemeal stays installed for the next map.  Each one has a count of its
+ * valid entries plus what walkers currently hold of it, kept next to its
+ * parent entry, so that a table is only torn down when nobody can be
+ * writing it.
  */
 
 #include <linux/atomic.h>
@@ -329,14 +331,14 @@ static void dart_free_table(struct dart_pgtable *d, unsigned int lvl,
  * after its TLB invalidation, like the other IOMMU drivers' freelists.
  * Only whole pages from our own allocator can go on that list.
  *
- * The caller passes a gather only when its own unmap call cleared the
- * table's whole span.  Until the driver invalidates, the DART may still
+ * Only a table whose whole span the unmap call itself cleared is
+ * reclaimed at all.  Until the driver invalidates, the DART may still
  * walk through the old parent entry; that is harmless only while nobody
  * can map into the span, i.e. while every IOVA of it belongs to the
  * unmap that has not been synced yet (the rule the Intel driver follows
  * for its freelist).  A table emptied piecemeal shares its span with
- * IOVAs that may be mapped again at once, so it is flushed before
- * anyone can install a new table there (dart_slot_reclaim()).
+ * IOVAs that may be mapped again at once: it is never unhooked, so
+ * nothing needs an invalidation on its account.
  */
 static bool dart_defer_free(struct dart_pgtable *d, void *table,
 			    struct iommu_iotlb_gather *gather)
@@ -476,9 +478,11 @@ static __always_inline void dart_slot_hold(atomic_t *cnt, int n)
 }
 
 /*
- * The slot count fell to zero: no valid entries are left in the table
- * and no walker holds it, so unhook and free it.  A walker that takes the
- * slot first wins the cmpxchg and does this itself later.  Interrupts
+ * An unmap call cleared the whole span of the table behind @pp and the
+ * slot count fell to zero: no valid entries are left in the table and no
+ * walker holds it, so unhook and free it.  A walker that takes the slot
+ * first wins the cmpxchg; the table then stays installed, empty, for the
+ * next map, like one emptied piecemeal.  Interrupts
  * stay off while the slot is DYING so that a walker waiting on it can
  * never interrupt the one tearing it down.  The cmpxchg is fully ordered:
  * it reads the zero the last walker's release left, so everything that
@@ -506,8 +510,9 @@ static noinline void dart_slot_reclaim(struct dart_pgtable *d,
 			dart_mark_top(d, iova);
 		/*
 		 * The walker may still cache the old entry; without a gather
-		 * to defer the free, invalidate before the memory is reused,
-		 * and before the slot can be taken to install a new table.
+		 * to defer the free (no gather, a custom allocator, 4K
+		 * tables), invalidate before the memory is reused, and before
+		 * the slot can be taken to install a new table.
 		 * The cleared entry must reach the walker before the
 		 * invalidation does (section 2.3: m1n1 also orders its PTE
 		 * writes before the invalidate).
@@ -527,14 +532,12 @@ out:
 /*
  * Give back @drop: what was held and is not now a valid entry.  Release:
  * this walker's accesses to the table come before whoever frees it.
+ * Returns true if the count fell to zero.  A leaf table left empty stays
+ * installed; only an unmap that cleared its whole span reclaims it.
  */
-static __always_inline void dart_slot_put(struct dart_pgtable *d,
-					  unsigned long iova, u64 *pp,
-					  atomic_t *cnt, int drop,
-					  struct iommu_iotlb_gather *gather)
+static __always_inline bool dart_slot_put(atomic_t *cnt, int drop)
 {
-	if (drop && atomic_sub_return_release(drop, cnt) == 0)
-		dart_slot_reclaim(d, iova, pp, cnt, gather);
+	return drop && atomic_sub_return_release(drop, cnt) == 0;
 }
 
 /*
@@ -693,7 +696,7 @@ static __always_inline int dart_map_held(struct dart_pgtable *d,
 
 	ptep = dart_slot_table(d, pp, iova, gfp);
 	if (IS_ERR(ptep)) {
-		dart_slot_put(d, iova, pp, cnt, n, NULL);
+		dart_slot_put(cnt, n);
 		return PTR_ERR(ptep);
 	}
 
@@ -701,7 +704,7 @@ static __always_inline int dart_map_held(struct dart_pgtable *d,
 	i = dart_write_leaves(ptep, n, pte, step);
 	*mapped += (size_t)i << d->pg_shift;
 	if (unlikely(i < n)) {
-		dart_slot_put(d, iova, pp, cnt, n - i, NULL);
+		dart_slot_put(cnt, n - i);
 		return -EEXIST;
 	}
 	return 0;
@@ -773,9 +776,9 @@ static noinline int dart_put_fail(struct dart_pgtable *d, unsigned long iova,
 				  unsigned int drop, int ret)
 {
 	atomic_t *cnt;
-	u64 *pp = dart_leaf_slot(d, iova, 0, &cnt);
 
-	dart_slot_put(d, iova, pp, cnt, drop, NULL);
+	dart_leaf_slot(d, iova, 0, &cnt);
+	dart_slot_put(cnt, drop);
 	return ret;
 }
 
@@ -844,9 +847,9 @@ dart_unmap_leaf(struct dart_pgtable *d, unsigned long iova, u64 *pp,
 	ptep = dart_slot_table(d, pp, iova, 0);
 	if (ptep)
 		i = dart_clear_leaves(ptep + dart_index(d, d->levels - 1, iova), n);
-	/* Only a table this call emptied whole may wait for the sync. */
-	dart_slot_put(d, iova, pp, cnt, 1 + i,
-		      i == dart_entries(d) ? gather : NULL);
+	/* Only a table this call emptied whole is reclaimed. */
+	if (dart_slot_put(cnt, 1 + i) && i == dart_entries(d))
+		dart_slot_reclaim(d, iova, pp, cnt, gather);
 	return i;
 }
 
@@ -907,7 +910,7 @@ static noinline size_t dart_unmap_tables(struct dart_pgtable *d,
 	return dart_unmap_done(iova, done, d->pg_shift, gather);
 }
 
-/* The fast path emptied its slot's count after clearing @done pages. */
+/* The fast path cleared a whole leaf table and emptied its count. */
 static noinline size_t dart_unmap_reclaim(struct dart_pgtable *d,
 					  unsigned long iova, unsigned int done,
 					  struct iommu_iotlb_gather *gather)
@@ -915,9 +918,7 @@ static noinline size_t dart_unmap_reclaim(struct dart_pgtable *d,
 	atomic_t *cnt;
 	u64 *pp = dart_leaf_slot(d, iova, 0, &cnt);
 
-	/* Only a table this call emptied whole may wait for the sync. */
-	dart_slot_reclaim(d, iova, pp, cnt,
-			  done == dart_entries(d) ? gather : NULL);
+	dart_slot_reclaim(d, iova, pp, cnt, gather);
 	return dart_unmap_done(iova, done, d->pg_shift, gather);
 }
 
@@ -949,7 +950,12 @@ static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 	pte = READ_ONCE(d->top[ttbr][pidx]);
 	if (likely(dart_pte_valid(pte)))
 		i = dart_clear_leaves(dart_pte_to_table(d, pte) + idx, pgcount);
-	if (unlikely(atomic_sub_return_release(1 + i, cnt) == 0))
+	/*
+	 * A table emptied piecemeal stays installed, so single-page churn
+	 * costs no table allocation, free or invalidation.
+	 */
+	if (unlikely(atomic_sub_return_release(1 + i, cnt) == 0 &&
+		     i == dart_entries(d)))
 		return dart_unmap_reclaim(d, iova, i, gather);
 	return dart_unmap_done(iova, i, d->pg_shift, gather);
 }
@@ -975,7 +981,7 @@ static phys_addr_t dart_iova_to_phys(struct io_pgtable_ops *ops,
 			pa = dart_pte_to_pa(d, pte) |
 			     (iova & ((1UL << d->pg_shift) - 1));
 	}
-	dart_slot_put(d, iova, pp, cnt, 1, NULL);
+	dart_slot_put(cnt, 1);
 	return pa;
 }
 
