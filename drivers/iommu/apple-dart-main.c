@@ -276,7 +276,7 @@ static void adart_port_set(struct adart_port *p, struct device *dev,
 			s->ttbr[i] = (join && i < dom->dcfg.n_ttbrs) ?
 				     dom->dcfg.ttbr[i] : 0;
 		rcu_assign_pointer(s->domain, join);
-		s->master = dev;
+		WRITE_ONCE(s->master, dev);
 		adart_hw_write_stream(dart, sid);
 	}
 	/* hw §7: the stream may still cache walks of its previous tables. */
@@ -712,6 +712,23 @@ static int adart_master_add_id(struct adart_master *m, u32 id)
 	return 0;
 }
 
+/* Another device still probed on stream @sid of @dart, or NULL. */
+static struct device *adart_other_user(struct adart *dart, unsigned int sid)
+{
+	struct adart_user *u;
+
+	lockdep_assert_held(&dart->lock);
+	list_for_each_entry(u, &dart->users, node)
+		if (test_bit(sid, u->m->ports[u->port].sids))
+			return u->m->dev;
+	return NULL;
+}
+
+/*
+ * Count @m in or out of the users of its streams.  A stream shared with
+ * other devices keeps reporting its faults: when @m goes and was the
+ * device named for them, one of the devices left is named instead.
+ */
 static void adart_master_count(struct adart_master *m, bool add)
 {
 	unsigned long flags;
@@ -719,20 +736,29 @@ static void adart_master_count(struct adart_master *m, bool add)
 
 	for (i = 0; i < m->n_ports; i++) {
 		struct adart_port *p = &m->ports[i];
+		struct adart_user *u = &m->users[i];
 		struct adart *dart = p->dart;
 
 		spin_lock_irqsave(&dart->lock, flags);
+		if (add) {
+			u->m = m;
+			u->port = i;
+			list_add_tail(&u->node, &dart->users);
+		} else {
+			list_del(&u->node);
+		}
 		for_each_set_bit(sid, p->sids, dart->nsids) {
 			struct adart_stream *s = &dart->streams[sid];
 
 			if (add) {
 				s->users++;
 				if (!s->master)
-					s->master = m->dev;
+					WRITE_ONCE(s->master, m->dev);
 			} else {
 				s->users--;
 				if (s->master == m->dev)
-					s->master = NULL;
+					WRITE_ONCE(s->master,
+						   adart_other_user(dart, sid));
 			}
 		}
 		spin_unlock_irqrestore(&dart->lock, flags);
@@ -1105,6 +1131,7 @@ static int adart_probe(struct platform_device *pdev)
 	kref_init(&dart->ref);
 	spin_lock_init(&dart->lock);
 	INIT_LIST_HEAD(&dart->node);
+	INIT_LIST_HEAD(&dart->users);
 	dart->dev = dev;
 	dart->hw = of_device_get_match_data(dev);
 	dart->lay = dart->hw->lay;

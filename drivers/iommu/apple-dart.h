@@ -12,6 +12,7 @@
 #include <linux/bitmap.h>
 #include <linux/iommu.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -161,7 +162,8 @@ extern const struct adart_variant adart_t8110;
  *		the stream; lags @domain while an attach switches the
  *		stream, so the old domain's flushes cover it until the
  *		stream can no longer walk the old tables
- * @master:	a device using the stream, for fault reports
+ * @master:	a device using the stream, for fault reports; while any
+ *		device uses the stream it is one of them
  * @group:	IOMMU group of the devices using the stream
  * @users:	devices probed on the stream
  * @tcr:	TCR value programmed, restored on resume
@@ -222,6 +224,8 @@ struct adart_counters {
  * @max_levels:	table levels the walker can do below a TTBR
  * @bypass:	bypass (identity) usable
  * @streams:	@nsids entries
+ * @users:	&struct adart_user of the masters probed on the DART, under
+ *		@lock
  * @cnt:	event counts
  * @iommu:	IOMMU core handle
  * @debugfs:	debugfs directory
@@ -246,6 +250,7 @@ struct adart {
 	bool				bypass;
 
 	struct adart_stream		*streams;
+	struct list_head		users;	/* under @lock */
 	struct adart_counters		cnt;
 	struct iommu_device		iommu;
 	struct dentry			*debugfs;
@@ -261,16 +266,32 @@ struct adart_port {
 	DECLARE_BITMAP(sids, ADART_MAX_SIDS);
 };
 
+struct adart_master;
+
+/**
+ * struct adart_user - a master in the user list of one of its DARTs
+ * @node:	entry in &adart.users
+ * @m:		the master
+ * @port:	index of the DART in @m->ports
+ */
+struct adart_user {
+	struct list_head	node;
+	struct adart_master	*m;
+	unsigned int		port;
+};
+
 /**
  * struct adart_master - per-device data (dev_iommu_priv)
  * @dev:	the device
  * @n_ports:	DARTs the device is behind
  * @ports:	its streams on each of them
+ * @users:	its entries in the user lists of those DARTs
  */
 struct adart_master {
 	struct device		*dev;
 	unsigned int		n_ports;
 	struct adart_port	ports[ADART_MAX_DARTS_PER_MASTER];
+	struct adart_user	users[ADART_MAX_DARTS_PER_MASTER];
 };
 
 /**
