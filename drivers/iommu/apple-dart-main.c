@@ -788,15 +788,34 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 		return ERR_PTR(ret);
 	}
 
-	adart_master_count(m, true);
 	/*
 	 * The DARTs must be up before the device uses DMA and stay up
-	 * until it is done: order probe, PM and unbind after them.
+	 * until it is done: order probe, PM and unbind after them.  Without
+	 * the link, unbinding a DART would not unbind the device's driver
+	 * first, so the device is refused.
+	 *
+	 * The links are managed by the driver core, not dropped in
+	 * release_device: a managed link cannot be deleted by anyone else
+	 * while the device is registered (device_link_del() warns), and may
+	 * be the one fw_devlink made from "iommus".  The core removes it
+	 * when the DART unbinds (AUTOREMOVE_SUPPLIER) or the device is
+	 * deleted, and adding an existing managed link again returns it
+	 * without a second reference, so probing the device again after a
+	 * release stacks nothing.
 	 */
-	for (i = 0; i < m->n_ports; i++)
-		device_link_add(dev, m->ports[i].dart->dev,
-				DL_FLAG_PM_RUNTIME | DL_FLAG_AUTOREMOVE_SUPPLIER);
+	for (i = 0; i < m->n_ports; i++) {
+		struct adart *dart = m->ports[i].dart;
 
+		if (!device_link_add(dev, dart->dev, DL_FLAG_PM_RUNTIME |
+				     DL_FLAG_AUTOREMOVE_SUPPLIER)) {
+			dev_err(dev, "cannot link to %s (a dependency cycle, or out of memory): unbind and PM would not wait for this device\n",
+				dev_name(dart->dev));
+			adart_master_free(m);
+			return ERR_PTR(-EINVAL);
+		}
+	}
+
+	adart_master_count(m, true);
 	dev_iommu_priv_set(dev, m);
 	return &m->ports[0].dart->iommu;
 }

@@ -150,7 +150,7 @@ reload() {
 	[ "$(ls /sys/class/iommu | wc -l)" = 8 ] && pcie_io
 }
 
-# --- streams shared by PCI functions --------------------------------------
+# --- streams shared by PCI functions, device links --------------------------
 # The two virtio-blk functions (driver-life.qemu) both reach dart-pcie on
 # stream 1 (iommu-map-mask 0), so they share it.  Removing the function
 # named for the stream's faults must name the other one: the fault
@@ -179,6 +179,55 @@ pcie_rescan() {
 	[ "$(pcie_stream | awk '{ print $6 }')" = 2 ] && pcie_io
 }
 
+# Device links to DARTs ("supplier--consumer"), and whether every device
+# probed on a DART is linked to it.
+dart_links() { ls /sys/class/devlink | grep -c -- '\.iommu--'; }
+
+darts_linked() {
+	local i d dart bus ok=0
+	for i in /sys/class/iommu/apple-dart.*; do
+		dart=${i##*/apple-dart.}
+		for d in "$i"/devices/*; do
+			[ -e "$d" ] || continue
+			bus=$(basename "$(readlink -f "$d/subsystem")")
+			[ -e "/sys/class/devlink/platform:$dart--$bus:${d##*/}" ] && continue
+			echo "# no link $dart -> ${d##*/}"
+			ok=1
+		done
+	done
+	return $ok
+}
+
+# Unbinding a DART drops its links (AUTOREMOVE_SUPPLIER); probing the
+# devices again when their drivers bind after it comes back makes them
+# again, and so does removing and rescanning a PCI function: cycles leave
+# the links as they were, one per device and DART.
+devlinks_cycle() {
+	local before after n p
+	darts_linked || return 1
+	before=$(dart_links)
+	for n in 1 2 3; do
+		echo 90dc000.iommu >/sys/bus/platform/drivers/apple-dart/unbind &&
+			echo 90dc000.iommu >/sys/bus/platform/drivers/apple-dart/bind ||
+			return 1
+		for p in /sys/bus/pci/devices/*; do
+			echo "${p##*/}" >/sys/bus/pci/drivers_probe 2>/dev/null
+		done
+		echo 1 >/sys/bus/pci/devices/0000:00:01.0/remove &&
+			echo 1 >/sys/bus/pci/rescan || return 1
+	done
+	sleep 1
+	after=$(dart_links)
+	echo "# links to DARTs: $before before, $after after three cycles"
+	ls /sys/class/devlink | grep -- '\.iommu--' | sed 's/^/#   /'
+	[ "$after" = "$before" ] && darts_linked && pcie_io || return 1
+	# The engines of dart-t8103 have no driver now: nothing probes them
+	# again after the DART is back, and their links must be gone.
+	echo 90c0000.iommu >/sys/bus/platform/drivers/apple-dart/unbind &&
+		echo 90c0000.iommu >/sys/bus/platform/drivers/apple-dart/bind ||
+		return 1
+	! ls /sys/class/devlink | grep -q '^platform:90c0000\.iommu--'
+}
 
 insmod "$DART_MOD/io-pgtable-dart.ko"
 insmod "$DART_MOD/apple-dart.ko"
@@ -205,3 +254,4 @@ ktest_check life unload-reload reload
 ktest_kunit apple_dart_engines_test.ko
 ktest_check life shared-stream-master shared_stream_master
 ktest_check life pcie-rescan pcie_rescan
+ktest_check life devlinks-cycle devlinks_cycle
