@@ -7,16 +7,23 @@
 . "$(dirname "$0")/lib.sh"
 
 src=$(linux_src_dir)
-if ! cache_ready "$src"; then
-	rm -rf "$src.tmp"
-	mkdir -p "$src.tmp"
-	tar -xf /usr/src/linux-source-6.12.tar.* -C "$src.tmp" --strip-components=1
-	rm -rf "$src"
-	mv "$src.tmp" "$src"
-	cache_commit "$src"
-fi
+# The extracted tree is shared by every kernel configuration: its own lock,
+# held only while extracting (the subshell drops it).
+(
+	cache_lock "$src"
+	if ! cache_ready "$src"; then
+		rm -rf "$src.tmp"
+		mkdir -p "$src.tmp"
+		tar -xf /usr/src/linux-source-6.12.tar.* -C "$src.tmp" --strip-components=1
+		rm -rf "$src"
+		mv "$src.tmp" "$src"
+		cache_commit "$src"
+	fi
+)
 
 kb=$(kernel_build_dir)
+cache_lock "$kb"
+
 if cache_ready "$kb"; then
 	echo "kernel: cached $kb"
 	exit 0

@@ -22,9 +22,7 @@ fi
 
 # The scratch tree is shared by every checkout on this machine: one build at
 # a time.
-mkdir -p "$base"
-exec 9>"$base/lock"
-flock 9
+cache_lock "$base"
 cache_ready "$bin" && { echo "qemu: cached $bin"; exit 0; }
 
 pristine=$base/pristine

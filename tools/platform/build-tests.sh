@@ -99,6 +99,8 @@ step_intree() {
 	tree=$base/src
 	build=$base/build
 	series=$DART_OUT/patches
+	# The tree and build directory are shared by every checkout.
+	cache_lock "$base"
 	python3 "$DART_TOP/tools/intree/make-series.py" "$src" "$DART_TOP" "$series"
 
 	# A hard-linked copy of the pristine tree; only the files a series

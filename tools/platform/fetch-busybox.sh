@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 bbdir=$(busybox_dir)
+cache_lock "$bbdir"
 if cache_ready "$bbdir"; then
 	echo "busybox: cached $bbdir"
 	exit 0

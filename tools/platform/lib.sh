@@ -59,6 +59,13 @@ stage() {
 # Cache entries are built in a temporary sibling and renamed into place, so
 # an interrupted build never leaves something that looks complete.
 cache_ready() { [ -e "$1/.complete" ]; }
+# cache_lock DIR: hold DIR/../.NAME.lock until the script exits, so two
+# checkouts on one machine never build or reset the same entry at once.
+cache_lock() {
+	mkdir -p "$(dirname "$1")"
+	exec 9>"$(dirname "$1")/.$(basename "$1").lock"
+	flock 9
+}
 cache_commit() { touch "$1/.complete"; }
 
 deb_version() { dpkg-query -W -f='${Version}' "$1"; }
