@@ -3,7 +3,8 @@
 #
 # build-tests.sh STEP: the per-change build steps of make check.
 #   modules     our kernel modules, W=1 and sparse (C=2); any warning fails
-#   checkpatch  checkpatch.pl --strict over our kernel sources
+#   checkpatch  checkpatch.pl --strict and kernel-doc -Wall over our kernel
+#               sources
 #   oracle      the 6.12 tree's own apple-dart.c as oracle-apple-dart.ko
 #               (test time only: it is built from the Debian tree, never
 #               committed)
@@ -42,6 +43,14 @@ step_checkpatch() {
 	echo "checkpatch --strict: $(echo "$files" | wc -l) files"
 	(cd "$DART_TOP" && "$src/scripts/checkpatch.pl" --strict --no-tree -q \
 		--ignore FILE_PATH_CHANGES -f $files)
+	# kernel-doc: every documented item complete and well-formed.
+	local kd
+	kd=$(cd "$DART_TOP" && "$src/scripts/kernel-doc" -none -Wall $files 2>&1)
+	if [ -n "$kd" ]; then
+		echo "$kd"
+		echo "kernel-doc: the warnings above must be fixed"
+		return 1
+	fi
 }
 
 step_oracle() {

@@ -100,6 +100,7 @@ struct adt_engine_info {
  * @iova: out: device address of the first byte (0 for PAGES)
  * @nr_pages: out: pages behind the buffer
  * @nr_segs: out: DMA segments of an SG, SHARE or NONCONTIG mapping, else 1
+ * @reserved: must be zero (keeps @phys 8-byte aligned)
  * @phys: out: physical address of the first page (PAGES, SG, SHARE: for
  *	checking iova-to-phys; 0 where the API gives none)
  */
@@ -162,6 +163,7 @@ struct adt_buf_rw {
  * @data: in: FILL/WRITE32 value; out: READ32 value
  * @status: out: engine STATUS (ADT_ST_*)
  * @result: out: CHECKSUM/COMPARE result
+ * @reserved: must be zero (keeps @fault_iova 8-byte aligned)
  * @fault_iova: out: with ADT_ST_ERROR, the IOVA the DART refused
  */
 struct adt_run {
