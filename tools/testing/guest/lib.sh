@@ -79,12 +79,15 @@ dma_debug_clean() {
 # system's own metadata back from the disk.  The disk must keep what is
 # written (a null-co drive under snapshot=on does).
 blk_file_round_trip() {
-	local grp sum1 sum2
+	local grp type sum1 sum2
 	grp=$(readlink /sys/block/vda/device/../iommu_group 2>/dev/null) || {
 		echo "# vda has no iommu group"
 		return 1
 	}
-	echo "# vda iommu group: $grp ($(cat /sys/block/vda/device/../iommu_group/type))"
+	type=$(cat /sys/block/vda/device/../iommu_group/type)
+	echo "# vda iommu group: $grp ($type)"
+	# Through an identity domain the round trip would prove nothing.
+	case $type in DMA | DMA-FQ) ;; *) return 1 ;; esac
 	mke2fs -q /dev/vda >/dev/null || return 1
 	mkdir -p /mnt/vda
 	mount -t ext2 /dev/vda /mnt/vda || return 1

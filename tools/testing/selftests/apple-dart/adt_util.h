@@ -316,4 +316,23 @@ static inline int kmsg_find_fault(int fd, uint64_t iova, long sid, char *out,
 	}
 }
 
+/*
+ * kmsg_wait_fault() - kmsg_find_fault(), waiting for the report to appear.
+ * The fault interrupt is asynchronous to the engine command; the time
+ * limit only keeps a lost report from hanging the test, it is not what
+ * the test measures.
+ */
+static inline int kmsg_wait_fault(int fd, uint64_t iova, long sid, char *out,
+				  size_t outlen)
+{
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (kmsg_find_fault(fd, iova, sid, out, outlen))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
 #endif /* ADT_UTIL_H */

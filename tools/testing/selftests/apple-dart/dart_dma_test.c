@@ -317,10 +317,10 @@ TEST_F(dma, direction_is_enforced)
 	EXPECT_EQ(keep, word);
 	/*
 	 * The driver decoded the write fault: stream, IOVA, a write.  Wait
-	 * for it first: the DART holds one error until the driver clears it.
+	 * for its report before the next fault: the DART holds one error
+	 * until the driver clears it, and ours clears before it logs.
 	 */
-	usleep(100000);
-	found = kmsg_find_fault(kfd, ro.iova + 64, self->ei.sid[0], line, sizeof(line));
+	found = kmsg_wait_fault(kfd, ro.iova + 64, self->ei.sid[0], line, sizeof(line));
 	EXPECT_TRUE(found) TH_LOG("no fault report for stream %u IOVA 0x%llx",
 				  self->ei.sid[0], (unsigned long long)ro.iova + 64);
 	if (found)
@@ -347,9 +347,8 @@ TEST_F(dma, direction_is_enforced)
 	 * ("read at"): 6.12 logs "READ FAULT", and ours' write fault line
 	 * says "read-only", so a bare "read" would prove nothing.
 	 */
-	usleep(100000);
 	if (adt_is_ours(self->fd, self->eng)) {
-		found = kmsg_find_fault(kfd, wo.iova + 128, self->ei.sid[0], line,
+		found = kmsg_wait_fault(kfd, wo.iova + 128, self->ei.sid[0], line,
 					sizeof(line));
 		EXPECT_TRUE(found) TH_LOG("no fault report for stream %u IOVA 0x%llx",
 					  self->ei.sid[0],
@@ -399,8 +398,7 @@ TEST_F(dma, dma_after_unmap_faults)
 		  c1[ADT_CNT_INV_ALL] - c0[ADT_CNT_INV_ALL]);
 
 	/* The driver's IRQ handler reported it: stream and IOVA. */
-	usleep(100000);
-	found = kmsg_find_fault(kfd, b.iova + 0x40, self->ei.sid[0], line, sizeof(line));
+	found = kmsg_wait_fault(kfd, b.iova + 0x40, self->ei.sid[0], line, sizeof(line));
 	EXPECT_TRUE(found) TH_LOG("no fault report for stream %u IOVA 0x%llx",
 				  self->ei.sid[0], (unsigned long long)b.iova + 0x40);
 	if (found)
