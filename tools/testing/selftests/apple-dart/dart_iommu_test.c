@@ -138,15 +138,17 @@ static int other_group_engine(int fd, int eng)
 TEST_F(iommu, unmanaged_map_dma_unmap)
 {
 	const size_t len = 4 * PG;
-	unsigned char *buf = malloc(len);
+	unsigned char *buf = malloc(len), *want = malloc(len);
 	struct adt_iova_to_phys ip = {};
 	struct adt_domain_alloc d;
 	struct adt_engine_info ei;
 	struct adt_faults f;
 	struct adt_run r;
 	struct adt_b p;
+	size_t i;
 
 	ASSERT_NE(NULL, buf);
+	ASSERT_NE(NULL, want);
 	ASSERT_EQ(0, dom_alloc(self->fd, self->eng, &d));
 	EXPECT_NE(0, d.domain);
 	EXPECT_TRUE(d.pgsize_bitmap & PG);
@@ -173,8 +175,13 @@ TEST_F(iommu, unmanaged_map_dma_unmap)
 	ASSERT_EQ(0, adt_cmd(self->fd, self->eng, ADT_OP_FILL, 0, 0, IOVA_A + PG, PG,
 			     0x5eed5eed, &r));
 	ASSERT_EQ(ADT_ST_DONE, r.status);
+	/* The fill landed in page 1 and nowhere else. */
+	fill_pattern(want, len, 21);
+	for (i = 0; i < PG / 4; i++)
+		((uint32_t *)(want + PG))[i] = 0x5eed5eed;
 	ASSERT_EQ(0, adt_rw(self->fd, p.handle, 0, 0, buf, len));
 	EXPECT_EQ(-1, find_not_word(buf + PG, PG, 0x5eed5eed));
+	EXPECT_EQ(0, memcmp(want, buf, len));
 
 	EXPECT_EQ((int64_t)len, unmap(self->fd, d.domain, IOVA_A, len));
 	ASSERT_EQ(0, adt_ioc(self->fd, ADT_IOC_IOVA_TO_PHYS, &ip));
@@ -183,8 +190,10 @@ TEST_F(iommu, unmanaged_map_dma_unmap)
 			     4, 0x1, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
 	EXPECT_EQ(IOVA_A + 2 * PG + 8, r.fault_iova);
+	/* The refused write changed nothing, in any of the four pages. */
 	ASSERT_EQ(0, adt_rw(self->fd, p.handle, 0, 0, buf, len));
 	EXPECT_NE(1, ((uint32_t *)(buf + 2 * PG))[2]);
+	EXPECT_EQ(0, memcmp(want, buf, len));
 
 	/* 6.12 never reports to the domain: nothing to wait for there. */
 	ASSERT_EQ(0, self->ours ? faults_wait(self->fd, d.domain, 1, &f) :
@@ -316,6 +325,7 @@ TEST_F(iommu, blocked_then_unmanaged_then_default)
 {
 	uint32_t c0[ADT_NR_COUNTERS], c1[ADT_NR_COUNTERS];
 	struct adt_domain_alloc d;
+	uint32_t word;
 	struct adt_run r;
 	struct adt_b b;
 
@@ -325,8 +335,10 @@ TEST_F(iommu, blocked_then_unmanaged_then_default)
 	ASSERT_EQ(0, adt_cnt(self->fd, self->eng, 0, c0));
 	ASSERT_EQ(0, adt_cmd(self->fd, self->eng, ADT_OP_READ32, 0, b.iova, 0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
+	EXPECT_EQ(b.iova, r.fault_iova);
 	ASSERT_EQ(0, adt_cnt(self->fd, self->eng, 0, c1));
-	EXPECT_LT(c0[ADT_CNT_BLOCKED], c1[ADT_CNT_BLOCKED]);
+	/* One 4-byte read, one blocked access (the counters wrap). */
+	EXPECT_EQ(1, (uint32_t)(c1[ADT_CNT_BLOCKED] - c0[ADT_CNT_BLOCKED]));
 
 	/* An empty unmanaged domain: translated, nothing mapped. */
 	ASSERT_EQ(0, attach(self->fd, self->eng, d.domain));
@@ -337,17 +349,24 @@ TEST_F(iommu, blocked_then_unmanaged_then_default)
 	EXPECT_EQ(-EBUSY, adt_ioc(self->fd, ADT_IOC_DOMAIN_FREE, &d.domain));
 
 	ASSERT_EQ(0, attach(self->fd, self->eng, ADT_ATTACH_DEFAULT));
+	word = 0;
+	ASSERT_EQ(0, adt_rw(self->fd, b.handle, 1, 0, &word, 4));
 	ASSERT_EQ(0, adt_cmd(self->fd, self->eng, ADT_OP_WRITE32, 0, 0, b.iova, 4, 0x99, &r));
 	EXPECT_EQ(ADT_ST_DONE, r.status);
+	/* The write went through the DMA domain to the buffer's page. */
+	ASSERT_EQ(0, adt_rw(self->fd, b.handle, 0, 0, &word, 4));
+	EXPECT_EQ(0x99, word);
 	EXPECT_EQ(0, adt_ioc(self->fd, ADT_IOC_DOMAIN_FREE, &d.domain));
 }
 
 /* A master behind two DARTs in one unmanaged domain: both ports translate. */
 TEST_F(iommu, unmanaged_master_on_two_darts)
 {
+	uint32_t c0[2][ADT_NR_COUNTERS], c1[2][ADT_NR_COUNTERS], word[2];
 	struct adt_engine_info ei;
 	int i, e = -1, n = adt_nr_engines(self->fd);
 	struct adt_domain_alloc d;
+	struct adt_faults f;
 	struct adt_run r;
 	struct adt_b p;
 
@@ -367,11 +386,43 @@ TEST_F(iommu, unmanaged_master_on_two_darts)
 	ASSERT_EQ(0, adt_cmd(self->fd, e, ADT_OP_READ32, ADT_RUN_PORT1, IOVA_A, 0, 4, 0, &r));
 	ASSERT_EQ(ADT_ST_DONE, r.status);
 	EXPECT_EQ(0xd1d1, r.data);
+	ASSERT_EQ(0, adt_cmd(self->fd, e, ADT_OP_WRITE32, ADT_RUN_PORT1, 0, IOVA_A + 4, 4,
+			     0xd2d2, &r));
+	ASSERT_EQ(ADT_ST_DONE, r.status);
+	/* Both writes landed in the mapped page, where the CPU sees them. */
+	ASSERT_EQ(0, adt_rw(self->fd, p.handle, 0, 0, word, 8));
+	EXPECT_EQ(0xd1d1, word[0]);
+	EXPECT_EQ(0xd2d2, word[1]);
+
+	/*
+	 * Both DARTs cache IOVA_A now; the unmap must invalidate both, so the
+	 * next accesses fault at IOVA_A and neither uses a stale entry.
+	 */
+	ASSERT_EQ(0, adt_cnt(self->fd, e, 0, c0[0]));
+	ASSERT_EQ(0, adt_cnt(self->fd, e, 1, c0[1]));
 	EXPECT_EQ(PG, unmap(self->fd, d.domain, IOVA_A, PG));
 	ASSERT_EQ(0, adt_cmd(self->fd, e, ADT_OP_READ32, ADT_RUN_PORT1, IOVA_A, 0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
-	ASSERT_EQ(0, adt_cmd(self->fd, e, ADT_OP_READ32, 0, IOVA_A, 0, 4, 0, &r));
+	EXPECT_EQ(IOVA_A, r.fault_iova);
+	ASSERT_EQ(0, adt_cmd(self->fd, e, ADT_OP_READ32, 0, IOVA_A + 4, 0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
+	EXPECT_EQ(IOVA_A + 4, r.fault_iova);
+	ASSERT_EQ(0, adt_cnt(self->fd, e, 0, c1[0]));
+	ASSERT_EQ(0, adt_cnt(self->fd, e, 1, c1[1]));
+	EXPECT_EQ(c0[0][ADT_CNT_STALE], c1[0][ADT_CNT_STALE]);
+	EXPECT_EQ(c0[1][ADT_CNT_STALE], c1[1][ADT_CNT_STALE]);
+
+	if (!self->ours)
+		return;
+	/* Each DART reported its fault to the one domain, as this engine's. */
+	ASSERT_EQ(0, faults_wait(self->fd, d.domain, 2, &f));
+	ASSERT_EQ(2, f.count);
+	/* Two interrupts, two DARTs: the reports may come in either order. */
+	i = f.fault[0].iova != IOVA_A;
+	EXPECT_EQ(IOVA_A, f.fault[i].iova);
+	EXPECT_EQ(IOVA_A + 4, f.fault[!i].iova);
+	EXPECT_EQ(e, f.fault[0].engine);
+	EXPECT_EQ(e, f.fault[1].engine);
 }
 
 /*
