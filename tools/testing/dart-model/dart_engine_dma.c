@@ -24,7 +24,7 @@
 
 #include "dart-engine.h"
 
-#define DE_MAX 8
+#define DE_MAX 16
 
 struct de_engine {
 	struct device *dev;

@@ -121,8 +121,8 @@ suspend_resume() {
 	echo none >/sys/power/pm_test
 	after=$(sum_cnt resets)
 	echo "# DART resets $before -> $after"
-	# Eight DARTs, reset on suspend and again on resume.
-	[ $((after - before)) -ge 16 ]
+	# Nine DARTs, reset on suspend and again on resume.
+	[ $((after - before)) -ge 18 ]
 }
 
 # --- unbind, unload, reload -----------------------------------------------
@@ -147,7 +147,7 @@ reload() {
 		echo "$(basename "$p")" >/sys/bus/pci/drivers_probe 2>/dev/null
 	done
 	sleep 1
-	[ "$(ls /sys/class/iommu | wc -l)" = 8 ] && pcie_io
+	[ "$(ls /sys/class/iommu | wc -l)" = 9 ] && pcie_io
 }
 
 # --- streams shared by PCI functions, device links --------------------------

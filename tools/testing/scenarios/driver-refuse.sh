@@ -8,7 +8,7 @@ refused_locked() {
 	local n
 	n=$(dmesg | grep -c 'apple-dart .*: locked by the boot loader; locked DARTs are not supported')
 	dmesg | grep 'apple-dart ' | sed 's/^/# /'
-	[ "$n" = 8 ] && [ -z "$(ls /sys/class/iommu)" ]
+	[ "$n" = 9 ] && [ -z "$(ls /sys/class/iommu)" ]
 }
 
 unloads() {

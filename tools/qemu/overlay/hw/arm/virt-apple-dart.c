@@ -51,7 +51,7 @@ typedef struct VadDart {
 
 enum {
     VAD_T8103, VAD_USB4, VAD_T6000, VAD_T8110, VAD_T6020, VAD_DCP,
-    VAD_DISP0, VAD_PCIE, VAD_NUM_DARTS
+    VAD_DISP0, VAD_PCIE, VAD_ISP, VAD_NUM_DARTS
 };
 
 static const VadDart vad_darts[VAD_NUM_DARTS] = {
@@ -75,6 +75,9 @@ static const VadDart vad_darts[VAD_NUM_DARTS] = {
     /* PCIe DARTs of t600x report no bypass (hw §1). */
     [VAD_PCIE] = { "dart-pcie", { "apple,t8103-dart" },
                    "t8020", "dart1", 16, false, 36, true },
+    /* The third DART of a master behind three, as M1's ISP has. */
+    [VAD_ISP] = { "dart-isp", { "apple,t8103-dart" },
+                  "t8020", "dart1", 16, true, 36, false },
 };
 
 typedef struct VadEngine {
@@ -83,22 +86,30 @@ typedef struct VadEngine {
     uint32_t sid;
     int dart1;                  /* second port's DART, or -1 */
     uint32_t sid1;
+    int dart2;                  /* a third DART in the DT only, or -1 */
+    uint32_t sid2;
     bool in_t8103_set;
 } VadEngine;
 
 static const VadEngine vad_engines[] = {
-    { "dma-t8103-a", VAD_T8103, 1, -1, 0, true },
+    { "dma-t8103-a", VAD_T8103, 1, -1, 0, -1, 0, true },
     /* Two engines sharing one stream. */
-    { "dma-t8103-b", VAD_T8103, 2, -1, 0, true },
-    { "dma-t8103-c", VAD_T8103, 2, -1, 0, true },
+    { "dma-t8103-b", VAD_T8103, 2, -1, 0, -1, 0, true },
+    { "dma-t8103-c", VAD_T8103, 2, -1, 0, -1, 0, true },
     /* A stream in the USB4 DART's second STREAM_SELECT word. */
-    { "dma-usb4", VAD_USB4, 40, -1, 0, false },
-    { "dma-t6000", VAD_T6000, 3, -1, 0, false },
+    { "dma-usb4", VAD_USB4, 40, -1, 0, -1, 0, false },
+    { "dma-t6000", VAD_T6000, 3, -1, 0, -1, 0, false },
     /* A stream in the T8110's seventh enable/error word. */
-    { "dma-t8110", VAD_T8110, 200, -1, 0, false },
-    { "dma-t6020", VAD_T6020, 5, -1, 0, false },
+    { "dma-t8110", VAD_T8110, 200, -1, 0, -1, 0, false },
+    { "dma-t6020", VAD_T6020, 5, -1, 0, -1, 0, false },
     /* One master behind two DARTs. */
-    { "dma-dcp", VAD_DCP, 0, VAD_DISP0, 0, false },
+    { "dma-dcp", VAD_DCP, 0, VAD_DISP0, 0, -1, 0, false },
+    /*
+     * One master behind three DARTs, the most the driver takes: the ports
+     * sit behind the first two, the third has no port (a path the engine
+     * cannot drive), so the guest can only check what is programmed there.
+     */
+    { "dma-isp", VAD_DCP, 1, VAD_DISP0, 1, VAD_ISP, 1, false },
 };
 
 static char *virt_get_apple_dart(Object *obj, Error **errp)
@@ -413,7 +424,12 @@ void virt_apple_dart_create(VirtMachineState *vms)
         vad_irq_prop(ms->fdt, node, VAD_ENGINE_IRQ + i);
         qemu_fdt_setprop_string(ms->fdt, node, "label", e->name);
         qemu_fdt_setprop(ms->fdt, node, "dma-coherent", NULL, 0);
-        if (e->dart1 >= 0) {
+        if (e->dart2 >= 0) {
+            qemu_fdt_setprop_cells(ms->fdt, node, "iommus",
+                                   phandles[e->dart], e->sid,
+                                   phandles[e->dart1], e->sid1,
+                                   phandles[e->dart2], e->sid2);
+        } else if (e->dart1 >= 0) {
             qemu_fdt_setprop_cells(ms->fdt, node, "iommus",
                                    phandles[e->dart], e->sid,
                                    phandles[e->dart1], e->sid1);
