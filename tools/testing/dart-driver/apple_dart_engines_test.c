@@ -19,6 +19,7 @@
 #include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/of.h>
+#include <linux/of_address.h>
 #include <linux/platform_device.h>
 #include <linux/sizes.h>
 
@@ -371,6 +372,154 @@ static void engines_shared_domain(struct kunit *test)
 	__free_page(pb);
 }
 
+#define AKT_ISP_DARTS	3
+
+/* T8020 layout, 16 streams (emulator.rst): TCR and four TTBRs a stream. */
+#define AKT_T8020_TCR(sid)	(0x100 + 4 * (sid))
+#define AKT_T8020_TTBR(sid, i)	(0x200 + 0x10 * (sid) + 4 * (i))
+#define AKT_T8020_TTBRS		4
+#define AKT_T8020_TTBR_VALID	BIT(31)
+
+struct akt_isp_dart {
+	void __iomem	*base;
+	const char	*label;
+	u32		sid;
+	u32		tcr;
+	u32		ttbr[AKT_T8020_TTBRS];
+};
+
+/*
+ * The stream's TCR and TTBRs as the DART holds them (plain register
+ * reads, which the model allows next to the driver), the same on all
+ * three DARTs.
+ */
+static void akt_isp_state(struct kunit *test, struct akt_isp_dart *d)
+{
+	unsigned int i, t;
+
+	for (i = 0; i < AKT_ISP_DARTS; i++) {
+		d[i].tcr = readl(d[i].base + AKT_T8020_TCR(d[i].sid));
+		for (t = 0; t < AKT_T8020_TTBRS; t++)
+			d[i].ttbr[t] = readl(d[i].base +
+					     AKT_T8020_TTBR(d[i].sid, t));
+		kunit_info(test, "%s stream %u: TCR %#x TTBR %#x,%#x,%#x,%#x",
+			   d[i].label, d[i].sid, d[i].tcr, d[i].ttbr[0],
+			   d[i].ttbr[1], d[i].ttbr[2], d[i].ttbr[3]);
+		KUNIT_EXPECT_EQ_MSG(test, d[i].tcr, d[0].tcr, "%s", d[i].label);
+		for (t = 0; t < AKT_T8020_TTBRS; t++)
+			KUNIT_EXPECT_EQ_MSG(test, d[i].ttbr[t], d[0].ttbr[t],
+					    "%s TTBR%u", d[i].label, t);
+	}
+}
+
+/*
+ * A master behind three DARTs, the most the driver takes (dma-isp:
+ * dart-dcp, dart-disp0 and dart-isp, Documentation/dart/emulator.rst).
+ * Its ports sit behind the first two; dart-isp has no port, as a path
+ * of the master the test cannot drive.  In an unmanaged domain, a remap
+ * of one IOVA must reach both ports (the model reports a stale use on
+ * either DART), and the stream on dart-isp must translate through the
+ * same tables as on the other two: the same TCR and TTBRs in the DARTs'
+ * registers, the domain's and not the default domain's, and the default
+ * domain's again after the detach.  (The driver's debugfs "streams" file
+ * says the same, but debugfs files cannot be read with kernel_read().)
+ */
+static void engines_three_darts(struct kunit *test)
+{
+	struct akt_engine *e = akt_find("dma-isp");
+	struct akt_isp_dart d[AKT_ISP_DARTS] = { };
+	u32 before_tcr, before_ttbr0;
+	struct of_phandle_args args;
+	struct iommu_domain *dom;
+	struct iommu_group *group;
+	struct page *pa, *pb;
+	const u64 iova = SZ_1G;
+	unsigned int i, p;
+	u32 val;
+
+	if (!e)
+		kunit_skip(test, "dma-isp not bound");
+	KUNIT_ASSERT_TRUE(test, e->port1);
+	for (i = 0; i < AKT_ISP_DARTS; i++) {
+		KUNIT_ASSERT_EQ(test, of_parse_phandle_with_args(e->dev->of_node,
+								 "iommus",
+								 "#iommu-cells",
+								 i, &args), 0);
+		KUNIT_EXPECT_TRUE(test, of_device_is_compatible(args.np,
+								"apple,t8103-dart"));
+		if (of_property_read_string(args.np, "label", &d[i].label))
+			d[i].label = "?";
+		d[i].base = of_iomap(args.np, 0);
+		d[i].sid = args.args[0];
+		of_node_put(args.np);
+		KUNIT_ASSERT_TRUE_MSG(test, d[i].base, "%s: of_iomap", d[i].label);
+	}
+
+	/* The default domain (DMA or identity): the same on all three. */
+	akt_isp_state(test, d);
+	before_tcr = d[0].tcr;
+	before_ttbr0 = d[0].ttbr[0];
+
+	pa = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	pb = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, pa);
+	KUNIT_ASSERT_NOT_NULL(test, pb);
+	((u32 *)page_address(pa))[9] = 0xaaaa0009;
+	((u32 *)page_address(pb))[9] = 0xbbbb0009;
+
+	dom = iommu_paging_domain_alloc(e->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dom));
+	group = iommu_group_get(e->dev);
+	KUNIT_ASSERT_NOT_NULL(test, group);
+	KUNIT_ASSERT_EQ(test, iommu_attach_group(dom, group), 0);
+
+	KUNIT_ASSERT_EQ(test, iommu_map(dom, iova, page_to_phys(pa), SZ_16K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	for (p = 0; p < 2; p++) {
+		val = 0;
+		KUNIT_EXPECT_TRUE(test, akt_read32(e, p ? DTE_CMD_PORT1 : 0,
+						   iova + 36, &val));
+		KUNIT_EXPECT_EQ_MSG(test, val, 0xaaaa0009, "port %u", p);
+	}
+
+	/*
+	 * The domain's tables on all three DARTs, dart-isp included, in
+	 * place of the default domain's.
+	 */
+	akt_isp_state(test, d);
+	KUNIT_EXPECT_NE(test, d[0].tcr, 0);
+	KUNIT_EXPECT_TRUE(test, d[0].ttbr[0] & AKT_T8020_TTBR_VALID);
+	if (before_ttbr0 & AKT_T8020_TTBR_VALID)
+		KUNIT_EXPECT_NE_MSG(test, d[0].ttbr[0], before_ttbr0,
+				    "still the default domain's table");
+
+	/* Remap: both ports see the new page, not a stale TLB entry. */
+	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova, SZ_16K), SZ_16K);
+	KUNIT_ASSERT_EQ(test, iommu_map(dom, iova, page_to_phys(pb), SZ_16K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	for (p = 0; p < 2; p++) {
+		val = 0;
+		KUNIT_EXPECT_TRUE(test, akt_read32(e, p ? DTE_CMD_PORT1 : 0,
+						   iova + 36, &val));
+		KUNIT_EXPECT_EQ_MSG(test, val, 0xbbbb0009, "port %u: stale TLB",
+				    p);
+	}
+	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova, SZ_16K), SZ_16K);
+
+	/* Back on the default domain, on all three. */
+	iommu_detach_group(dom, group);
+	akt_isp_state(test, d);
+	KUNIT_EXPECT_EQ(test, d[0].tcr, before_tcr);
+	KUNIT_EXPECT_EQ(test, d[0].ttbr[0], before_ttbr0);
+
+	iommu_group_put(group);
+	iommu_domain_free(dom);
+	for (i = 0; i < AKT_ISP_DARTS; i++)
+		iounmap(d[i].base);
+	__free_page(pa);
+	__free_page(pb);
+}
+
 /* Invalidate commands the DART behind @port has received (model count). */
 static u32 akt_inval_cmds(struct akt_engine *e, unsigned int port)
 {
@@ -562,6 +711,7 @@ static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engines_unmanaged),
 	KUNIT_CASE(engines_blocked),
 	KUNIT_CASE(engines_shared_domain),
+	KUNIT_CASE(engines_three_darts),
 	KUNIT_CASE(engines_flush_batching),
 	KUNIT_CASE(engines_switch_domain),
 	{}
