@@ -80,36 +80,40 @@ static const VadDart vad_darts[VAD_NUM_DARTS] = {
                   "t8020", "dart1", 16, true, 36, false },
 };
 
+#define VAD_MAX_IOMMUS 4
+
+/*
+ * A DMA test engine: the device is wired to its first one or two entries
+ * (its ports; streams clamped to ones the model has), the DT lists them
+ * all, so a master can name DARTs the engine cannot drive.
+ */
 typedef struct VadEngine {
     const char *name;
-    int dart;
-    uint32_t sid;
-    int dart1;                  /* second port's DART, or -1 */
-    uint32_t sid1;
-    int dart2;                  /* a third DART in the DT only, or -1 */
-    uint32_t sid2;
+    int n;
+    int dart[VAD_MAX_IOMMUS];
+    uint32_t sid[VAD_MAX_IOMMUS];
     bool in_t8103_set;
 } VadEngine;
 
 static const VadEngine vad_engines[] = {
-    { "dma-t8103-a", VAD_T8103, 1, -1, 0, -1, 0, true },
+    { "dma-t8103-a", 1, { VAD_T8103 }, { 1 }, true },
     /* Two engines sharing one stream. */
-    { "dma-t8103-b", VAD_T8103, 2, -1, 0, -1, 0, true },
-    { "dma-t8103-c", VAD_T8103, 2, -1, 0, -1, 0, true },
+    { "dma-t8103-b", 1, { VAD_T8103 }, { 2 }, true },
+    { "dma-t8103-c", 1, { VAD_T8103 }, { 2 }, true },
     /* A stream in the USB4 DART's second STREAM_SELECT word. */
-    { "dma-usb4", VAD_USB4, 40, -1, 0, -1, 0, false },
-    { "dma-t6000", VAD_T6000, 3, -1, 0, -1, 0, false },
+    { "dma-usb4", 1, { VAD_USB4 }, { 40 } },
+    { "dma-t6000", 1, { VAD_T6000 }, { 3 } },
     /* A stream in the T8110's seventh enable/error word. */
-    { "dma-t8110", VAD_T8110, 200, -1, 0, -1, 0, false },
-    { "dma-t6020", VAD_T6020, 5, -1, 0, -1, 0, false },
+    { "dma-t8110", 1, { VAD_T8110 }, { 200 } },
+    { "dma-t6020", 1, { VAD_T6020 }, { 5 } },
     /* One master behind two DARTs. */
-    { "dma-dcp", VAD_DCP, 0, VAD_DISP0, 0, -1, 0, false },
+    { "dma-dcp", 2, { VAD_DCP, VAD_DISP0 }, { 0, 0 } },
     /*
      * One master behind three DARTs, the most the driver takes: the ports
      * sit behind the first two, the third has no port (a path the engine
      * cannot drive), so the guest can only check what is programmed there.
      */
-    { "dma-isp", VAD_DCP, 1, VAD_DISP0, 1, VAD_ISP, 1, false },
+    { "dma-isp", 3, { VAD_DCP, VAD_DISP0, VAD_ISP }, { 1, 1, 1 } },
 };
 
 static char *virt_get_apple_dart(Object *obj, Error **errp)
@@ -160,6 +164,57 @@ static void vad_irq_prop(void *fdt, const char *node, int irq)
 }
 
 /*
+ * Create engine @e in engine slot @i: its ports wired to the first one or
+ * two of its DARTs, its DT node naming all of them.
+ */
+static void vad_engine_create(VirtMachineState *vms, int i, const VadEngine *e,
+                              AppleDARTState **darts, const uint32_t *phandles)
+{
+    MachineState *ms = MACHINE(vms);
+    hwaddr base = VAD_ENGINE_BASE + i * APPLE_DART_TESTDEV_MMIO_SIZE;
+    uint32_t cells[2 * VAD_MAX_IOMMUS];
+    DeviceState *dev;
+    char *node;
+    int j;
+
+    dev = qdev_new(TYPE_APPLE_DART_TESTDEV);
+    for (j = 0; j < MIN(e->n, 2); j++) {
+        AppleDARTState *d = darts[e->dart[j]];
+        /* A bad DT may name a stream the DART lacks: wire a real one. */
+        uint32_t sid = MIN(e->sid[j], d->num_sids - 1);
+
+        object_property_set_link(OBJECT(dev), j ? "dma-mr1" : "dma-mr",
+                                 OBJECT(apple_dart_stream_mr(d, sid)),
+                                 &error_fatal);
+        object_property_set_link(OBJECT(dev), j ? "dart1" : "dart",
+                                 OBJECT(d), &error_fatal);
+        qdev_prop_set_uint32(dev, j ? "sid1" : "sid", sid);
+    }
+    object_property_add_child(OBJECT(vms), e->name, OBJECT(dev));
+    sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
+    sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
+                       qdev_get_gpio_in(vms->gic, VAD_ENGINE_IRQ + i));
+
+    node = g_strdup_printf("/dma-test@%" PRIx64, base);
+    qemu_fdt_add_subnode(ms->fdt, node);
+    qemu_fdt_setprop_string(ms->fdt, node, "compatible",
+                            "qemu,apple-dart-test-engine");
+    qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, base, 2,
+                                 APPLE_DART_TESTDEV_MMIO_SIZE);
+    vad_irq_prop(ms->fdt, node, VAD_ENGINE_IRQ + i);
+    qemu_fdt_setprop_string(ms->fdt, node, "label", e->name);
+    qemu_fdt_setprop(ms->fdt, node, "dma-coherent", NULL, 0);
+    for (j = 0; j < e->n; j++) {
+        cells[2 * j] = cpu_to_be32(phandles[e->dart[j]]);
+        cells[2 * j + 1] = cpu_to_be32(e->sid[j]);
+    }
+    qemu_fdt_setprop(ms->fdt, node, "iommus", cells,
+                     e->n * 2 * sizeof(uint32_t));
+    g_free(node);
+}
+
+/*
  * "apple-dart=bad": device trees a driver must refuse, next to good DARTs
  * that must keep working.  Each bad DART or master breaks one rule of the
  * binding or of dart-hw.md; the models behind them are ordinary.
@@ -206,20 +261,8 @@ static const VadBadDart vad_bad_darts[VB_NUM_DARTS] = {
                     APPLE_DART_MMIO_SIZE, 1, true },
 };
 
-#define VB_MAX_IOMMUS 4
-
-/*
- * Engines of the bad machine.  The device is wired to the first one or
- * two entries (clamped to a stream the model has); the DT lists them all.
- */
-typedef struct VadBadEngine {
-    const char *name;
-    int n;
-    int dart[VB_MAX_IOMMUS];
-    uint32_t sid[VB_MAX_IOMMUS];
-} VadBadEngine;
-
-static const VadBadEngine vad_bad_engines[] = {
+/* Engines of the bad machine. */
+static const VadEngine vad_bad_engines[] = {
     /* Good: must work next to the bad ones. */
     { "dma-good", 1, { VB_GOOD }, { 1 } },
     { "dma-4k", 1, { VB_4K }, { 1 } },
@@ -240,7 +283,7 @@ static void vad_create_bad(VirtMachineState *vms)
     MachineState *ms = MACHINE(vms);
     AppleDARTState *darts[VB_NUM_DARTS];
     uint32_t phandles[VB_NUM_DARTS];
-    int i, j;
+    int i;
 
     for (i = 0; i < VB_NUM_DARTS; i++) {
         const VadBadDart *d = &vad_bad_darts[i];
@@ -278,46 +321,7 @@ static void vad_create_bad(VirtMachineState *vms)
     }
 
     for (i = 0; i < ARRAY_SIZE(vad_bad_engines); i++) {
-        const VadBadEngine *e = &vad_bad_engines[i];
-        hwaddr base = VAD_ENGINE_BASE + i * APPLE_DART_TESTDEV_MMIO_SIZE;
-        uint32_t cells[2 * VB_MAX_IOMMUS];
-        DeviceState *dev;
-        char *node;
-
-        dev = qdev_new(TYPE_APPLE_DART_TESTDEV);
-        for (j = 0; j < MIN(e->n, 2); j++) {
-            AppleDARTState *d = darts[e->dart[j]];
-            uint32_t sid = MIN(e->sid[j], d->num_sids - 1);
-
-            object_property_set_link(OBJECT(dev), j ? "dma-mr1" : "dma-mr",
-                                     OBJECT(apple_dart_stream_mr(d, sid)),
-                                     &error_fatal);
-            object_property_set_link(OBJECT(dev), j ? "dart1" : "dart",
-                                     OBJECT(d), &error_fatal);
-            qdev_prop_set_uint32(dev, j ? "sid1" : "sid", sid);
-        }
-        object_property_add_child(OBJECT(vms), e->name, OBJECT(dev));
-        sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
-        sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
-        sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
-                           qdev_get_gpio_in(vms->gic, VAD_ENGINE_IRQ + i));
-
-        node = g_strdup_printf("/dma-test@%" PRIx64, base);
-        qemu_fdt_add_subnode(ms->fdt, node);
-        qemu_fdt_setprop_string(ms->fdt, node, "compatible",
-                                "qemu,apple-dart-test-engine");
-        qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, base, 2,
-                                     APPLE_DART_TESTDEV_MMIO_SIZE);
-        vad_irq_prop(ms->fdt, node, VAD_ENGINE_IRQ + i);
-        qemu_fdt_setprop_string(ms->fdt, node, "label", e->name);
-        qemu_fdt_setprop(ms->fdt, node, "dma-coherent", NULL, 0);
-        for (j = 0; j < e->n; j++) {
-            cells[2 * j] = cpu_to_be32(phandles[e->dart[j]]);
-            cells[2 * j + 1] = cpu_to_be32(e->sid[j]);
-        }
-        qemu_fdt_setprop(ms->fdt, node, "iommus", cells,
-                         e->n * 2 * sizeof(uint32_t));
-        g_free(node);
+        vad_engine_create(vms, i, &vad_bad_engines[i], darts, phandles);
     }
 }
 
@@ -383,61 +387,9 @@ void virt_apple_dart_create(VirtMachineState *vms)
     }
 
     for (i = 0; i < ARRAY_SIZE(vad_engines); i++) {
-        const VadEngine *e = &vad_engines[i];
-        hwaddr base = VAD_ENGINE_BASE + i * APPLE_DART_TESTDEV_MMIO_SIZE;
-        AppleDARTState *d0 = darts[e->dart];
-        DeviceState *dev;
-        char *node;
-
-        if (!full && !e->in_t8103_set) {
-            continue;
+        if (full || vad_engines[i].in_t8103_set) {
+            vad_engine_create(vms, i, &vad_engines[i], darts, phandles);
         }
-        dev = qdev_new(TYPE_APPLE_DART_TESTDEV);
-        object_property_set_link(OBJECT(dev), "dma-mr",
-                                 OBJECT(apple_dart_stream_mr(d0, e->sid)),
-                                 &error_fatal);
-        object_property_set_link(OBJECT(dev), "dart", OBJECT(d0),
-                                 &error_fatal);
-        qdev_prop_set_uint32(dev, "sid", e->sid);
-        if (e->dart1 >= 0) {
-            AppleDARTState *d1 = darts[e->dart1];
-
-            object_property_set_link(OBJECT(dev), "dma-mr1",
-                                     OBJECT(apple_dart_stream_mr(d1, e->sid1)),
-                                     &error_fatal);
-            object_property_set_link(OBJECT(dev), "dart1", OBJECT(d1),
-                                     &error_fatal);
-            qdev_prop_set_uint32(dev, "sid1", e->sid1);
-        }
-        object_property_add_child(OBJECT(vms), e->name, OBJECT(dev));
-        sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
-        sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
-        sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
-                           qdev_get_gpio_in(vms->gic, VAD_ENGINE_IRQ + i));
-
-        node = g_strdup_printf("/dma-test@%" PRIx64, base);
-        qemu_fdt_add_subnode(ms->fdt, node);
-        qemu_fdt_setprop_string(ms->fdt, node, "compatible",
-                                "qemu,apple-dart-test-engine");
-        qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, base, 2,
-                                     APPLE_DART_TESTDEV_MMIO_SIZE);
-        vad_irq_prop(ms->fdt, node, VAD_ENGINE_IRQ + i);
-        qemu_fdt_setprop_string(ms->fdt, node, "label", e->name);
-        qemu_fdt_setprop(ms->fdt, node, "dma-coherent", NULL, 0);
-        if (e->dart2 >= 0) {
-            qemu_fdt_setprop_cells(ms->fdt, node, "iommus",
-                                   phandles[e->dart], e->sid,
-                                   phandles[e->dart1], e->sid1,
-                                   phandles[e->dart2], e->sid2);
-        } else if (e->dart1 >= 0) {
-            qemu_fdt_setprop_cells(ms->fdt, node, "iommus",
-                                   phandles[e->dart], e->sid,
-                                   phandles[e->dart1], e->sid1);
-        } else {
-            qemu_fdt_setprop_cells(ms->fdt, node, "iommus",
-                                   phandles[e->dart], e->sid);
-        }
-        g_free(node);
     }
 
     if (vms->bus) {
