@@ -276,6 +276,19 @@ static void dart_account(struct dart_pgtable *d, unsigned int lvl,
 		atomic_long_add(sign, &d->nr_leaves);
 }
 
+/* Give a table's memory back to whoever it came from. */
+static void dart_release_table(struct dart_pgtable *d, void *table, size_t size)
+{
+	struct io_pgtable_cfg *cfg = &d->iop.cfg;
+
+	if (cfg->free)
+		cfg->free(d->iop.cookie, table, size);
+	else if (size >= PAGE_SIZE)
+		iommu_free_pages(table, get_order(size));
+	else
+		kfree(table);
+}
+
 static void *dart_alloc_table(struct dart_pgtable *d, unsigned int lvl,
 			      gfp_t gfp)
 {
@@ -299,12 +312,7 @@ static void *dart_alloc_table(struct dart_pgtable *d, unsigned int lvl,
 	 */
 	if (WARN_ON(!IS_ALIGNED(virt_to_phys(table),
 				lvl ? d->tbl_size : d->top_size))) {
-		if (cfg->free)
-			cfg->free(d->iop.cookie, table, size);
-		else if (size >= PAGE_SIZE)
-			iommu_free_pages(table, get_order(size));
-		else
-			kfree(table);
+		dart_release_table(d, table, size);
 		return NULL;
 	}
 	dart_account(d, lvl, 1);
@@ -314,16 +322,8 @@ static void *dart_alloc_table(struct dart_pgtable *d, unsigned int lvl,
 static void dart_free_table(struct dart_pgtable *d, unsigned int lvl,
 			    void *table)
 {
-	struct io_pgtable_cfg *cfg = &d->iop.cfg;
-	size_t size = dart_table_alloc_size(d, lvl);
-
 	dart_account(d, lvl, -1);
-	if (cfg->free)
-		cfg->free(d->iop.cookie, table, size);
-	else if (size >= PAGE_SIZE)
-		iommu_free_pages(table, get_order(size));
-	else
-		kfree(table);
+	dart_release_table(d, table, dart_table_alloc_size(d, lvl));
 }
 
 /*
