@@ -115,6 +115,38 @@ struct adt_b {
 	uint64_t size;
 };
 
+/* Allocate per @a and fill @b from what the client returned. */
+static inline int adt_buf_alloc(int fd, struct adt_buf_alloc *a, struct adt_b *b)
+{
+	int ret = adt_ioc(fd, ADT_IOC_BUF_ALLOC, a);
+
+	if (ret)
+		return ret;
+	b->handle = a->handle;
+	b->iova = a->iova;
+	b->phys = a->phys;
+	b->nr_segs = a->nr_segs;
+	b->size = a->size;
+	return 0;
+}
+
+/*
+ * adt_find_engine() - the first bound engine with all of @flags whose port
+ * 0 stream is in [@sid_lo, @sid_hi); its index, with @ei filled, or -1.
+ */
+static inline int adt_find_engine(int fd, uint32_t flags, uint32_t sid_lo,
+				  uint32_t sid_hi, struct adt_engine_info *ei)
+{
+	int i, n = adt_nr_engines(fd);
+
+	for (i = 0; i < n; i++)
+		if (!adt_engine(fd, i, ei) &&
+		    (ei->flags & (ADT_ENGINE_BOUND | flags)) == (ADT_ENGINE_BOUND | flags) &&
+		    ei->sid[0] >= sid_lo && ei->sid[0] < sid_hi)
+			return i;
+	return -1;
+}
+
 static inline int adt_alloc(int fd, int engine, uint32_t kind, uint64_t size,
 			    uint32_t dir, uint32_t flags, struct adt_b *b)
 {
@@ -122,16 +154,7 @@ static inline int adt_alloc(int fd, int engine, uint32_t kind, uint64_t size,
 		.engine = engine, .kind = kind, .size = size, .dir = dir,
 		.flags = flags,
 	};
-	int ret = adt_ioc(fd, ADT_IOC_BUF_ALLOC, &a);
-
-	if (ret)
-		return ret;
-	b->handle = a.handle;
-	b->iova = a.iova;
-	b->phys = a.phys;
-	b->nr_segs = a.nr_segs;
-	b->size = size;
-	return 0;
+	return adt_buf_alloc(fd, &a, b);
 }
 
 static inline int adt_share(int fd, int engine, uint32_t src, uint32_t dir,
@@ -140,16 +163,7 @@ static inline int adt_share(int fd, int engine, uint32_t src, uint32_t dir,
 	struct adt_buf_alloc a = {
 		.engine = engine, .kind = ADT_BUF_SHARE, .share = src, .dir = dir,
 	};
-	int ret = adt_ioc(fd, ADT_IOC_BUF_ALLOC, &a);
-
-	if (ret)
-		return ret;
-	b->handle = a.handle;
-	b->iova = a.iova;
-	b->phys = a.phys;
-	b->nr_segs = a.nr_segs;
-	b->size = a.size;
-	return 0;
+	return adt_buf_alloc(fd, &a, b);
 }
 
 static inline int adt_free(int fd, uint32_t handle)

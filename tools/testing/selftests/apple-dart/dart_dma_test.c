@@ -573,15 +573,12 @@ TEST_F(dma, master_on_two_darts)
 	uint32_t c0[ADT_NR_COUNTERS], c1[ADT_NR_COUNTERS], p0[ADT_NR_COUNTERS];
 	unsigned char *buf = malloc(len);
 	struct adt_engine_info ei;
-	int i, e = -1, n = adt_nr_engines(self->fd);
+	int e;
 	struct adt_run r;
 	struct adt_b b;
 
 	ASSERT_NE(NULL, buf);
-	for (i = 0; i < n && e < 0; i++)
-		if (!adt_engine(self->fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
-		    (ei.flags & ADT_ENGINE_PORT1))
-			e = i;
+	e = adt_find_engine(self->fd, ADT_ENGINE_PORT1, 0, UINT32_MAX, &ei);
 	if (e < 0)
 		SKIP(return, "no engine behind two DARTs");
 	TH_LOG("%s: %s stream %u + %s stream %u", ei.label, ei.dart[0], ei.sid[0],
@@ -629,14 +626,11 @@ TEST_F(dma, stream_above_31)
 {
 	uint32_t c0[ADT_NR_COUNTERS], c1[ADT_NR_COUNTERS];
 	struct adt_engine_info ei;
-	int i, e = -1, n = adt_nr_engines(self->fd);
+	int e;
 	struct adt_run r;
 	struct adt_b b;
 
-	for (i = 0; i < n && e < 0; i++)
-		if (!adt_engine(self->fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
-		    ei.sid[0] >= 32 && ei.sid[0] < 64)
-			e = i;
+	e = adt_find_engine(self->fd, 0, 32, 64, &ei);
 	if (e < 0)
 		SKIP(return, "no engine on a stream 32-63 (64-stream DART)");
 	ASSERT_EQ(ADT_DOMAIN_DMA, ei.domain_type);

@@ -364,16 +364,13 @@ TEST_F(iommu, unmanaged_master_on_two_darts)
 {
 	uint32_t c0[2][ADT_NR_COUNTERS], c1[2][ADT_NR_COUNTERS], word[2];
 	struct adt_engine_info ei;
-	int i, e = -1, n = adt_nr_engines(self->fd);
+	int i, e;
 	struct adt_domain_alloc d;
 	struct adt_faults f;
 	struct adt_run r;
 	struct adt_b p;
 
-	for (i = 0; i < n && e < 0; i++)
-		if (!adt_engine(self->fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
-		    (ei.flags & ADT_ENGINE_PORT1))
-			e = i;
+	e = adt_find_engine(self->fd, ADT_ENGINE_PORT1, 0, UINT32_MAX, &ei);
 	if (e < 0)
 		SKIP(return, "no engine behind two DARTs");
 	ASSERT_EQ(0, dom_alloc(self->fd, e, &d));
@@ -432,16 +429,13 @@ TEST_F(iommu, unmanaged_master_on_two_darts)
 TEST_F(iommu, stream_above_31_fault_report)
 {
 	struct adt_engine_info ei;
-	int i, e = -1, n = adt_nr_engines(self->fd);
+	int e;
 	struct adt_domain_alloc d;
 	struct adt_faults f;
 	struct adt_run r;
 	struct adt_b p;
 
-	for (i = 0; i < n && e < 0; i++)
-		if (!adt_engine(self->fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
-		    ei.sid[0] >= 32 && ei.sid[0] < 64)
-			e = i;
+	e = adt_find_engine(self->fd, 0, 32, 64, &ei);
 	if (e < 0)
 		SKIP(return, "no engine on a stream 32-63 (64-stream DART)");
 	ASSERT_EQ(0, dom_alloc(self->fd, e, &d));
