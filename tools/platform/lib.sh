@@ -88,6 +88,7 @@ qemu_bin_dir() {
 	local ver
 	ver=$(qemu_src_version)
 	echo "$DART_CACHE/qemu/${ver//[:+~]/_}/bin/$(hash_of "$DART_TOP/tools/qemu" \
+		"$DART_TOP/tools/testing/include/apple-dart-test-engine.h" \
 		"$DART_TOP/tools/platform/build-qemu.sh")"
 }
 

@@ -200,12 +200,18 @@ enum {
 };
 
 #define ADT_COUNTERS_RESET	(1U << 0)	/* zero them after reading */
+/*
+ * Only the events of the engine's own stream on that port, not those of
+ * other masters on the same DART (violations and BUSY polls stay the
+ * DART's: they belong to no stream).
+ */
+#define ADT_COUNTERS_STREAM	(1U << 1)
 
 /**
  * struct adt_counters - read the model's counters of an engine's DART
  * @engine: in: engine
  * @port: in: 0 or 1 (the DART behind that port)
- * @flags: in: ADT_COUNTERS_RESET
+ * @flags: in: ADT_COUNTERS_RESET, ADT_COUNTERS_STREAM
  * @reserved: zero
  * @val: out: the counters, ADT_CNT_* (low 32 bits, they wrap)
  */

@@ -33,7 +33,7 @@
 
 #include <linux/apple-dart-test.h>
 
-#include "dart-engine.h"
+#include "apple-dart-test-engine.h"
 
 #define ADT_MAX_ENGINES		16
 /* The engine runs a command inside the doorbell write; this is a backstop. */
@@ -595,14 +595,16 @@ static int adt_counters(struct adt_counters *c)
 	struct adt_engine *e;
 	unsigned int i;
 
-	if (c->reserved || (c->flags & ~ADT_COUNTERS_RESET) || c->port > 1)
+	if (c->reserved || c->port > 1 ||
+	    (c->flags & ~(ADT_COUNTERS_RESET | ADT_COUNTERS_STREAM)))
 		return -EINVAL;
 	e = adt_engine_get(c->engine);
 	if (IS_ERR(e))
 		return PTR_ERR(e);
 	if (c->port && !e->port1)
 		return -EINVAL;
-	adt_wr(e, DTE_CNT_SELECT, c->port);
+	adt_wr(e, DTE_CNT_SELECT, c->port |
+	       (c->flags & ADT_COUNTERS_STREAM ? DTE_CNT_SEL_STREAM : 0));
 	for (i = 0; i < ADT_NR_COUNTERS; i++)
 		c->val[i] = adt_rd(e, DTE_CNT_WALKS + 4 * i);
 	if (c->flags & ADT_COUNTERS_RESET)

@@ -23,7 +23,7 @@
 #include <linux/platform_device.h>
 #include <linux/sizes.h>
 
-#include "../dart-model/dart-engine.h"
+#include "apple-dart-test-engine.h"
 /* iommu_group_replace_domain(), the core call iommufd uses */
 #include "iommu-priv.h"
 
@@ -78,6 +78,27 @@ static bool akt_write32(struct akt_engine *e, u32 port, u64 iova, u32 val)
 {
 	akt_wr(e, DTE_DATA, val);
 	return !(akt_run(e, DTE_OP_WRITE32 | port, 0, iova, 4) & DTE_ST_ERROR);
+}
+
+/*
+ * A model counter of the engine's own stream behind @port: other domains on
+ * the same DART, a flush queue's timer say, may invalidate or fault their
+ * own streams at any moment without moving it.
+ */
+static u32 akt_stream_cnt(struct akt_engine *e, unsigned int port, u32 reg)
+{
+	u32 n;
+
+	akt_wr(e, DTE_CNT_SELECT, port | DTE_CNT_SEL_STREAM);
+	n = akt_rd(e, reg);
+	akt_wr(e, DTE_CNT_SELECT, 0);
+	return n;
+}
+
+/* Invalidate commands that covered the engine's stream behind @port. */
+static u32 akt_inval_cmds(struct akt_engine *e, unsigned int port)
+{
+	return akt_stream_cnt(e, port, DTE_CNT_INV_CMDS);
 }
 
 struct akt_fault_log {
@@ -280,10 +301,11 @@ static void engines_blocked(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, buf);
 		buf[1] = 0xb10cb10c;
 		KUNIT_ASSERT_EQ(test, iommu_device_claim_dma_owner(e->dev, &owner), 0);
-		blocked = akt_rd(e, DTE_CNT_BLOCKED);
+		blocked = akt_stream_cnt(e, 0, DTE_CNT_BLOCKED);
 		KUNIT_EXPECT_FALSE_MSG(test, akt_read32(e, 0, iova + 4, &val),
 				       "%s: not blocked", e->label);
-		KUNIT_EXPECT_GT(test, akt_rd(e, DTE_CNT_BLOCKED), blocked);
+		KUNIT_EXPECT_GT(test, akt_stream_cnt(e, 0, DTE_CNT_BLOCKED),
+				blocked);
 		iommu_device_release_dma_owner(e->dev);
 		KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + 4, &val));
 		KUNIT_EXPECT_EQ(test, val, 0xb10cb10c);
@@ -518,17 +540,6 @@ static void engines_three_darts(struct kunit *test)
 		iounmap(d[i].base);
 	__free_page(pa);
 	__free_page(pb);
-}
-
-/* Invalidate commands the DART behind @port has received (model count). */
-static u32 akt_inval_cmds(struct akt_engine *e, unsigned int port)
-{
-	u32 n;
-
-	akt_wr(e, DTE_CNT_SELECT, port);
-	n = akt_rd(e, DTE_CNT_INV_CMDS);
-	akt_wr(e, DTE_CNT_SELECT, 0);
-	return n;
 }
 
 #define AKT_BATCH	8

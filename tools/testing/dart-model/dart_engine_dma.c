@@ -22,7 +22,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include "dart-engine.h"
+#include "apple-dart-test-engine.h"
 
 #define DE_MAX 16
 

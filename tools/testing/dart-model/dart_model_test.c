@@ -24,7 +24,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include "dart-engine.h"
+#include "apple-dart-test-engine.h"
 
 /* Common identification registers (dart-hw.md §1). */
 #define DART_PARAMS1		0x000
@@ -968,7 +968,8 @@ static void dm_tlb_one(struct kunit *test, struct dm_engine *e)
 {
 	struct dm_dart *d = e->dart[0];
 	u32 *p = dm_table(test), *q = dm_table(test), val;
-	u32 hits, misses, stale, viol, inv, tcr, polls, busy_ns;
+	u32 hits, misses, stale, viol, inv, tcr, polls, busy_ns, own, walks;
+	unsigned int other;
 	u64 a = DM_IOVA;
 	ktime_t t0;
 	s64 ns;
@@ -1051,6 +1052,28 @@ static void dm_tlb_one(struct kunit *test, struct dm_engine *e)
 	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a, &val));
 	KUNIT_EXPECT_EQ(test, val, 0x22222222);
 	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 1);
+
+	/*
+	 * With DTE_CNT_SEL_STREAM the engine counts its own stream's events
+	 * only: another stream's invalidate moves the DART's count, not the
+	 * stream's, so a driver test can count what it caused while other
+	 * masters on the DART keep flushing.
+	 */
+	other = st.sid ? st.sid - 1 : st.sid + 1;
+	inv = dte_cnt(e, 0, DTE_CNT_INV_SID);
+	own = dte_cnt(e, DTE_CNT_SEL_STREAM, DTE_CNT_INV_CMDS);
+	KUNIT_EXPECT_EQ(test, dm_invalidate(d, other), 0);
+	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_INV_SID) - inv, 1);
+	KUNIT_EXPECT_EQ(test, dte_cnt(e, DTE_CNT_SEL_STREAM,
+				      DTE_CNT_INV_CMDS) - own, 0);
+	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 1);
+	KUNIT_EXPECT_EQ(test, dm_invalidate(d, st.sid), 0);
+	KUNIT_EXPECT_EQ(test, dte_cnt(e, DTE_CNT_SEL_STREAM,
+				      DTE_CNT_INV_CMDS) - own, 1);
+	walks = dte_cnt(e, DTE_CNT_SEL_STREAM, DTE_CNT_WALKS);
+	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a, &val));
+	KUNIT_EXPECT_EQ(test, dte_cnt(e, DTE_CNT_SEL_STREAM,
+				      DTE_CNT_WALKS) - walks, 1);
 
 	/* Unmapping without invalidate is a stale use too. */
 	dm_map_pte(&st, a, 0);

@@ -18,6 +18,9 @@
 
 #include <linux/apple-dart-test.h>
 
+/* The engine's FNV-1a constants */
+#include "apple-dart-test-engine.h"
+
 #define ADT_KO		"/dart/modules/apple-dart-test.ko"
 #define DMA_DEBUG_ERRORS "/sys/kernel/debug/dma-api/error_count"
 #define PG		16384UL
@@ -198,9 +201,15 @@ static inline int adt_cmd(int fd, int engine, uint32_t op, uint32_t flags,
 	return adt_ioc(fd, ADT_IOC_RUN, r);
 }
 
+/*
+ * The model's counters of the engine's own stream behind @port: what the
+ * test caused, whatever other masters on the same DART do meanwhile.
+ */
 static inline int adt_cnt(int fd, int engine, int port, uint32_t *val)
 {
-	struct adt_counters c = { .engine = engine, .port = port };
+	struct adt_counters c = {
+		.engine = engine, .port = port, .flags = ADT_COUNTERS_STREAM,
+	};
 	int ret = adt_ioc(fd, ADT_IOC_COUNTERS, &c);
 
 	if (!ret)
@@ -212,11 +221,11 @@ static inline int adt_cnt(int fd, int engine, int port, uint32_t *val)
 static inline uint32_t fnv1a(const void *p, size_t len)
 {
 	const uint8_t *s = p;
-	uint32_t h = 0x811c9dc5;
+	uint32_t h = DTE_FNV1A_INIT;
 
 	while (len--) {
 		h ^= *s++;
-		h *= 0x01000193;
+		h *= DTE_FNV1A_PRIME;
 	}
 	return h;
 }

@@ -29,7 +29,8 @@
 
 static void dte_update_irq(AppleDARTTestDevState *s)
 {
-    bool level = (s->ctrl & 1) && (s->status & (DTE_ST_DONE | DTE_ST_ERROR));
+    bool level = (s->ctrl & DTE_CTRL_IRQ) &&
+                 (s->status & (DTE_ST_DONE | DTE_ST_ERROR));
 
     qemu_set_irq(s->irq, level);
 }
@@ -40,12 +41,10 @@ static uint32_t fnv1a(uint32_t h, const uint8_t *buf, size_t len)
 
     for (i = 0; i < len; i++) {
         h ^= buf[i];
-        h *= 0x01000193;
+        h *= DTE_FNV1A_PRIME;
     }
     return h;
 }
-
-#define FNV1A_INIT 0x811c9dc5
 
 /*
  * One DMA access.  On failure record the IOVA that failed: the DART tells
@@ -76,7 +75,8 @@ static bool dte_access(AppleDARTTestDevState *s, int port, uint64_t iova,
         fault = iova;
     }
     s->fault = fault;
-    s->status |= DTE_ST_ERROR | ((r & 0xff) << DTE_ST_RESULT_SHIFT);
+    s->status |= DTE_ST_ERROR |
+                 ((r << DTE_ST_RESULT_SHIFT) & DTE_ST_RESULT_MASK);
     return false;
 }
 
@@ -92,7 +92,7 @@ static bool dte_checksum(AppleDARTTestDevState *s, int port, uint64_t src,
                          uint32_t len, uint32_t *sum)
 {
     uint8_t buf[DTE_CHUNK];
-    uint32_t h = FNV1A_INIT, n;
+    uint32_t h = DTE_FNV1A_INIT, n;
 
     while (len) {
         n = chunk_len(src, src, len);
@@ -279,18 +279,34 @@ static void dte_command(AppleDARTTestDevState *s, uint32_t cmd)
 
 static AppleDARTState *dte_cnt_dart(AppleDARTTestDevState *s)
 {
-    return s->dart[s->cnt_select & 1];
+    return s->dart[s->cnt_select & DTE_CNT_SEL_PORT1];
+}
+
+/*
+ * The counters DTE_CNT_SELECT names: the whole DART's, or with
+ * DTE_CNT_SEL_STREAM those of this engine's stream on that port alone.
+ */
+static AppleDARTCounters *dte_cnt_set(AppleDARTTestDevState *s)
+{
+    AppleDARTState *d = dte_cnt_dart(s);
+
+    if (!d) {
+        return NULL;
+    }
+    if (s->cnt_select & DTE_CNT_SEL_STREAM) {
+        return apple_dart_stream_counters(d, s->sid[s->cnt_select & DTE_CNT_SEL_PORT1]);
+    }
+    return &d->counters;
 }
 
 static uint64_t dte_counter(AppleDARTTestDevState *s, hwaddr addr)
 {
     AppleDARTState *d = dte_cnt_dart(s);
-    AppleDARTCounters *c;
+    AppleDARTCounters *c = dte_cnt_set(s);
 
-    if (!d) {
+    if (!c) {
         return 0;
     }
-    c = &d->counters;
     switch (addr) {
     case DTE_CNT_WALKS:
         return c->walks;
@@ -307,19 +323,19 @@ static uint64_t dte_counter(AppleDARTTestDevState *s, hwaddr addr)
     case DTE_CNT_FAULTS:
         return c->faults;
     case DTE_CNT_VIOLATIONS:
-        return c->violations;
+        return d->counters.violations;
     case DTE_CNT_STALE:
         return c->stale;
     case DTE_CNT_LOCKED_WRITES:
         return c->locked_writes;
     case DTE_CNT_BUSY_POLLS:
-        return c->busy_polls;
+        return d->counters.busy_polls;
     case DTE_CNT_BYPASS:
         return c->bypass;
     case DTE_CNT_BLOCKED:
         return c->blocked;
     case DTE_CNT_TLB_ENTRIES:
-        return apple_dart_tlb_entries(d, s->sid[s->cnt_select & 1]);
+        return apple_dart_tlb_entries(d, s->sid[s->cnt_select & DTE_CNT_SEL_PORT1]);
     }
     return 0;
 }
@@ -403,7 +419,7 @@ static void dte_write(void *opaque, hwaddr addr, uint64_t val64,
     case DTE_STATUS:
         s->status &= ~(val & (DTE_ST_DONE | DTE_ST_ERROR | DTE_ST_MISCOMPARE));
         if (val & DTE_ST_ERROR) {
-            s->status &= ~(0xff << DTE_ST_RESULT_SHIFT);
+            s->status &= ~DTE_ST_RESULT_MASK;
         }
         break;
     case DTE_SRC_LO:
@@ -443,10 +459,14 @@ static void dte_write(void *opaque, hwaddr addr, uint64_t val64,
         }
         break;
     case DTE_CNT_SELECT:
-        s->cnt_select = val & 1;
+        s->cnt_select = val & (DTE_CNT_SEL_PORT1 | DTE_CNT_SEL_STREAM);
         break;
     case DTE_CNT_RESET:
-        if (dte_cnt_dart(s)) {
+        if (s->cnt_select & DTE_CNT_SEL_STREAM) {
+            if (dte_cnt_set(s)) {
+                memset(dte_cnt_set(s), 0, sizeof(AppleDARTCounters));
+            }
+        } else if (dte_cnt_dart(s)) {
             apple_dart_reset_counters(dte_cnt_dart(s));
         }
         break;

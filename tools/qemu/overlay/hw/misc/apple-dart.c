@@ -160,6 +160,12 @@ static const char *dart_name(AppleDARTState *s)
     return s->dart_name ? s->dart_name : "apple-dart";
 }
 
+/* An event of stream @sid counts for the DART and for the stream. */
+#define COUNT_STREAM(s, sid, field) do {           \
+        (s)->counters.field++;                      \
+        (s)->streams[sid].counters.field++;         \
+    } while (0)
+
 static void G_GNUC_PRINTF(2, 3)
 apple_dart_violation(AppleDARTState *s, const char *fmt, ...)
 {
@@ -326,7 +332,7 @@ static bool apple_dart_fault(AppleDARTState *s, unsigned sid, uint64_t iova,
         (st->fault_iova >> s->page_shift) == (iova >> s->page_shift)) {
         return false;
     }
-    s->counters.faults++;
+    COUNT_STREAM(s, sid, faults);
     st->faulted = true;
     st->fault_kind = f;
     st->fault_iova = iova;
@@ -615,6 +621,25 @@ static bool tlb_entry_equal(const AppleDARTTlbEntry *a,
 /* ---------------------------------------------------------------------- */
 /* TLB invalidation commands and their BUSY window (hw §2.3, §3.3)         */
 
+/*
+ * One command flushed stream @sid: in the stream's own counters a command
+ * counts once for every stream it covered, so that a test can tell the
+ * commands that reached its stream from other masters' ones.
+ */
+static void apple_dart_cmd_flushed(AppleDARTState *s, unsigned sid, bool all)
+{
+    AppleDARTCounters *c = &s->streams[sid].counters;
+
+    c->inv_cmds++;
+    if (all) {
+        c->inv_all++;
+    } else {
+        c->inv_sid++;
+        s->counters.inv_sid++;
+    }
+    apple_dart_flush_stream(s, sid);
+}
+
 static void apple_dart_complete_cmd(AppleDARTState *s)
 {
     unsigned sid;
@@ -629,18 +654,17 @@ static void apple_dart_complete_cmd(AppleDARTState *s)
         if (op == T8110_TLB_OP_FLUSH_ALL) {
             s->counters.inv_all++;
             for (sid = 0; sid < s->num_sids; sid++) {
-                apple_dart_flush_stream(s, sid);
+                apple_dart_cmd_flushed(s, sid, true);
             }
         } else {
-            s->counters.inv_sid++;
-            apple_dart_flush_stream(s, s->busy_cmd & T8110_TLB_CMD_SID_MASK);
+            apple_dart_cmd_flushed(s, s->busy_cmd & T8110_TLB_CMD_SID_MASK,
+                                   false);
         }
         return;
     }
     for (sid = 0; sid < s->num_sids; sid++) {
         if (s->busy_sel[sid / 32] & BIT(sid % 32)) {
-            s->counters.inv_sid++;
-            apple_dart_flush_stream(s, sid);
+            apple_dart_cmd_flushed(s, sid, false);
         }
     }
 }
@@ -704,7 +728,7 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
 
     if (!stream_enabled(s, sid)) {
         if (apple_dart_fault(s, sid, addr, DART_FAULT_BLOCKED, is_write)) {
-            s->counters.blocked++;
+            COUNT_STREAM(s, sid, blocked);
         }
         return ret;
     }
@@ -712,11 +736,11 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
     case DART_MODE_BLOCKED:
         /* TCR = 0 blocks DMA; the access faults (hw §2.1, §3.1). */
         if (apple_dart_fault(s, sid, addr, DART_FAULT_BLOCKED, is_write)) {
-            s->counters.blocked++;
+            COUNT_STREAM(s, sid, blocked);
         }
         return ret;
     case DART_MODE_BYPASS:
-        s->counters.bypass++;
+        COUNT_STREAM(s, sid, bypass);
         st->faulted = false;
         ret.translated_addr = ret.iova;
         ret.perm = IOMMU_RW;
@@ -738,7 +762,7 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
 
     e = g_hash_table_lookup(st->tlb, &key);
     if (e) {
-        s->counters.tlb_hits++;
+        COUNT_STREAM(s, sid, tlb_hits);
         /*
          * Work on a copy: the re-walk below reads guest-chosen addresses,
          * and a table pointed at this DART's own registers could complete
@@ -754,7 +778,7 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
              */
             f = apple_dart_walk(s, sid, iova, &walked, true);
             if (f != DART_OK || !tlb_entry_equal(e, &walked)) {
-                s->counters.stale++;
+                COUNT_STREAM(s, sid, stale);
                 apple_dart_violation(s, "stale TLB use: stream %u IOVA 0x%"
                                      PRIx64 " (tables now: %s%s; missing "
                                      "TLB invalidate?)", sid, addr,
@@ -763,8 +787,8 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
             }
         }
     } else {
-        s->counters.tlb_misses++;
-        s->counters.walks++;
+        COUNT_STREAM(s, sid, tlb_misses);
+        COUNT_STREAM(s, sid, walks);
         f = apple_dart_walk(s, sid, iova, &walked, false);
         if (f != DART_OK) {
             /* Failed walks are not cached. */
@@ -843,7 +867,7 @@ static void write_tcr(AppleDARTState *s, unsigned sid, uint32_t val)
     uint32_t bp = is_t8110(s) ? T8110_TCR_BYPASS_DART : T8020_TCR_BYPASS_DART;
 
     if (tcr_ttbr_locked(s)) {
-        s->counters.locked_writes++;
+        COUNT_STREAM(s, sid, locked_writes);
         apple_dart_violation(s, "write 0x%x to TCR[%u] of a locked DART "
                              "ignored", val, sid);
         return;
@@ -879,7 +903,7 @@ static void write_ttbr(AppleDARTState *s, unsigned sid, unsigned idx,
     uint64_t table;
 
     if (tcr_ttbr_locked(s)) {
-        s->counters.locked_writes++;
+        COUNT_STREAM(s, sid, locked_writes);
         apple_dart_violation(s, "write 0x%x to TTBR[%u][%u] of a locked DART "
                              "ignored", val, sid, idx);
         return;
@@ -1299,7 +1323,19 @@ void apple_dart_expect_violations(AppleDARTState *s, uint32_t n)
 
 void apple_dart_reset_counters(AppleDARTState *s)
 {
+    unsigned sid;
+
     memset(&s->counters, 0, sizeof(s->counters));
+    for (sid = 0; sid < s->num_sids; sid++) {
+        memset(&s->streams[sid].counters, 0, sizeof(s->counters));
+    }
+}
+
+AppleDARTCounters *apple_dart_stream_counters(AppleDARTState *s,
+                                              unsigned sid)
+{
+    assert(sid < s->num_sids);
+    return &s->streams[sid].counters;
 }
 
 void apple_dart_hold_busy(AppleDARTState *s, bool hold)

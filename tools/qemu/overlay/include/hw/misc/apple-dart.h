@@ -37,7 +37,12 @@ typedef enum {
 
 /*
  * Counters for tests.  They are not DART registers (the hardware has no
- * such thing); the DMA test engine exposes them to the guest.
+ * such thing); the DMA test engine exposes them to the guest.  Each DART
+ * keeps one set, and each stream one more with the events of that stream
+ * alone, so that a test can count what its own stream caused while other
+ * masters on the same DART keep working (a flush queue's timer, say).
+ * Events that belong to no stream (violations, BUSY polls) are only in
+ * the DART's set.
  */
 typedef struct AppleDARTCounters {
     uint64_t walks;             /* table walks that filled or missed */
@@ -74,6 +79,7 @@ typedef struct AppleDARTStream {
     int fault_kind;
     uint64_t fault_iova;
     char *name;
+    AppleDARTCounters counters; /* this stream's events only */
 } AppleDARTStream;
 
 struct AppleDARTState {
@@ -151,6 +157,9 @@ void apple_dart_stream_clear_fault(AppleDARTState *s, unsigned sid);
 /* Test hooks: declare that the next @n model violations are deliberate. */
 void apple_dart_expect_violations(AppleDARTState *s, uint32_t n);
 void apple_dart_reset_counters(AppleDARTState *s);
+/* The counters of stream @sid alone, which tests may also reset. */
+AppleDARTCounters *apple_dart_stream_counters(AppleDARTState *s,
+                                              unsigned sid);
 /*
  * Test hook: while held, TLB commands stay BUSY (and their invalidation
  * does not take effect) whatever the time; on release a command completes
