@@ -22,6 +22,7 @@
 #include "qemu/bitops.h"
 #include "qapi/error.h"
 #include "hw/irq.h"
+#include "hw/registerfields.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "hw/misc/apple-dart.h"
@@ -29,83 +30,100 @@
 #include "exec/address-spaces.h"
 
 /* Identification registers common to both layouts (hw §1). */
-#define DART_PARAMS1                0x000
-#define   DART_PARAMS1_PAGE_SHIFT_SHIFT 24
-#define DART_PARAMS2                0x004
-#define   DART_PARAMS2_BYPASS       BIT(0)
-#define   DART_PARAMS2_REG_LOCK     BIT(1)
-#define DART_PARAMS3                0x008   /* T8110 only */
-#define DART_PARAMS4                0x00c   /* T8110 only */
+REG32(DART_PARAMS1, 0x000)
+    FIELD(DART_PARAMS1, PAGE_SHIFT, 24, 4)
+REG32(DART_PARAMS2, 0x004)
+    FIELD(DART_PARAMS2, BYPASS, 0, 1)
+    FIELD(DART_PARAMS2, REG_LOCK, 1, 1)
+REG32(DART_PARAMS3, 0x008)                 /* T8110 only */
+    FIELD(DART_PARAMS3, VER_MIN, 0, 8)
+    FIELD(DART_PARAMS3, VER_MAJ, 8, 8)
+    FIELD(DART_PARAMS3, VA_WIDTH, 16, 6)
+    FIELD(DART_PARAMS3, PA_WIDTH, 24, 6)
+REG32(DART_PARAMS4, 0x00c)                 /* T8110 only */
+    FIELD(DART_PARAMS4, NUM_SIDS, 0, 9)
+    FIELD(DART_PARAMS4, NUM_CLIENTS, 16, 9)
+
+/* ERROR bit 31, the same in both layouts (hw §2.2, §3.2). */
+FIELD(DART_ERROR, FLAG, 31, 1)
+#define DART_ERR_FLAG               R_DART_ERROR_FLAG_MASK
 
 /* T8020/T6000 register map (hw §2). */
-#define T8020_STREAM_COMMAND        0x020
-#define   T8020_CMD_INVALIDATE      BIT(20)
-#define   T8020_CMD_BUSY            BIT(2)
-#define T8020_STREAM_SELECT0        0x034
-#define T8020_STREAM_SELECT1        0x038
-#define T8020_ERROR                 0x040
-#define T8020_ERROR_ADDR_LO         0x050
-#define T8020_ERROR_ADDR_HI         0x054
-#define T8020_CONFIG                0x060
-#define   T8020_CONFIG_LOCK         BIT(15)
-#define T8020_REMAP0                0x080
-#define T8020_REMAP3                0x08c
-#define T8020_DAPF_LOCK             0x0f0
-#define T8020_UNK1                  0x0f8
-#define T8020_ENABLED_STREAMS       0x0fc
-#define T8020_TCR0                  0x100
-#define   T8020_TCR_TRANSLATE       BIT(7)
-#define   T8020_TCR_BYPASS_DART     BIT(8)
-#define   T8020_TCR_BYPASS_DAPF     BIT(12)
-#define   T8020_TCR_KNOWN           (T8020_TCR_TRANSLATE | \
-                                     T8020_TCR_BYPASS_DART | \
-                                     T8020_TCR_BYPASS_DAPF)
-#define   T8020_TTBR_VALID          BIT(31)
-#define   T8020_TTBR_ADDR           MAKE_64BIT_MASK(0, 31)
-#define T8020_ERR_STREAM_SHIFT      24
-#define T8020_ERR_STREAM_MASK       0xf
+REG32(T8020_STREAM_COMMAND, 0x020)
+    FIELD(T8020_STREAM_COMMAND, BUSY, 2, 1)
+    FIELD(T8020_STREAM_COMMAND, INVALIDATE, 20, 1)
+REG32(T8020_STREAM_SELECT0, 0x034)
+REG32(T8020_STREAM_SELECT1, 0x038)
+REG32(T8020_ERROR, 0x040)
+    FIELD(T8020_ERROR, STREAM, 24, 4)
+REG32(T8020_ERROR_ADDR_LO, 0x050)
+REG32(T8020_ERROR_ADDR_HI, 0x054)
+REG32(T8020_CONFIG, 0x060)
+    FIELD(T8020_CONFIG, LOCK, 15, 1)
+REG32(T8020_REMAP0, 0x080)
+REG32(T8020_REMAP3, 0x08c)
+REG32(T8020_DAPF_LOCK, 0x0f0)
+REG32(T8020_UNK1, 0x0f8)
+REG32(T8020_ENABLED_STREAMS, 0x0fc)
+REG32(T8020_TCR0, 0x100)                   /* + 4 * sid */
+    FIELD(T8020_TCR, TRANSLATE, 7, 1)
+    FIELD(T8020_TCR, BYPASS_DART, 8, 1)
+    FIELD(T8020_TCR, BYPASS_DAPF, 12, 1)
+REG32(T8020_TTBR0, 0x200)                  /* + 16 * sid + 4 * idx */
+REG32(T8020_USB4_TTBR0, 0x400)             /* the 64-stream variant's */
+    FIELD(T8020_TTBR, ADDR, 0, 31)          /* table PA >> 12 */
+    FIELD(T8020_TTBR, VALID, 31, 1)
+
+#define T8020_CMD_INVALIDATE        R_T8020_STREAM_COMMAND_INVALIDATE_MASK
+#define T8020_TCR_KNOWN             (R_T8020_TCR_TRANSLATE_MASK | \
+                                     R_T8020_TCR_BYPASS_DART_MASK | \
+                                     R_T8020_TCR_BYPASS_DAPF_MASK)
 
 /* T8110 register map (hw §3). */
-#define T8110_TLB_CMD               0x080
-#define   T8110_TLB_CMD_BUSY        BIT(31)
-#define   T8110_TLB_CMD_OP_SHIFT    8
-#define   T8110_TLB_CMD_OP_MASK     0x7
-#define   T8110_TLB_OP_FLUSH_ALL    0
-#define   T8110_TLB_OP_FLUSH_SID    1
-#define   T8110_TLB_CMD_SID_MASK    0xff
-#define T8110_ERROR                 0x100
-#define T8110_ERROR_MASK            0x104
-#define T8110_ERROR_ADDR_LO         0x170
-#define T8110_ERROR_ADDR_HI         0x174
-#define T8110_ERROR_STREAMS0        0x1c0
-#define T8110_ERROR_STREAMS7        0x1dc
-#define T8110_PROTECT               0x200
-#define   T8110_PROTECT_TCR_TTBR    BIT(0)
-#define T8110_UNPROTECT             0x204
-#define T8110_PROTECT_LOCK          0x208
-#define T8110_ENABLE_STREAMS0       0xc00
-#define T8110_ENABLE_STREAMS7       0xc1c
-#define T8110_DISABLE_STREAMS0      0xc20
-#define T8110_DISABLE_STREAMS7      0xc3c
-#define T8110_TCR0                  0x1000
-#define   T8110_TCR_TRANSLATE       BIT(0)
-#define   T8110_TCR_BYPASS_DART     BIT(1)
-#define   T8110_TCR_BYPASS_DAPF     BIT(2)
-#define   T8110_TCR_FOUR_LEVEL      BIT(3)
-#define   T8110_TCR_REMAP_EN        BIT(7)
-#define   T8110_TCR_KNOWN           0xf8f
-#define T8110_TTBR0                 0x1400
-#define   T8110_TTBR_VALID          BIT(0)
-#define   T8110_TTBR_ADDR_SHIFT     2
-#define   T8110_TTBR_ADDR_MASK      MAKE_64BIT_MASK(0, 28)
-#define   T8110_TTBR_KNOWN          (T8110_TTBR_VALID | \
-                                     (T8110_TTBR_ADDR_MASK << 2))
-#define T8110_ERR_WRITE             BIT(28)
-#define T8110_ERR_SID_SHIFT         20
-#define T8110_ERR_SID_MASK          0xff
-#define T8110_ERR_SECONDARY         BIT(19)
+REG32(T8110_TLB_CMD, 0x080)
+    FIELD(T8110_TLB_CMD, STREAM, 0, 8)
+    FIELD(T8110_TLB_CMD, OP, 8, 3)
+    FIELD(T8110_TLB_CMD, BUSY, 31, 1)
+#define T8110_TLB_OP_FLUSH_ALL      0
+#define T8110_TLB_OP_FLUSH_SID      1
+#define T8110_TLB_CMD_KNOWN         (R_T8110_TLB_CMD_STREAM_MASK | \
+                                     R_T8110_TLB_CMD_OP_MASK)
+REG32(T8110_ERROR, 0x100)
+    FIELD(T8110_ERROR, SECONDARY, 19, 1)
+    FIELD(T8110_ERROR, SID, 20, 8)
+    FIELD(T8110_ERROR, WRITE, 28, 1)
+REG32(T8110_ERROR_MASK, 0x104)
+REG32(T8110_ERROR_ADDR_LO, 0x170)
+REG32(T8110_ERROR_ADDR_HI, 0x174)
+REG32(T8110_ERROR_STREAMS0, 0x1c0)
+REG32(T8110_ERROR_STREAMS7, 0x1dc)
+REG32(T8110_PROTECT, 0x200)
+    FIELD(T8110_PROTECT, TCR_TTBR, 0, 1)
+REG32(T8110_UNPROTECT, 0x204)
+REG32(T8110_PROTECT_LOCK, 0x208)
+REG32(T8110_ENABLE_STREAMS0, 0xc00)
+REG32(T8110_ENABLE_STREAMS7, 0xc1c)
+REG32(T8110_DISABLE_STREAMS0, 0xc20)
+REG32(T8110_DISABLE_STREAMS7, 0xc3c)
+REG32(T8110_TCR0, 0x1000)                  /* + 4 * sid */
+    FIELD(T8110_TCR, TRANSLATE, 0, 1)
+    FIELD(T8110_TCR, BYPASS_DART, 1, 1)
+    FIELD(T8110_TCR, BYPASS_DAPF, 2, 1)
+    FIELD(T8110_TCR, FOUR_LEVEL, 3, 1)
+    FIELD(T8110_TCR, REMAP_EN, 7, 1)
+    FIELD(T8110_TCR, REMAP, 8, 4)
+REG32(T8110_TTBR0, 0x1400)                 /* + 4 * sid */
+    FIELD(T8110_TTBR, VALID, 0, 1)
+    FIELD(T8110_TTBR, ADDR, 2, 28)          /* table PA >> 14 */
 
-#define DART_ERR_FLAG               BIT(31)
+#define T8110_TCR_KNOWN             (R_T8110_TCR_TRANSLATE_MASK | \
+                                     R_T8110_TCR_BYPASS_DART_MASK | \
+                                     R_T8110_TCR_BYPASS_DAPF_MASK | \
+                                     R_T8110_TCR_FOUR_LEVEL_MASK | \
+                                     R_T8110_TCR_REMAP_EN_MASK | \
+                                     R_T8110_TCR_REMAP_MASK)
+#define T8110_TTBR_KNOWN            (R_T8110_TTBR_VALID_MASK | \
+                                     R_T8110_TTBR_ADDR_MASK)
 
 /* Page-table entry bits (hw §4.1). */
 #define PTE_VALID                   BIT_ULL(0)
@@ -155,6 +173,60 @@ typedef enum {
     DART_MODE_TRANSLATE,
 } AppleDARTMode;
 
+/*
+ * What differs between the two register files, as data.  One of these is
+ * picked by the "layout" property at realize and the rest of the model asks
+ * it instead of testing the layout.  The hooks are where the register
+ * files really behave differently: the registers outside PARAMS and
+ * TCR/TTBR, and what a TLB command invalidates.
+ */
+struct AppleDARTLayoutDesc {
+    const char *name;               /* value of the "layout" property */
+    AppleDARTPteFormat default_pte;
+    unsigned pte_formats;           /* BIT() of each format it walks */
+    uint32_t max_sids;
+    unsigned num_params;            /* PARAMS1.. registers it has */
+    uint32_t params2;               /* PARAMS2 bits besides BYPASS */
+    /* Accepted VA/PA widths: T8110 reports them in PARAMS3. */
+    uint8_t va_width_min, va_width_max;
+    uint8_t pa_width_min, pa_width_max;
+    /* Streams beyond the ENABLE words are always enabled. */
+    unsigned enable_words;
+
+    hwaddr tcr0;
+    uint32_t tcr_translate;
+    uint32_t tcr_bypass;            /* BYPASS_DART */
+    uint32_t tcr_four_level;        /* 0: walks always have two levels */
+    uint32_t tcr_remap_en;
+    uint32_t tcr_known;
+
+    hwaddr ttbr0;
+    hwaddr ttbr0_many_sids;         /* TTBR base of DARTs above 16 streams */
+    unsigned ttbr_stride;           /* from one stream's TTBRs to the next */
+    unsigned num_ttbrs;             /* per stream, picked by IOVA bits */
+    uint32_t ttbr_valid;
+    unsigned ttbr_addr_shift;       /* ADDR field ... */
+    unsigned ttbr_addr_len;
+    unsigned ttbr_pa_shift;         /* ... holding the table PA >> this */
+    uint32_t ttbr_known;
+
+    /* ERROR: CODE bits per fault (0: none), SID field, extra bits */
+    const uint32_t *fault_codes;
+    unsigned err_sid_shift;
+    unsigned err_sid_len;
+    uint32_t err_write;             /* 0: direction not reported */
+    uint32_t err_secondary;         /* 0: later faults leave no trace */
+
+    /* The TCR/TTBR lock (hw §6): a bit of the register at this offset. */
+    size_t lock_reg;
+    uint32_t lock_bit;
+
+    uint64_t (*read)(AppleDARTState *s, hwaddr addr, bool *ok);
+    void (*write)(AppleDARTState *s, hwaddr addr, uint32_t val, bool *ok);
+    /* The TLB command in busy_cmd takes effect (hw §2.3, §3.3). */
+    void (*run_cmd)(AppleDARTState *s);
+};
+
 static const char *dart_name(AppleDARTState *s)
 {
     return s->dart_name ? s->dart_name : "apple-dart";
@@ -191,11 +263,6 @@ apple_dart_violation(AppleDARTState *s, const char *fmt, ...)
     }
 }
 
-static bool is_t8110(AppleDARTState *s)
-{
-    return s->layout == APPLE_DART_LAYOUT_T8110;
-}
-
 static uint64_t page_size(AppleDARTState *s)
 {
     return 1ULL << s->page_shift;
@@ -206,34 +273,34 @@ static uint64_t page_size(AppleDARTState *s)
 
 static bool stream_enabled(AppleDARTState *s, unsigned sid)
 {
-    /*
-     * T8020 has a single ENABLED_STREAMS word (hw §2).  Whether the 64-SID
-     * USB4 variant has a second one is UNCERTAIN (hw §2.3); the model treats
-     * streams 32..63 of that variant as always enabled.
-     */
-    if (!is_t8110(s) && sid >= 32) {
+    /* Streams past the layout's enable words: see t8020_layout. */
+    if (sid >= 32 * s->layout->enable_words) {
         return true;
     }
     return s->enabled[sid / 32] & BIT(sid % 32);
 }
 
-static bool stream_four_level(AppleDARTState *s, unsigned sid)
+/* Table levels below the TTBR: TCR.FOUR_LEVEL adds one (hw §3.1, §4.2). */
+static int stream_levels(AppleDARTState *s, unsigned sid)
 {
-    return is_t8110(s) && (s->tcr[sid] & T8110_TCR_FOUR_LEVEL);
+    return s->tcr[sid] & s->layout->tcr_four_level ? 3 : 2;
+}
+
+/* The table a TTBR value points at (hw §2, §3, §4.3). */
+static uint64_t ttbr_table(AppleDARTState *s, uint32_t ttbr)
+{
+    const AppleDARTLayoutDesc *l = s->layout;
+
+    return (uint64_t)extract32(ttbr, l->ttbr_addr_shift, l->ttbr_addr_len) <<
+           l->ttbr_pa_shift;
 }
 
 static AppleDARTMode stream_mode(AppleDARTState *s, unsigned sid)
 {
     uint32_t tcr = s->tcr[sid];
-    bool translate, bypass;
+    bool translate = tcr & s->layout->tcr_translate;
+    bool bypass = tcr & s->layout->tcr_bypass;
 
-    if (is_t8110(s)) {
-        translate = tcr & T8110_TCR_TRANSLATE;
-        bypass = tcr & T8110_TCR_BYPASS_DART;
-    } else {
-        translate = tcr & T8020_TCR_TRANSLATE;
-        bypass = tcr & T8020_TCR_BYPASS_DART;
-    }
     /*
      * Translate together with bypass is an invalid mode (hw §2.1); it and a
      * bypass request on a DART without bypass support (hw §1 PARAMS2) are
@@ -253,56 +320,17 @@ static AppleDARTMode stream_mode(AppleDARTState *s, unsigned sid)
 
 static uint32_t fault_code(AppleDARTState *s, AppleDARTFault f, bool is_write)
 {
-    if (is_t8110(s)) {
-        switch (f) {
-        case DART_FAULT_NO_TTBR:
-        case DART_FAULT_BLOCKED:
-            return BIT(0);
-        case DART_FAULT_NO_PGD:
-            return BIT(1);
-        case DART_FAULT_NO_PMD:
-            return BIT(2);
-        case DART_FAULT_NO_PTE:
-            return BIT(3);
-        case DART_FAULT_WRITE:
-            return BIT(4);
-        case DART_FAULT_READ:
-            return BIT(5);
-        case DART_FAULT_SUBPAGE:
-            /*
-             * T8110 has no sub-page code in the sources (hw §3.2); the model
-             * reports the access direction's protection fault.
-             */
-            return is_write ? BIT(4) : BIT(5);
-        case DART_FAULT_PTE_READ:
-            return BIT(6);      /* AXI_DECODE: the table fetch hit nothing */
-        default:
-            g_assert_not_reached();
-        }
-    }
-    switch (f) {
-    case DART_FAULT_NO_TTBR:
-    case DART_FAULT_BLOCKED:
+    const uint32_t *codes = s->layout->fault_codes;
+
+    if (f == DART_FAULT_SUBPAGE && !codes[f]) {
         /*
-         * What a disabled stream reports is UNCERTAIN (hw §2.1); NO_TTBR is
-         * the closest documented code: there is no usable table.
+         * T8110 has no sub-page code in the sources (hw §3.2); the model
+         * reports the access direction's protection fault.
          */
-        return BIT(0);
-    case DART_FAULT_NO_PMD:
-        return BIT(1);
-    case DART_FAULT_NO_PTE:
-        return BIT(2);
-    case DART_FAULT_WRITE:
-        return BIT(3);
-    case DART_FAULT_READ:
-        return BIT(4);
-    case DART_FAULT_PTE_READ:
-        return BIT(6);
-    case DART_FAULT_SUBPAGE:
-        return BIT(7);
-    default:
-        g_assert_not_reached();
+        f = is_write ? DART_FAULT_WRITE : DART_FAULT_READ;
     }
+    assert(codes[f]);
+    return codes[f];
 }
 
 static void apple_dart_update_irq(AppleDARTState *s)
@@ -318,6 +346,7 @@ static void apple_dart_update_irq(AppleDARTState *s)
 static bool apple_dart_fault(AppleDARTState *s, unsigned sid, uint64_t iova,
                              AppleDARTFault f, bool is_write)
 {
+    const AppleDARTLayoutDesc *l = s->layout;
     AppleDARTStream *st = &s->streams[sid];
     uint32_t code = fault_code(s, f, is_write);
 
@@ -340,36 +369,26 @@ static bool apple_dart_fault(AppleDARTState *s, unsigned sid, uint64_t iova,
                   " %s (%s)\n", dart_name(s), sid, iova, fault_names[f],
                   is_write ? "write" : "read");
 
-    if (is_t8110(s)) {
-        /* Per-stream error indicators (hw §3, ERROR_STREAMS). */
-        s->error_streams[sid / 32] |= BIT(sid % 32);
-        if ((code & s->error_mask) == code) {
-            /* ERROR_MASK set for this source: not reported. */
-            return true;
-        }
-        if (s->error & DART_ERR_FLAG) {
-            /*
-             * The first error stays latched until software clears it; a
-             * later one only marks SECONDARY (hw §3.2; meaning inferred).
-             */
-            s->error |= T8110_ERR_SECONDARY;
-            return true;
-        }
-        s->error = DART_ERR_FLAG | code |
-                   ((sid & T8110_ERR_SID_MASK) << T8110_ERR_SID_SHIFT) |
-                   (is_write ? T8110_ERR_WRITE : 0);
-    } else {
-        if (s->error & DART_ERR_FLAG) {
-            return true;
-        }
-        /*
-         * The WRITE direction bit 10 (hw §2.2, UNCERTAIN) is not set: the
-         * kernel's decoder expects exactly one bit in CODE[11:0].  STREAM is
-         * 4 bits wide, so SIDs above 15 of the USB4 variant are truncated.
-         */
-        s->error = DART_ERR_FLAG | code |
-                   ((sid & T8020_ERR_STREAM_MASK) << T8020_ERR_STREAM_SHIFT);
+    /*
+     * Per-stream error indicators (hw §3, ERROR_STREAMS).  Only T8110 has
+     * a register to read them; on T8020 nothing looks at them.
+     */
+    s->error_streams[sid / 32] |= BIT(sid % 32);
+    if ((code & s->error_mask) == code) {
+        /* T8110 ERROR_MASK set for this source: not reported. */
+        return true;
     }
+    if (s->error & DART_ERR_FLAG) {
+        /*
+         * The first error stays latched until software clears it; on T8110
+         * a later one marks SECONDARY (hw §3.2; meaning inferred).
+         */
+        s->error |= l->err_secondary;
+        return true;
+    }
+    s->error = DART_ERR_FLAG | code |
+               deposit32(0, l->err_sid_shift, l->err_sid_len, sid) |
+               (is_write ? l->err_write : 0);
     s->error_addr = iova;
     apple_dart_update_irq(s);
     return true;
@@ -413,15 +432,14 @@ static uint64_t pte_table_addr(AppleDARTState *s, uint64_t pte)
 static unsigned walk_iova_bits(AppleDARTState *s, unsigned sid)
 {
     unsigned bpl = s->page_shift - 3;
+    int levels = stream_levels(s, sid);
+    unsigned bits = s->page_shift + levels * bpl;
 
-    if (!is_t8110(s)) {
-        /* Two table levels per TTBR plus two TTBR select bits (hw §4.2). */
-        return s->page_shift + 2 * bpl + 2;
+    if (levels > 2) {
+        return MIN(bits, s->va_width);
     }
-    if (stream_four_level(s, sid)) {
-        return MIN(s->page_shift + 3 * bpl, s->va_width);
-    }
-    return s->page_shift + 2 * bpl;
+    /* Two table levels per TTBR plus the TTBR select bits (hw §4.2). */
+    return bits + ctz32(s->layout->num_ttbrs);
 }
 
 static void check_table_pte(AppleDARTState *s, unsigned sid, uint64_t iova,
@@ -512,30 +530,21 @@ static AppleDARTFault apple_dart_walk(AppleDARTState *s, unsigned sid,
                                       bool quiet)
 {
     unsigned bpl = s->page_shift - 3;
+    /*
+     * The IOVA bits above two table levels pick one of the stream's TTBRs:
+     * four on T8020, T8110 has one (hw §4.2).
+     */
+    unsigned idx = (iova >> (s->page_shift + 2 * bpl)) &
+                   (s->layout->num_ttbrs - 1);
+    uint32_t ttbr = s->ttbr[sid][idx];
+    int levels = stream_levels(s, sid);
     uint64_t table;
-    int levels, level;
+    int level;
 
-    if (is_t8110(s)) {
-        uint32_t ttbr = s->ttbr[sid][0];
-
-        if (!(ttbr & T8110_TTBR_VALID)) {
-            return DART_FAULT_NO_TTBR;
-        }
-        /* One TTBR holding PA >> 14 (hw §3, §4.3). */
-        table = ((ttbr >> T8110_TTBR_ADDR_SHIFT) & T8110_TTBR_ADDR_MASK) << 14;
-        /* TCR.FOUR_LEVEL adds an L0 table above L1 (hw §3.1, §4.2). */
-        levels = stream_four_level(s, sid) ? 3 : 2;
-    } else {
-        /* The IOVA bits above the two table levels pick the TTBR (hw §4.2). */
-        unsigned idx = (iova >> (s->page_shift + 2 * bpl)) & 3;
-        uint32_t ttbr = s->ttbr[sid][idx];
-
-        if (!(ttbr & T8020_TTBR_VALID)) {
-            return DART_FAULT_NO_TTBR;
-        }
-        table = (uint64_t)(ttbr & T8020_TTBR_ADDR) << 12;
-        levels = 2;
+    if (!(ttbr & s->layout->ttbr_valid)) {
+        return DART_FAULT_NO_TTBR;
     }
+    table = ttbr_table(s, ttbr);
     if (table & (page_size(s) - 1)) {
         if (!quiet) {
             apple_dart_violation(s, "misaligned top table 0x%" PRIx64
@@ -640,33 +649,42 @@ static void apple_dart_cmd_flushed(AppleDARTState *s, unsigned sid, bool all)
     apple_dart_flush_stream(s, sid);
 }
 
-static void apple_dart_complete_cmd(AppleDARTState *s)
+/* T8020: the streams STREAM_SELECT named when the command was written. */
+static void t8020_run_cmd(AppleDARTState *s)
 {
     unsigned sid;
 
-    s->busy = false;
-    timer_del(&s->busy_timer);
-    s->counters.inv_cmds++;
-    if (is_t8110(s)) {
-        unsigned op = (s->busy_cmd >> T8110_TLB_CMD_OP_SHIFT) &
-                      T8110_TLB_CMD_OP_MASK;
-
-        if (op == T8110_TLB_OP_FLUSH_ALL) {
-            s->counters.inv_all++;
-            for (sid = 0; sid < s->num_sids; sid++) {
-                apple_dart_cmd_flushed(s, sid, true);
-            }
-        } else {
-            apple_dart_cmd_flushed(s, s->busy_cmd & T8110_TLB_CMD_SID_MASK,
-                                   false);
-        }
-        return;
-    }
     for (sid = 0; sid < s->num_sids; sid++) {
         if (s->busy_sel[sid / 32] & BIT(sid % 32)) {
             apple_dart_cmd_flushed(s, sid, false);
         }
     }
+}
+
+/* T8110: every stream, or the one in the command's STREAM field. */
+static void t8110_run_cmd(AppleDARTState *s)
+{
+    unsigned sid;
+
+    unsigned op = FIELD_EX32(s->busy_cmd, T8110_TLB_CMD, OP);
+
+    if (op == T8110_TLB_OP_FLUSH_ALL) {
+        s->counters.inv_all++;
+        for (sid = 0; sid < s->num_sids; sid++) {
+            apple_dart_cmd_flushed(s, sid, true);
+        }
+        return;
+    }
+    apple_dart_cmd_flushed(s, FIELD_EX32(s->busy_cmd, T8110_TLB_CMD, STREAM),
+                           false);
+}
+
+static void apple_dart_complete_cmd(AppleDARTState *s)
+{
+    s->busy = false;
+    timer_del(&s->busy_timer);
+    s->counters.inv_cmds++;
+    s->layout->run_cmd(s);
 }
 
 /* Finish a command whose BUSY window has passed, unless a test holds it. */
@@ -851,20 +869,23 @@ static int apple_dart_notify_flag_changed(IOMMUMemoryRegion *iommu,
 /* ---------------------------------------------------------------------- */
 /* Register access                                                         */
 
+/* The register holding the TCR/TTBR lock bit (hw §6). */
+static uint32_t *lock_reg(AppleDARTState *s)
+{
+    return (uint32_t *)((uint8_t *)s + s->layout->lock_reg);
+}
+
 static bool tcr_ttbr_locked(AppleDARTState *s)
 {
-    /* hw §6: T8020 CONFIG bit 15, T8110 PROTECT bit 0. */
-    if (is_t8110(s)) {
-        return s->protect & T8110_PROTECT_TCR_TTBR;
-    }
-    return s->config & T8020_CONFIG_LOCK;
+    return *lock_reg(s) & s->layout->lock_bit;
 }
 
 static void write_tcr(AppleDARTState *s, unsigned sid, uint32_t val)
 {
-    uint32_t known = is_t8110(s) ? T8110_TCR_KNOWN : T8020_TCR_KNOWN;
-    uint32_t tr = is_t8110(s) ? T8110_TCR_TRANSLATE : T8020_TCR_TRANSLATE;
-    uint32_t bp = is_t8110(s) ? T8110_TCR_BYPASS_DART : T8020_TCR_BYPASS_DART;
+    const AppleDARTLayoutDesc *l = s->layout;
+    uint32_t known = l->tcr_known;
+    uint32_t tr = l->tcr_translate;
+    uint32_t bp = l->tcr_bypass;
 
     if (tcr_ttbr_locked(s)) {
         COUNT_STREAM(s, sid, locked_writes);
@@ -884,13 +905,12 @@ static void write_tcr(AppleDARTState *s, unsigned sid, uint32_t val)
                              "DART does not support; stream blocked",
                              sid, val);
     }
-    if (is_t8110(s) && (val & T8110_TCR_FOUR_LEVEL) &&
-        !s->four_level_supported) {
+    if ((val & l->tcr_four_level) && !s->four_level_supported) {
         apple_dart_violation(s, "TCR[%u] = 0x%x sets FOUR_LEVEL, which this "
                              "DART does not support", sid, val);
-        val &= ~T8110_TCR_FOUR_LEVEL;
+        val &= ~l->tcr_four_level;
     }
-    if (is_t8110(s) && (val & T8110_TCR_REMAP_EN)) {
+    if (val & l->tcr_remap_en) {
         qemu_log_mask(LOG_UNIMP, "%s: TCR[%u] REMAP_EN not modelled\n",
                       dart_name(s), sid);
     }
@@ -908,20 +928,15 @@ static void write_ttbr(AppleDARTState *s, unsigned sid, unsigned idx,
                              "ignored", val, sid, idx);
         return;
     }
-    if (is_t8110(s)) {
-        if (val & ~T8110_TTBR_KNOWN) {
-            apple_dart_violation(s, "reserved bits 0x%x set in TTBR[%u] = "
-                                 "0x%x", val & ~(uint32_t)T8110_TTBR_KNOWN,
-                                 sid, val);
-        }
-        table = ((val >> T8110_TTBR_ADDR_SHIFT) & T8110_TTBR_ADDR_MASK) << 14;
-        /* 16K alignment is implied by the PA >> 14 encoding. */
-    } else {
-        table = (uint64_t)(val & T8020_TTBR_ADDR) << 12;
-        if ((val & T8020_TTBR_VALID) && (table & (page_size(s) - 1))) {
-            apple_dart_violation(s, "misaligned table 0x%" PRIx64
-                                 " in TTBR[%u][%u]", table, sid, idx);
-        }
+    if (val & ~s->layout->ttbr_known) {
+        apple_dart_violation(s, "reserved bits 0x%x set in TTBR[%u] = "
+                             "0x%x", val & ~s->layout->ttbr_known, sid, val);
+    }
+    /* On T8110 16K alignment is implied by the PA >> 14 encoding. */
+    table = ttbr_table(s, val);
+    if ((val & s->layout->ttbr_valid) && (table & (page_size(s) - 1))) {
+        apple_dart_violation(s, "misaligned table 0x%" PRIx64
+                             " in TTBR[%u][%u]", table, sid, idx);
     }
     s->ttbr[sid][idx] = val;
 }
@@ -930,9 +945,9 @@ static void write_ttbr(AppleDARTState *s, unsigned sid, unsigned idx,
 static bool decode_stream_reg(AppleDARTState *s, hwaddr addr, bool *is_tcr,
                               unsigned *sid, unsigned *idx)
 {
-    hwaddr tcr0 = is_t8110(s) ? T8110_TCR0 : T8020_TCR0;
-    hwaddr ttbr0 = is_t8110(s) ? T8110_TTBR0 : s->ttbr_base;
-    unsigned ttbr_stride = is_t8110(s) ? 4 : 16;
+    hwaddr tcr0 = s->layout->tcr0;
+    hwaddr ttbr0 = s->ttbr_base;
+    unsigned ttbr_stride = s->layout->ttbr_stride;
 
     if (addr >= tcr0 && addr < tcr0 + 4 * s->num_sids) {
         *is_tcr = true;
@@ -951,24 +966,27 @@ static bool decode_stream_reg(AppleDARTState *s, hwaddr addr, bool *is_tcr,
 
 static uint32_t params_read(AppleDARTState *s, hwaddr addr, bool *ok)
 {
-    *ok = true;
+    uint32_t val = 0;
+
+    /* T8020 has PARAMS1 and PARAMS2, T8110 all four (hw §1). */
+    *ok = addr < 4 * s->layout->num_params;
+    if (!*ok) {
+        return 0;
+    }
     switch (addr) {
-    case DART_PARAMS1:
-        return s->page_shift << DART_PARAMS1_PAGE_SHIFT_SHIFT;
-    case DART_PARAMS2:
-        return (s->bypass_supported ? DART_PARAMS2_BYPASS : 0) |
-               (is_t8110(s) ? DART_PARAMS2_REG_LOCK : 0);
-    case DART_PARAMS3:
-        if (is_t8110(s)) {
-            /* PA_WIDTH [29:24], VA_WIDTH [21:16], version 2.0 (hw §1). */
-            return (s->pa_width << 24) | (s->va_width << 16) | (2 << 8);
-        }
-        break;
-    case DART_PARAMS4:
-        if (is_t8110(s)) {
-            return (s->num_sids << 16) | s->num_sids;
-        }
-        break;
+    case A_DART_PARAMS1:
+        return FIELD_DP32(0, DART_PARAMS1, PAGE_SHIFT, s->page_shift);
+    case A_DART_PARAMS2:
+        return FIELD_DP32(s->layout->params2, DART_PARAMS2, BYPASS,
+                          s->bypass_supported);
+    case A_DART_PARAMS3:
+        /* Version 2.0 (hw §1). */
+        val = FIELD_DP32(val, DART_PARAMS3, PA_WIDTH, s->pa_width);
+        val = FIELD_DP32(val, DART_PARAMS3, VA_WIDTH, s->va_width);
+        return FIELD_DP32(val, DART_PARAMS3, VER_MAJ, 2);
+    case A_DART_PARAMS4:
+        val = FIELD_DP32(val, DART_PARAMS4, NUM_CLIENTS, s->num_sids);
+        return FIELD_DP32(val, DART_PARAMS4, NUM_SIDS, s->num_sids);
     }
     *ok = false;
     return 0;
@@ -978,34 +996,34 @@ static uint64_t t8020_read(AppleDARTState *s, hwaddr addr, bool *ok)
 {
     *ok = true;
     switch (addr) {
-    case T8020_STREAM_COMMAND:
+    case A_T8020_STREAM_COMMAND:
         if (s->busy) {
             s->counters.busy_polls++;
-            return T8020_CMD_BUSY | T8020_CMD_INVALIDATE;
+            return R_T8020_STREAM_COMMAND_BUSY_MASK | T8020_CMD_INVALIDATE;
         }
         return 0;
-    case T8020_STREAM_SELECT0:
+    case A_T8020_STREAM_SELECT0:
         return s->stream_select[0];
-    case T8020_STREAM_SELECT1:
+    case A_T8020_STREAM_SELECT1:
         if (s->num_sids > 32) {
             return s->stream_select[1];
         }
         break;
-    case T8020_ERROR:
+    case A_T8020_ERROR:
         return s->error;
-    case T8020_ERROR_ADDR_LO:
+    case A_T8020_ERROR_ADDR_LO:
         return (uint32_t)s->error_addr;
-    case T8020_ERROR_ADDR_HI:
+    case A_T8020_ERROR_ADDR_HI:
         return s->error_addr >> 32;
-    case T8020_CONFIG:
+    case A_T8020_CONFIG:
         return s->config;
-    case T8020_REMAP0 ... T8020_REMAP3:
-        return s->remap[(addr - T8020_REMAP0) / 4];
-    case T8020_DAPF_LOCK:
+    case A_T8020_REMAP0 ... A_T8020_REMAP3:
+        return s->remap[(addr - A_T8020_REMAP0) / 4];
+    case A_T8020_DAPF_LOCK:
         return s->dapf_lock;
-    case T8020_UNK1:
+    case A_T8020_UNK1:
         return s->unk1;
-    case T8020_ENABLED_STREAMS:
+    case A_T8020_ENABLED_STREAMS:
         return s->enabled[0];
     }
     *ok = false;
@@ -1017,7 +1035,7 @@ static void t8020_write(AppleDARTState *s, hwaddr addr, uint32_t val,
 {
     *ok = true;
     switch (addr) {
-    case T8020_STREAM_COMMAND:
+    case A_T8020_STREAM_COMMAND:
         if (s->busy) {
             apple_dart_violation(s, "STREAM_COMMAND 0x%x written while the "
                                  "previous command is BUSY", val);
@@ -1031,34 +1049,34 @@ static void t8020_write(AppleDARTState *s, hwaddr addr, uint32_t val,
             apple_dart_start_cmd(s, val);
         }
         return;
-    case T8020_STREAM_SELECT0:
-    case T8020_STREAM_SELECT1:
-        if (addr == T8020_STREAM_SELECT1 && s->num_sids <= 32) {
+    case A_T8020_STREAM_SELECT0:
+    case A_T8020_STREAM_SELECT1:
+        if (addr == A_T8020_STREAM_SELECT1 && s->num_sids <= 32) {
             break;
         }
         if (s->busy) {
             apple_dart_violation(s, "STREAM_SELECT written while a command "
                                  "is BUSY");
         }
-        s->stream_select[(addr - T8020_STREAM_SELECT0) / 4] = val;
+        s->stream_select[(addr - A_T8020_STREAM_SELECT0) / 4] = val;
         return;
-    case T8020_ERROR:
+    case A_T8020_ERROR:
         apple_dart_clear_error(s, val);
         return;
-    case T8020_CONFIG:
+    case A_T8020_CONFIG:
         /* LOCK holds until reset ("locked down until reboot", hw §2). */
-        s->config = val | (s->config & T8020_CONFIG_LOCK);
+        s->config = val | (s->config & R_T8020_CONFIG_LOCK_MASK);
         return;
-    case T8020_REMAP0 ... T8020_REMAP3:
-        s->remap[(addr - T8020_REMAP0) / 4] = val;
+    case A_T8020_REMAP0 ... A_T8020_REMAP3:
+        s->remap[(addr - A_T8020_REMAP0) / 4] = val;
         return;
-    case T8020_DAPF_LOCK:
+    case A_T8020_DAPF_LOCK:
         s->dapf_lock = val;
         return;
-    case T8020_UNK1:
+    case A_T8020_UNK1:
         s->unk1 = val;
         return;
-    case T8020_ENABLED_STREAMS:
+    case A_T8020_ENABLED_STREAMS:
         s->enabled[0] = val;
         return;
     }
@@ -1069,32 +1087,32 @@ static uint64_t t8110_read(AppleDARTState *s, hwaddr addr, bool *ok)
 {
     *ok = true;
     switch (addr) {
-    case T8110_TLB_CMD:
+    case A_T8110_TLB_CMD:
         if (s->busy) {
             s->counters.busy_polls++;
-            return T8110_TLB_CMD_BUSY | s->busy_cmd;
+            return R_T8110_TLB_CMD_BUSY_MASK | s->busy_cmd;
         }
         return s->busy_cmd;
-    case T8110_ERROR:
+    case A_T8110_ERROR:
         return s->error;
-    case T8110_ERROR_MASK:
+    case A_T8110_ERROR_MASK:
         return s->error_mask;
-    case T8110_ERROR_ADDR_LO:
+    case A_T8110_ERROR_ADDR_LO:
         return (uint32_t)s->error_addr;
-    case T8110_ERROR_ADDR_HI:
+    case A_T8110_ERROR_ADDR_HI:
         return s->error_addr >> 32;
-    case T8110_ERROR_STREAMS0 ... T8110_ERROR_STREAMS7:
-        return s->error_streams[(addr - T8110_ERROR_STREAMS0) / 4];
-    case T8110_PROTECT:
+    case A_T8110_ERROR_STREAMS0 ... A_T8110_ERROR_STREAMS7:
+        return s->error_streams[(addr - A_T8110_ERROR_STREAMS0) / 4];
+    case A_T8110_PROTECT:
         return s->protect;
-    case T8110_UNPROTECT:
+    case A_T8110_UNPROTECT:
         return 0;
-    case T8110_PROTECT_LOCK:
+    case A_T8110_PROTECT_LOCK:
         return s->protect_locked;
-    case T8110_ENABLE_STREAMS0 ... T8110_ENABLE_STREAMS7:
-        return s->enabled[(addr - T8110_ENABLE_STREAMS0) / 4];
-    case T8110_DISABLE_STREAMS0 ... T8110_DISABLE_STREAMS7:
-        return s->enabled[(addr - T8110_DISABLE_STREAMS0) / 4];
+    case A_T8110_ENABLE_STREAMS0 ... A_T8110_ENABLE_STREAMS7:
+        return s->enabled[(addr - A_T8110_ENABLE_STREAMS0) / 4];
+    case A_T8110_DISABLE_STREAMS0 ... A_T8110_DISABLE_STREAMS7:
+        return s->enabled[(addr - A_T8110_DISABLE_STREAMS0) / 4];
     case 0x084 ... 0x0a0:       /* TLB diagnostics (hw §3), inert */
     case 0x120 ... 0x15c:       /* STREAM_UNK_SET/CLR, inert */
     case 0x20c ... 0x22c:       /* tunables, inert */
@@ -1123,16 +1141,15 @@ static void t8110_write(AppleDARTState *s, hwaddr addr, uint32_t val,
 
     *ok = true;
     switch (addr) {
-    case T8110_TLB_CMD:
+    case A_T8110_TLB_CMD:
         if (s->busy) {
             apple_dart_violation(s, "TLB_CMD 0x%x written while the previous "
                                  "command is BUSY", val);
             return;
         }
-        op = (val >> T8110_TLB_CMD_OP_SHIFT) & T8110_TLB_CMD_OP_MASK;
-        sid = val & T8110_TLB_CMD_SID_MASK;
-        if (val & ~(T8110_TLB_CMD_SID_MASK |
-                    (T8110_TLB_CMD_OP_MASK << T8110_TLB_CMD_OP_SHIFT))) {
+        op = FIELD_EX32(val, T8110_TLB_CMD, OP);
+        sid = FIELD_EX32(val, T8110_TLB_CMD, STREAM);
+        if (val & ~T8110_TLB_CMD_KNOWN) {
             apple_dart_violation(s, "unknown TLB_CMD bits in 0x%x", val);
         }
         if (op != T8110_TLB_OP_FLUSH_ALL && op != T8110_TLB_OP_FLUSH_SID) {
@@ -1145,24 +1162,22 @@ static void t8110_write(AppleDARTState *s, hwaddr addr, uint32_t val,
                                  sid, s->num_sids);
             return;
         }
-        apple_dart_start_cmd(s, val & (T8110_TLB_CMD_SID_MASK |
-                                (T8110_TLB_CMD_OP_MASK <<
-                                 T8110_TLB_CMD_OP_SHIFT)));
+        apple_dart_start_cmd(s, val & T8110_TLB_CMD_KNOWN);
         return;
-    case T8110_ERROR:
+    case A_T8110_ERROR:
         apple_dart_clear_error(s, val);
         return;
-    case T8110_ERROR_MASK:
+    case A_T8110_ERROR_MASK:
         s->error_mask = val;
         return;
-    case T8110_ERROR_STREAMS0 ... T8110_ERROR_STREAMS7:
-        s->error_streams[(addr - T8110_ERROR_STREAMS0) / 4] &= ~val;
+    case A_T8110_ERROR_STREAMS0 ... A_T8110_ERROR_STREAMS7:
+        s->error_streams[(addr - A_T8110_ERROR_STREAMS0) / 4] &= ~val;
         return;
-    case T8110_PROTECT:
+    case A_T8110_PROTECT:
         /* Protection can always be added (hw §3). */
         s->protect |= val;
         return;
-    case T8110_UNPROTECT:
+    case A_T8110_UNPROTECT:
         if (s->protect_locked) {
             s->counters.locked_writes++;
             apple_dart_violation(s, "UNPROTECT 0x%x after PROTECT_LOCK "
@@ -1171,17 +1186,17 @@ static void t8110_write(AppleDARTState *s, hwaddr addr, uint32_t val,
         }
         s->protect &= ~val;
         return;
-    case T8110_PROTECT_LOCK:
+    case A_T8110_PROTECT_LOCK:
         if (val) {
             s->protect_locked = true;
         }
         return;
-    case T8110_ENABLE_STREAMS0 ... T8110_ENABLE_STREAMS7:
-        word = (addr - T8110_ENABLE_STREAMS0) / 4;
+    case A_T8110_ENABLE_STREAMS0 ... A_T8110_ENABLE_STREAMS7:
+        word = (addr - A_T8110_ENABLE_STREAMS0) / 4;
         s->enabled[word] |= val & sid_word_mask(s, word);
         return;
-    case T8110_DISABLE_STREAMS0 ... T8110_DISABLE_STREAMS7:
-        word = (addr - T8110_DISABLE_STREAMS0) / 4;
+    case A_T8110_DISABLE_STREAMS0 ... A_T8110_DISABLE_STREAMS7:
+        word = (addr - A_T8110_DISABLE_STREAMS0) / 4;
         s->enabled[word] &= ~val;
         return;
     case 0x084 ... 0x0a0:
@@ -1216,7 +1231,7 @@ static uint64_t apple_dart_read(void *opaque, hwaddr addr, unsigned size)
     if (decode_stream_reg(s, addr, &is_tcr, &sid, &idx)) {
         return is_tcr ? s->tcr[sid] : s->ttbr[sid][idx];
     }
-    val = is_t8110(s) ? t8110_read(s, addr, &ok) : t8020_read(s, addr, &ok);
+    val = s->layout->read(s, addr, &ok);
     if (!ok) {
         apple_dart_violation(s, "read of unknown register 0x%" HWADDR_PRIx,
                              addr);
@@ -1252,11 +1267,7 @@ static void apple_dart_write(void *opaque, hwaddr addr, uint64_t val64,
         }
         return;
     }
-    if (is_t8110(s)) {
-        t8110_write(s, addr, val, &ok);
-    } else {
-        t8020_write(s, addr, val, &ok);
-    }
+    s->layout->write(s, addr, val, &ok);
     if (!ok) {
         apple_dart_violation(s, "write 0x%x to unknown or read-only register "
                              "0x%" HWADDR_PRIx, val, addr);
@@ -1352,11 +1363,163 @@ uint32_t apple_dart_tlb_entries(AppleDARTState *s, unsigned sid)
 }
 
 /* ---------------------------------------------------------------------- */
+/* The two register layouts                                                */
+
+/* ERROR CODE bit of each fault on T8020 (hw §2.2). */
+static const uint32_t t8020_fault_codes[] = {
+    [DART_FAULT_NO_TTBR] = BIT(0),
+    /*
+     * What a disabled stream reports is UNCERTAIN (hw §2.1); NO_TTBR is
+     * the closest documented code: there is no usable table.
+     */
+    [DART_FAULT_BLOCKED] = BIT(0),
+    [DART_FAULT_NO_PMD] = BIT(1),
+    [DART_FAULT_NO_PTE] = BIT(2),
+    [DART_FAULT_WRITE] = BIT(3),
+    [DART_FAULT_READ] = BIT(4),
+    [DART_FAULT_PTE_READ] = BIT(6),
+    [DART_FAULT_SUBPAGE] = BIT(7),
+    /* No NO_PGD: T8020 walks have two levels. */
+};
+
+/* ERROR CODE bit of each fault on T8110 (hw §3.2). */
+static const uint32_t t8110_fault_codes[] = {
+    [DART_FAULT_NO_TTBR] = BIT(0),
+    [DART_FAULT_BLOCKED] = BIT(0),
+    [DART_FAULT_NO_PGD] = BIT(1),
+    [DART_FAULT_NO_PMD] = BIT(2),
+    [DART_FAULT_NO_PTE] = BIT(3),
+    [DART_FAULT_WRITE] = BIT(4),
+    [DART_FAULT_READ] = BIT(5),
+    /* AXI_DECODE: the table fetch hit nothing. */
+    [DART_FAULT_PTE_READ] = BIT(6),
+    /* No sub-page code: see fault_code(). */
+};
+
+static const AppleDARTLayoutDesc t8020_layout = {
+    .name = "t8020",
+    .default_pte = APPLE_DART_PTE_DART1,
+    .pte_formats = BIT(APPLE_DART_PTE_DART1) | BIT(APPLE_DART_PTE_DART2),
+    /* The USB4 variant has 64 streams (hw §2). */
+    .max_sids = 64,
+    .num_params = 2,
+    /* T8020 does not report its widths: any value goes. */
+    .va_width_min = 0,
+    .va_width_max = UINT8_MAX,
+    .pa_width_min = 0,
+    .pa_width_max = UINT8_MAX,
+    /*
+     * A single ENABLED_STREAMS word (hw §2).  Whether the 64-SID USB4
+     * variant has a second one is UNCERTAIN (hw §2.3); the model treats
+     * streams 32..63 of that variant as always enabled.
+     */
+    .enable_words = 1,
+
+    .tcr0 = A_T8020_TCR0,
+    .tcr_translate = R_T8020_TCR_TRANSLATE_MASK,
+    .tcr_bypass = R_T8020_TCR_BYPASS_DART_MASK,
+    .tcr_known = T8020_TCR_KNOWN,
+
+    .ttbr0 = A_T8020_TTBR0,
+    /* The 64-stream USB4 DART keeps its TTBRs at 0x400 (hw §2). */
+    .ttbr0_many_sids = A_T8020_USB4_TTBR0,
+    .ttbr_stride = 16,
+    .num_ttbrs = 4,
+    .ttbr_valid = R_T8020_TTBR_VALID_MASK,
+    .ttbr_addr_shift = R_T8020_TTBR_ADDR_SHIFT,
+    .ttbr_addr_len = R_T8020_TTBR_ADDR_LENGTH,
+    .ttbr_pa_shift = 12,
+    .ttbr_known = R_T8020_TTBR_VALID_MASK | R_T8020_TTBR_ADDR_MASK,
+
+    .fault_codes = t8020_fault_codes,
+    /*
+     * STREAM is 4 bits wide, so SIDs above 15 of the USB4 variant are
+     * truncated.  The WRITE direction bit 10 (hw §2.2, UNCERTAIN) is not
+     * set: the kernel's decoder expects exactly one bit in CODE[11:0].
+     */
+    .err_sid_shift = R_T8020_ERROR_STREAM_SHIFT,
+    .err_sid_len = R_T8020_ERROR_STREAM_LENGTH,
+
+    .lock_reg = offsetof(AppleDARTState, config),
+    .lock_bit = R_T8020_CONFIG_LOCK_MASK,
+
+    .read = t8020_read,
+    .write = t8020_write,
+    .run_cmd = t8020_run_cmd,
+};
+
+static const AppleDARTLayoutDesc t8110_layout = {
+    .name = "t8110",
+    .default_pte = APPLE_DART_PTE_DART2,
+    .pte_formats = BIT(APPLE_DART_PTE_DART2),
+    .max_sids = APPLE_DART_MAX_SIDS,
+    .num_params = 4,
+    .params2 = R_DART_PARAMS2_REG_LOCK_MASK,
+    .va_width_min = 32,
+    .va_width_max = 47,
+    .pa_width_min = 32,
+    .pa_width_max = 42,
+    .enable_words = APPLE_DART_MAX_SIDS / 32,
+
+    .tcr0 = A_T8110_TCR0,
+    .tcr_translate = R_T8110_TCR_TRANSLATE_MASK,
+    .tcr_bypass = R_T8110_TCR_BYPASS_DART_MASK,
+    .tcr_four_level = R_T8110_TCR_FOUR_LEVEL_MASK,
+    .tcr_remap_en = R_T8110_TCR_REMAP_EN_MASK,
+    .tcr_known = T8110_TCR_KNOWN,
+
+    /* One TTBR per stream, holding PA >> 14 (hw §3, §4.3). */
+    .ttbr0 = A_T8110_TTBR0,
+    .ttbr0_many_sids = A_T8110_TTBR0,
+    .ttbr_stride = 4,
+    .num_ttbrs = 1,
+    .ttbr_valid = R_T8110_TTBR_VALID_MASK,
+    .ttbr_addr_shift = R_T8110_TTBR_ADDR_SHIFT,
+    .ttbr_addr_len = R_T8110_TTBR_ADDR_LENGTH,
+    .ttbr_pa_shift = 14,
+    .ttbr_known = T8110_TTBR_KNOWN,
+
+    .fault_codes = t8110_fault_codes,
+    .err_sid_shift = R_T8110_ERROR_SID_SHIFT,
+    .err_sid_len = R_T8110_ERROR_SID_LENGTH,
+    .err_write = R_T8110_ERROR_WRITE_MASK,
+    .err_secondary = R_T8110_ERROR_SECONDARY_MASK,
+
+    .lock_reg = offsetof(AppleDARTState, protect),
+    .lock_bit = R_T8110_PROTECT_TCR_TTBR_MASK,
+
+    .read = t8110_read,
+    .write = t8110_write,
+    .run_cmd = t8110_run_cmd,
+};
+
+static const AppleDARTLayoutDesc *const apple_dart_layouts[] = {
+    &t8020_layout,              /* the default */
+    &t8110_layout,
+};
+
+static const AppleDARTLayoutDesc *find_layout(const char *name)
+{
+    unsigned i;
+
+    if (!name) {
+        return apple_dart_layouts[0];
+    }
+    for (i = 0; i < ARRAY_SIZE(apple_dart_layouts); i++) {
+        if (!strcmp(name, apple_dart_layouts[i]->name)) {
+            return apple_dart_layouts[i];
+        }
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Device                                                                  */
 
 static void apple_dart_reset(DeviceState *dev)
 {
     AppleDARTState *s = APPLE_DART(dev);
+    const AppleDARTLayoutDesc *l = s->layout;
     unsigned sid;
 
     timer_del(&s->busy_timer);
@@ -1393,22 +1556,14 @@ static void apple_dart_reset(DeviceState *dev)
     if (s->preset_sid < s->num_sids && s->preset_table) {
         sid = s->preset_sid;
         s->enabled[sid / 32] |= BIT(sid % 32);
-        if (is_t8110(s)) {
-            s->ttbr[sid][0] = ((s->preset_table >> 14) <<
-                               T8110_TTBR_ADDR_SHIFT) | T8110_TTBR_VALID;
-            s->tcr[sid] = T8110_TCR_TRANSLATE |
-                          (s->preset_four_level ? T8110_TCR_FOUR_LEVEL : 0);
-        } else {
-            s->ttbr[sid][0] = (s->preset_table >> 12) | T8020_TTBR_VALID;
-            s->tcr[sid] = T8020_TCR_TRANSLATE;
-        }
+        s->ttbr[sid][0] = deposit32(l->ttbr_valid, l->ttbr_addr_shift,
+                                    l->ttbr_addr_len,
+                                    s->preset_table >> l->ttbr_pa_shift);
+        s->tcr[sid] = l->tcr_translate |
+                      (s->preset_four_level ? l->tcr_four_level : 0);
     }
     if (s->preset_locked) {
-        if (is_t8110(s)) {
-            s->protect |= T8110_PROTECT_TCR_TTBR;
-        } else {
-            s->config |= T8020_CONFIG_LOCK;
-        }
+        *lock_reg(s) |= l->lock_bit;
     }
     apple_dart_update_irq(s);
 }
@@ -1416,18 +1571,16 @@ static void apple_dart_reset(DeviceState *dev)
 static void apple_dart_realize(DeviceState *dev, Error **errp)
 {
     AppleDARTState *s = APPLE_DART(dev);
+    const AppleDARTLayoutDesc *l = find_layout(s->layout_name);
     unsigned sid;
 
-    if (!s->layout_name || !strcmp(s->layout_name, "t8020")) {
-        s->layout = APPLE_DART_LAYOUT_T8020;
-    } else if (!strcmp(s->layout_name, "t8110")) {
-        s->layout = APPLE_DART_LAYOUT_T8110;
-    } else {
+    if (!l) {
         error_setg(errp, "apple-dart: layout must be t8020 or t8110");
         return;
     }
+    s->layout = l;
     if (!s->pte_name || !*s->pte_name) {
-        s->pte = is_t8110(s) ? APPLE_DART_PTE_DART2 : APPLE_DART_PTE_DART1;
+        s->pte = l->default_pte;
     } else if (!strcmp(s->pte_name, "dart1")) {
         s->pte = APPLE_DART_PTE_DART1;
     } else if (!strcmp(s->pte_name, "dart2")) {
@@ -1444,31 +1597,29 @@ static void apple_dart_realize(DeviceState *dev, Error **errp)
      * DART2 entries hold PA >> 14 and the T8110 TTBR does too (hw §4.1,
      * §4.3): both only work with 16K pages.
      */
-    if ((s->pte == APPLE_DART_PTE_DART2 || is_t8110(s)) &&
-        s->page_shift != 14) {
+    if ((s->pte == APPLE_DART_PTE_DART2 && s->page_shift != 14) ||
+        s->page_shift < l->ttbr_pa_shift) {
         error_setg(errp, "apple-dart: DART2 entries and the T8110 layout "
                    "need page-shift 14");
         return;
     }
-    if (is_t8110(s) && s->pte != APPLE_DART_PTE_DART2) {
+    if (!(l->pte_formats & BIT(s->pte))) {
         error_setg(errp, "apple-dart: the T8110 layout uses DART2 entries");
         return;
     }
-    if (!s->num_sids ||
-        s->num_sids > (is_t8110(s) ? APPLE_DART_MAX_SIDS : 64)) {
+    if (!s->num_sids || s->num_sids > l->max_sids) {
         error_setg(errp, "apple-dart: num-sids out of range");
         return;
     }
-    if (is_t8110(s) && (s->va_width < 32 || s->va_width > 47 ||
-                        s->pa_width < 32 || s->pa_width > 42)) {
+    if (s->va_width < l->va_width_min || s->va_width > l->va_width_max ||
+        s->pa_width < l->pa_width_min || s->pa_width > l->pa_width_max) {
         error_setg(errp, "apple-dart: va-width/pa-width out of range");
         return;
     }
     if (!s->tlb_size) {
         s->tlb_size = 1;
     }
-    /* The 64-stream USB4 DART keeps its TTBRs at 0x400 (hw §2). */
-    s->ttbr_base = s->num_sids > 16 ? 0x400 : 0x200;
+    s->ttbr_base = s->num_sids > 16 ? l->ttbr0_many_sids : l->ttbr0;
 
     memory_region_init_io(&s->mmio, OBJECT(s), &apple_dart_ops, s,
                           TYPE_APPLE_DART, APPLE_DART_MMIO_SIZE);

@@ -25,10 +25,11 @@ OBJECT_DECLARE_SIMPLE_TYPE(AppleDARTState, APPLE_DART)
 #define APPLE_DART_MAX_SIDS     256
 #define APPLE_DART_MAX_TTBRS    4
 
-typedef enum {
-    APPLE_DART_LAYOUT_T8020,    /* M1 and M1 Pro/Max/Ultra register map */
-    APPLE_DART_LAYOUT_T8110,    /* M2 and later register map */
-} AppleDARTLayout;
+/*
+ * A register map: T8020 (M1 and M1 Pro/Max/Ultra) or T8110 (M2 and
+ * later).  Private to the model.
+ */
+typedef struct AppleDARTLayoutDesc AppleDARTLayoutDesc;
 
 typedef enum {
     APPLE_DART_PTE_DART1,       /* io-pgtable APPLE_DART */
@@ -110,7 +111,7 @@ struct AppleDARTState {
     bool preset_four_level;
 
     /* derived configuration */
-    AppleDARTLayout layout;
+    const AppleDARTLayoutDesc *layout;
     AppleDARTPteFormat pte;
     uint32_t ttbr_base;         /* T8020: 0x200, or 0x400 on the USB4 DART */
 
