@@ -26,8 +26,8 @@
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "hw/misc/apple-dart.h"
-#include "sysemu/dma.h"
 #include "exec/address-spaces.h"
+#include "apple-dart-walk.h"
 
 /* Identification registers common to both layouts (hw §1). */
 REG32(DART_PARAMS1, 0x000)
@@ -125,35 +125,6 @@ REG32(T8110_TTBR0, 0x1400)                 /* + 4 * sid */
 #define T8110_TTBR_KNOWN            (R_T8110_TTBR_VALID_MASK | \
                                      R_T8110_TTBR_ADDR_MASK)
 
-/* Page-table entry bits (hw §4.1). */
-#define PTE_VALID                   BIT_ULL(0)
-/* Bit 1: DART1 SP_DIS, DART2 NO_CACHE */
-#define PTE_BIT1                    BIT_ULL(1)
-#define DART1_PTE_NO_WRITE          BIT_ULL(7)
-#define DART1_PTE_NO_READ           BIT_ULL(8)
-#define DART1_PTE_ADDR              MAKE_64BIT_MASK(12, 24)    /* [35:12] */
-#define DART2_PTE_NO_WRITE          BIT_ULL(2)
-#define DART2_PTE_NO_READ           BIT_ULL(3)
-#define DART2_PTE_ADDR              MAKE_64BIT_MASK(10, 28)    /* [37:10] */
-#define PTE_SP_END_SHIFT            40
-#define PTE_SP_START_SHIFT          52
-#define PTE_SP_MASK                 0xfff
-#define PTE_SP_FIELDS               MAKE_64BIT_MASK(40, 24)
-
-/* Why a translation failed; mapped to each layout's ERROR code bits. */
-typedef enum {
-    DART_OK = 0,
-    DART_FAULT_NO_TTBR,
-    DART_FAULT_NO_PGD,          /* top table of a 4-level walk */
-    DART_FAULT_NO_PMD,          /* middle (L1) table */
-    DART_FAULT_NO_PTE,          /* leaf */
-    DART_FAULT_READ,
-    DART_FAULT_WRITE,
-    DART_FAULT_SUBPAGE,
-    DART_FAULT_PTE_READ,        /* a table could not be read */
-    DART_FAULT_BLOCKED,         /* stream disabled or TCR = 0 */
-} AppleDARTFault;
-
 static const char *const fault_names[] = {
     [DART_OK] = "ok",
     [DART_FAULT_NO_TTBR] = "no TTBR",
@@ -238,8 +209,7 @@ static const char *dart_name(AppleDARTState *s)
         (s)->streams[sid].counters.field++;         \
     } while (0)
 
-static void G_GNUC_PRINTF(2, 3)
-apple_dart_violation(AppleDARTState *s, const char *fmt, ...)
+void apple_dart_violation(AppleDARTState *s, const char *fmt, ...)
 {
     g_autofree char *msg = NULL;
     va_list ap;
@@ -261,11 +231,6 @@ apple_dart_violation(AppleDARTState *s, const char *fmt, ...)
         qemu_log_mask(LOG_GUEST_ERROR, "%s: DART-VIOLATION %s\n",
                       dart_name(s), msg);
     }
-}
-
-static uint64_t page_size(AppleDARTState *s)
-{
-    return 1ULL << s->page_shift;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -313,6 +278,44 @@ static AppleDARTMode stream_mode(AppleDARTState *s, unsigned sid)
         return s->bypass_supported ? DART_MODE_BYPASS : DART_MODE_BLOCKED;
     }
     return translate ? DART_MODE_TRANSLATE : DART_MODE_BLOCKED;
+}
+
+/*
+ * Number of IOVA bits the configured walk resolves.  Bits above are
+ * ignored or fault depending on "upper-iova-fault" (hw §4.4, UNCERTAIN).
+ */
+static unsigned walk_iova_bits(AppleDARTState *s, unsigned sid)
+{
+    unsigned bpl = s->page_shift - 3;
+    int levels = stream_levels(s, sid);
+    unsigned bits = s->page_shift + levels * bpl;
+
+    if (levels > 2) {
+        return MIN(bits, s->va_width);
+    }
+    /* Two table levels per TTBR plus the TTBR select bits (hw §4.2). */
+    return bits + ctz32(s->layout->num_ttbrs);
+}
+
+/*
+ * Walk the tables the TTBR of @sid for @iova points at: the IOVA bits
+ * above two table levels pick one of the stream's TTBRs, four on T8020,
+ * T8110 has one (hw §4.2).
+ */
+static AppleDARTFault stream_walk(AppleDARTState *s, unsigned sid,
+                                  uint64_t iova, AppleDARTTlbEntry *out,
+                                  bool quiet)
+{
+    unsigned bpl = s->page_shift - 3;
+    unsigned idx = (iova >> (s->page_shift + 2 * bpl)) &
+                   (s->layout->num_ttbrs - 1);
+    uint32_t ttbr = s->ttbr[sid][idx];
+
+    if (!(ttbr & s->layout->ttbr_valid)) {
+        return DART_FAULT_NO_TTBR;
+    }
+    return apple_dart_walk(s, sid, iova, ttbr_table(s, ttbr),
+                           stream_levels(s, sid), out, quiet);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -415,219 +418,6 @@ static void apple_dart_clear_error(AppleDARTState *s, uint32_t val)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Page-table walker (hw §4)                                               */
-
-static uint64_t pte_table_addr(AppleDARTState *s, uint64_t pte)
-{
-    if (s->pte == APPLE_DART_PTE_DART1) {
-        return pte & DART1_PTE_ADDR;
-    }
-    return (pte & DART2_PTE_ADDR) << 4;
-}
-
-/*
- * Number of IOVA bits the configured walk resolves.  Bits above are
- * ignored or fault depending on "upper-iova-fault" (hw §4.4, UNCERTAIN).
- */
-static unsigned walk_iova_bits(AppleDARTState *s, unsigned sid)
-{
-    unsigned bpl = s->page_shift - 3;
-    int levels = stream_levels(s, sid);
-    unsigned bits = s->page_shift + levels * bpl;
-
-    if (levels > 2) {
-        return MIN(bits, s->va_width);
-    }
-    /* Two table levels per TTBR plus the TTBR select bits (hw §4.2). */
-    return bits + ctz32(s->layout->num_ttbrs);
-}
-
-static void check_table_pte(AppleDARTState *s, unsigned sid, uint64_t iova,
-                            int level, uint64_t pte, bool quiet)
-{
-    uint64_t allowed;
-
-    if (quiet) {
-        return;
-    }
-    /* Bit 1 is tolerated: m1n1 sets SP_DIS on table entries (hw §4.1). */
-    if (s->pte == APPLE_DART_PTE_DART1) {
-        allowed = PTE_VALID | PTE_BIT1 | DART1_PTE_ADDR;
-    } else {
-        allowed = PTE_VALID | PTE_BIT1 | DART2_PTE_ADDR;
-    }
-    if (pte & ~allowed) {
-        apple_dart_violation(s, "reserved bits 0x%" PRIx64 " set in level-%d "
-                             "table entry 0x%" PRIx64 " (stream %u IOVA 0x%"
-                             PRIx64 ")", pte & ~allowed, level, pte, sid,
-                             iova);
-    }
-    if (pte_table_addr(s, pte) & (page_size(s) - 1)) {
-        apple_dart_violation(s, "misaligned table 0x%" PRIx64 " in level-%d "
-                             "entry (stream %u IOVA 0x%" PRIx64 ")",
-                             pte_table_addr(s, pte), level, sid, iova);
-    }
-}
-
-static void decode_leaf(AppleDARTState *s, unsigned sid, uint64_t iova,
-                        uint64_t pte, AppleDARTTlbEntry *out, bool quiet)
-{
-    uint64_t allowed;
-    uint32_t unit = page_size(s) >> 12;
-    uint32_t sp_start = (pte >> PTE_SP_START_SHIFT) & PTE_SP_MASK;
-    uint32_t sp_end = (pte >> PTE_SP_END_SHIFT) & PTE_SP_MASK;
-    bool sp_enforced;
-
-    if (s->pte == APPLE_DART_PTE_DART1) {
-        allowed = PTE_VALID | PTE_BIT1 | DART1_PTE_NO_WRITE |
-                  DART1_PTE_NO_READ | DART1_PTE_ADDR | PTE_SP_FIELDS;
-        out->readable = !(pte & DART1_PTE_NO_READ);
-        out->writable = !(pte & DART1_PTE_NO_WRITE);
-        /* DART1 bit 1 disables the sub-page check (hw §4.1). */
-        sp_enforced = !(pte & PTE_BIT1);
-    } else {
-        allowed = PTE_VALID | PTE_BIT1 | DART2_PTE_NO_WRITE |
-                  DART2_PTE_NO_READ | DART2_PTE_ADDR | PTE_SP_FIELDS;
-        out->readable = !(pte & DART2_PTE_NO_READ);
-        out->writable = !(pte & DART2_PTE_NO_WRITE);
-        /* On DART2 sub-page protection cannot be disabled (hw §4.1). */
-        sp_enforced = true;
-    }
-    out->pa = pte_table_addr(s, pte);
-    if (!quiet && (pte & ~allowed)) {
-        apple_dart_violation(s, "reserved bits 0x%" PRIx64 " set in leaf "
-                             "entry 0x%" PRIx64 " (stream %u IOVA 0x%" PRIx64
-                             ")", pte & ~allowed, pte, sid, iova);
-    }
-    if (!quiet && (out->pa & (page_size(s) - 1))) {
-        apple_dart_violation(s, "misaligned page address 0x%" PRIx64
-                             " in leaf entry (stream %u IOVA 0x%" PRIx64 ")",
-                             out->pa, sid, iova);
-    }
-    out->pa &= ~(page_size(s) - 1);
-
-    /*
-     * SP_START/SP_END are 12-bit indices; their unit is UNCERTAIN (hw §4.1).
-     * The model takes page size / 4096 (4 bytes on a 16K page) and makes END
-     * inclusive, so START 0 / END 0xfff (what Linux writes) is the whole page.
-     */
-    if (sp_enforced) {
-        out->sp_lo = sp_start * unit;
-        out->sp_hi = sp_end >= sp_start ? (sp_end + 1) * unit : out->sp_lo;
-    } else {
-        out->sp_lo = 0;
-        out->sp_hi = page_size(s);
-    }
-}
-
-/*
- * Walk the tables of @sid for @iova (already reduced to the bits the walk
- * resolves).  @quiet suppresses violation reports, for the strict-mode
- * re-walk of an entry whose first walk already reported them.
- */
-static AppleDARTFault apple_dart_walk(AppleDARTState *s, unsigned sid,
-                                      uint64_t iova, AppleDARTTlbEntry *out,
-                                      bool quiet)
-{
-    unsigned bpl = s->page_shift - 3;
-    /*
-     * The IOVA bits above two table levels pick one of the stream's TTBRs:
-     * four on T8020, T8110 has one (hw §4.2).
-     */
-    unsigned idx = (iova >> (s->page_shift + 2 * bpl)) &
-                   (s->layout->num_ttbrs - 1);
-    uint32_t ttbr = s->ttbr[sid][idx];
-    int levels = stream_levels(s, sid);
-    uint64_t table;
-    int level;
-
-    if (!(ttbr & s->layout->ttbr_valid)) {
-        return DART_FAULT_NO_TTBR;
-    }
-    table = ttbr_table(s, ttbr);
-    if (table & (page_size(s) - 1)) {
-        if (!quiet) {
-            apple_dart_violation(s, "misaligned top table 0x%" PRIx64
-                                 " (stream %u)", table, sid);
-        }
-        table &= ~(page_size(s) - 1);
-    }
-
-    for (level = levels - 1; level >= 0; level--) {
-        unsigned shift = s->page_shift + level * bpl;
-        uint64_t index = (iova >> shift) & MAKE_64BIT_MASK(0, bpl);
-        uint64_t pte;
-
-        /* The walker is cache-coherent with the CPUs (hw §4). */
-        if (ldq_le_dma(&address_space_memory, table + index * 8, &pte,
-                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
-            return DART_FAULT_PTE_READ;
-        }
-        /* Hardware looks at VALID, not at "pte != 0" (hw §4.1). */
-        if (!(pte & PTE_VALID)) {
-            switch (level) {
-            case 0:
-                return DART_FAULT_NO_PTE;
-            case 1:
-                return DART_FAULT_NO_PMD;
-            default:
-                return DART_FAULT_NO_PGD;
-            }
-        }
-        if (level == 0) {
-            decode_leaf(s, sid, iova, pte, out, quiet);
-            return DART_OK;
-        }
-        /* No block mappings: the level alone says "table" (hw §4). */
-        check_table_pte(s, sid, iova, level, pte, quiet);
-        table = pte_table_addr(s, pte) & ~(page_size(s) - 1);
-    }
-    g_assert_not_reached();
-}
-
-/* ---------------------------------------------------------------------- */
-/* TLB                                                                     */
-
-static void apple_dart_notify_unmap(AppleDARTStream *st)
-{
-    IOMMUNotifier *n;
-
-    /*
-     * Let caching users of the region (vhost) drop what they hold; a
-     * notifier that only takes device-IOTLB unmaps gets one of those.
-     */
-    IOMMU_NOTIFIER_FOREACH(n, &st->iommu) {
-        IOMMUTLBEvent event = {
-            .type = (n->notifier_flags & IOMMU_NOTIFIER_UNMAP) ?
-                    IOMMU_NOTIFIER_UNMAP : IOMMU_NOTIFIER_DEVIOTLB_UNMAP,
-            .entry = {
-                .target_as = &address_space_memory,
-                .iova = n->start,
-                .addr_mask = n->end - n->start,
-                .perm = IOMMU_NONE,
-            },
-        };
-        memory_region_notify_iommu_one(n, &event);
-    }
-}
-
-static void apple_dart_flush_stream(AppleDARTState *s, unsigned sid)
-{
-    AppleDARTStream *st = &s->streams[sid];
-
-    g_hash_table_remove_all(st->tlb);
-    apple_dart_notify_unmap(st);
-}
-
-static bool tlb_entry_equal(const AppleDARTTlbEntry *a,
-                            const AppleDARTTlbEntry *b)
-{
-    return a->pa == b->pa && a->readable == b->readable &&
-           a->writable == b->writable && a->sp_lo == b->sp_lo &&
-           a->sp_hi == b->sp_hi;
-}
-
-/* ---------------------------------------------------------------------- */
 /* TLB invalidation commands and their BUSY window (hw §2.3, §3.3)         */
 
 /*
@@ -646,7 +436,7 @@ static void apple_dart_cmd_flushed(AppleDARTState *s, unsigned sid, bool all)
         c->inv_sid++;
         s->counters.inv_sid++;
     }
-    apple_dart_flush_stream(s, sid);
+    apple_dart_tlb_flush(&s->streams[sid]);
 }
 
 /* T8020: the streams STREAM_SELECT named when the command was written. */
@@ -728,7 +518,7 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
     AppleDARTStream *st = container_of(iommu, AppleDARTStream, iommu);
     AppleDARTState *s = st->dart;
     unsigned sid = st->sid;
-    uint64_t psize = page_size(s);
+    uint64_t psize = apple_dart_page_size(s);
     bool is_write = flag & IOMMU_WO;
     IOMMUTLBEntry ret = {
         .target_as = &address_space_memory,
@@ -740,7 +530,7 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
     AppleDARTTlbEntry walked, cached, *e;
     AppleDARTFault f;
     unsigned bits;
-    uint64_t iova, key, off;
+    uint64_t iova, off;
 
     apple_dart_busy_update(s);
 
@@ -776,9 +566,7 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
         }
         iova = addr & MAKE_64BIT_MASK(0, bits);
     }
-    key = iova >> s->page_shift;
-
-    e = g_hash_table_lookup(st->tlb, &key);
+    e = apple_dart_tlb_lookup(st, iova);
     if (e) {
         COUNT_STREAM(s, sid, tlb_hits);
         /*
@@ -794,8 +582,8 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
              * checked against the tables, so a missing invalidate is a
              * deterministic failure instead of silent corruption.
              */
-            f = apple_dart_walk(s, sid, iova, &walked, true);
-            if (f != DART_OK || !tlb_entry_equal(e, &walked)) {
+            f = stream_walk(s, sid, iova, &walked, true);
+            if (f != DART_OK || !apple_dart_tlb_entry_equal(e, &walked)) {
                 COUNT_STREAM(s, sid, stale);
                 apple_dart_violation(s, "stale TLB use: stream %u IOVA 0x%"
                                      PRIx64 " (tables now: %s%s; missing "
@@ -807,18 +595,13 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
     } else {
         COUNT_STREAM(s, sid, tlb_misses);
         COUNT_STREAM(s, sid, walks);
-        f = apple_dart_walk(s, sid, iova, &walked, false);
+        f = stream_walk(s, sid, iova, &walked, false);
         if (f != DART_OK) {
             /* Failed walks are not cached. */
             apple_dart_fault(s, sid, addr, f, is_write);
             return ret;
         }
-        if (g_hash_table_size(st->tlb) >= s->tlb_size) {
-            /* Capacity eviction: any entry may go at any time on hardware. */
-            g_hash_table_remove_all(st->tlb);
-        }
-        e = g_memdup2(&walked, sizeof(walked));
-        g_hash_table_insert(st->tlb, g_memdup2(&key, sizeof(key)), e);
+        e = apple_dart_tlb_insert(st, iova, &walked);
     }
 
     if ((flag & IOMMU_RO) && !e->readable) {
@@ -934,7 +717,8 @@ static void write_ttbr(AppleDARTState *s, unsigned sid, unsigned idx,
     }
     /* On T8110 16K alignment is implied by the PA >> 14 encoding. */
     table = ttbr_table(s, val);
-    if ((val & s->layout->ttbr_valid) && (table & (page_size(s) - 1))) {
+    if ((val & s->layout->ttbr_valid) &&
+        (table & (apple_dart_page_size(s) - 1))) {
         apple_dart_violation(s, "misaligned table 0x%" PRIx64
                              " in TTBR[%u][%u]", table, sid, idx);
     }
@@ -1356,12 +1140,6 @@ void apple_dart_hold_busy(AppleDARTState *s, bool hold)
     apple_dart_busy_update(s);
 }
 
-uint32_t apple_dart_tlb_entries(AppleDARTState *s, unsigned sid)
-{
-    assert(sid < s->num_sids);
-    return g_hash_table_size(s->streams[sid].tlb);
-}
-
 /* ---------------------------------------------------------------------- */
 /* The two register layouts                                                */
 
@@ -1544,7 +1322,7 @@ static void apple_dart_reset(DeviceState *dev)
     s->expected_violations = 0;
     apple_dart_reset_counters(s);
     for (sid = 0; sid < s->num_sids; sid++) {
-        apple_dart_flush_stream(s, sid);
+        apple_dart_tlb_flush(&s->streams[sid]);
         s->streams[sid].faulted = false;
     }
 
@@ -1635,8 +1413,7 @@ static void apple_dart_realize(DeviceState *dev, Error **errp)
         st->dart = s;
         st->sid = sid;
         st->name = g_strdup_printf("%s-sid%u", dart_name(s), sid);
-        st->tlb = g_hash_table_new_full(g_int64_hash, g_int64_equal,
-                                        g_free, g_free);
+        apple_dart_tlb_init(st);
         memory_region_init_iommu(&st->iommu, sizeof(st->iommu),
                                  TYPE_APPLE_DART_IOMMU_MEMORY_REGION,
                                  OBJECT(s), st->name, UINT64_MAX);
