@@ -15,6 +15,7 @@
 #include "sysemu/dma.h"
 #include "exec/address-spaces.h"
 #include "apple-dart-walk.h"
+#include "trace.h"
 
 /* Page-table entry bits (hw §4.1). */
 #define PTE_VALID                   BIT_ULL(0)
@@ -148,6 +149,8 @@ AppleDARTFault apple_dart_walk(AppleDARTState *s, unsigned sid,
                        MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
             return DART_FAULT_PTE_READ;
         }
+        trace_apple_dart_walk_pte(apple_dart_name(s), sid, level,
+                                  table + index * 8, pte);
         /* Hardware looks at VALID, not at "pte != 0" (hw §4.1). */
         if (!(pte & PTE_VALID)) {
             switch (level) {
@@ -232,6 +235,7 @@ AppleDARTTlbEntry *apple_dart_tlb_insert(AppleDARTStream *st, uint64_t iova,
 
     if (g_hash_table_size(st->tlb) >= st->dart->tlb_size) {
         /* Capacity eviction: any entry may go at any time on hardware. */
+        trace_apple_dart_tlb_evict(apple_dart_name(st->dart), st->sid);
         g_hash_table_remove_all(st->tlb);
     }
     e = g_memdup2(entry, sizeof(*entry));

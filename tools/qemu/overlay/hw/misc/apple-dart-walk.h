@@ -25,6 +25,11 @@ typedef enum {
     DART_FAULT_BLOCKED,         /* stream disabled or TCR = 0 */
 } AppleDARTFault;
 
+static inline const char *apple_dart_name(AppleDARTState *s)
+{
+    return s->dart_name ? s->dart_name : "apple-dart";
+}
+
 static inline uint64_t apple_dart_page_size(AppleDARTState *s)
 {
     return 1ULL << s->page_shift;

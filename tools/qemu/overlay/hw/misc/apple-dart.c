@@ -28,6 +28,7 @@
 #include "hw/misc/apple-dart.h"
 #include "exec/address-spaces.h"
 #include "apple-dart-walk.h"
+#include "trace.h"
 
 /* Identification registers common to both layouts (hw §1). */
 REG32(DART_PARAMS1, 0x000)
@@ -198,11 +199,6 @@ struct AppleDARTLayoutDesc {
     void (*run_cmd)(AppleDARTState *s);
 };
 
-static const char *dart_name(AppleDARTState *s)
-{
-    return s->dart_name ? s->dart_name : "apple-dart";
-}
-
 /* An event of stream @sid counts for the DART and for the stream. */
 #define COUNT_STREAM(s, sid, field) do {           \
         (s)->counters.field++;                      \
@@ -226,10 +222,10 @@ void apple_dart_violation(AppleDARTState *s, const char *fmt, ...)
          */
         s->expected_violations--;
         qemu_log_mask(LOG_GUEST_ERROR, "%s: expected model violation: %s\n",
-                      dart_name(s), msg);
+                      apple_dart_name(s), msg);
     } else {
         qemu_log_mask(LOG_GUEST_ERROR, "%s: DART-VIOLATION %s\n",
-                      dart_name(s), msg);
+                      apple_dart_name(s), msg);
     }
 }
 
@@ -369,8 +365,10 @@ static bool apple_dart_fault(AppleDARTState *s, unsigned sid, uint64_t iova,
     st->fault_kind = f;
     st->fault_iova = iova;
     qemu_log_mask(LOG_GUEST_ERROR, "%s: fault: stream %u IOVA 0x%" PRIx64
-                  " %s (%s)\n", dart_name(s), sid, iova, fault_names[f],
+                  " %s (%s)\n", apple_dart_name(s), sid, iova, fault_names[f],
                   is_write ? "write" : "read");
+    trace_apple_dart_fault(apple_dart_name(s), sid, iova, fault_names[f],
+                           is_write ? "write" : "read", code);
 
     /*
      * Per-stream error indicators (hw §3, ERROR_STREAMS).  Only T8110 has
@@ -404,6 +402,7 @@ static void apple_dart_clear_error(AppleDARTState *s, uint32_t val)
     unsigned sid;
 
     s->error &= ~val;
+    trace_apple_dart_error_clear(apple_dart_name(s), val, s->error);
     if (was_latched && !(s->error & DART_ERR_FLAG)) {
         /*
          * Software handled the fault: the next refused access is a new
@@ -429,6 +428,8 @@ static void apple_dart_cmd_flushed(AppleDARTState *s, unsigned sid, bool all)
 {
     AppleDARTCounters *c = &s->streams[sid].counters;
 
+    trace_apple_dart_inv_stream(apple_dart_name(s), sid,
+                                apple_dart_tlb_entries(s, sid));
     c->inv_cmds++;
     if (all) {
         c->inv_all++;
@@ -475,6 +476,7 @@ static void apple_dart_complete_cmd(AppleDARTState *s)
     timer_del(&s->busy_timer);
     s->counters.inv_cmds++;
     s->layout->run_cmd(s);
+    trace_apple_dart_inv_complete(apple_dart_name(s), s->busy_cmd);
 }
 
 /* Finish a command whose BUSY window has passed, unless a test holds it. */
@@ -493,6 +495,8 @@ static void apple_dart_busy_timer(void *opaque)
 
 static void apple_dart_start_cmd(AppleDARTState *s, uint32_t cmd)
 {
+    trace_apple_dart_inv_issue(apple_dart_name(s), cmd, s->stream_select[0],
+                               s->stream_select[1], s->busy_ns);
     s->busy_cmd = cmd;
     memcpy(s->busy_sel, s->stream_select, sizeof(s->stream_select));
     s->busy = true;
@@ -548,6 +552,7 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
         }
         return ret;
     case DART_MODE_BYPASS:
+        trace_apple_dart_bypass(apple_dart_name(s), sid, addr);
         COUNT_STREAM(s, sid, bypass);
         st->faulted = false;
         ret.translated_addr = ret.iova;
@@ -568,6 +573,7 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
     }
     e = apple_dart_tlb_lookup(st, iova);
     if (e) {
+        trace_apple_dart_tlb_hit(apple_dart_name(s), sid, iova, e->pa);
         COUNT_STREAM(s, sid, tlb_hits);
         /*
          * Work on a copy: the re-walk below reads guest-chosen addresses,
@@ -593,6 +599,7 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
             }
         }
     } else {
+        trace_apple_dart_tlb_miss(apple_dart_name(s), sid, iova);
         COUNT_STREAM(s, sid, tlb_misses);
         COUNT_STREAM(s, sid, walks);
         f = stream_walk(s, sid, iova, &walked, false);
@@ -617,6 +624,9 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
     if (e->sp_lo == 0 && e->sp_hi == psize) {
         st->faulted = false;
         ret.translated_addr = e->pa;
+        trace_apple_dart_translate(apple_dart_name(s), sid, addr,
+                                   ret.translated_addr, ret.addr_mask,
+                                   ret.perm);
         return ret;
     }
     /* A restricted page is translated one sub-page unit at a time. */
@@ -629,6 +639,8 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
     ret.addr_mask = (psize >> 12) - 1;
     ret.iova = addr & ~ret.addr_mask;
     ret.translated_addr = e->pa + (off & ~ret.addr_mask);
+    trace_apple_dart_translate(apple_dart_name(s), sid, addr,
+                               ret.translated_addr, ret.addr_mask, ret.perm);
     return ret;
 }
 
@@ -671,6 +683,7 @@ static void write_tcr(AppleDARTState *s, unsigned sid, uint32_t val)
     uint32_t bp = l->tcr_bypass;
 
     if (tcr_ttbr_locked(s)) {
+        trace_apple_dart_locked_write(apple_dart_name(s), "TCR", sid, 0, val);
         COUNT_STREAM(s, sid, locked_writes);
         apple_dart_violation(s, "write 0x%x to TCR[%u] of a locked DART "
                              "ignored", val, sid);
@@ -695,8 +708,9 @@ static void write_tcr(AppleDARTState *s, unsigned sid, uint32_t val)
     }
     if (val & l->tcr_remap_en) {
         qemu_log_mask(LOG_UNIMP, "%s: TCR[%u] REMAP_EN not modelled\n",
-                      dart_name(s), sid);
+                      apple_dart_name(s), sid);
     }
+    trace_apple_dart_tcr_write(apple_dart_name(s), sid, val);
     s->tcr[sid] = val;
 }
 
@@ -706,6 +720,8 @@ static void write_ttbr(AppleDARTState *s, unsigned sid, unsigned idx,
     uint64_t table;
 
     if (tcr_ttbr_locked(s)) {
+        trace_apple_dart_locked_write(apple_dart_name(s), "TTBR", sid, idx,
+                                      val);
         COUNT_STREAM(s, sid, locked_writes);
         apple_dart_violation(s, "write 0x%x to TTBR[%u][%u] of a locked DART "
                              "ignored", val, sid, idx);
@@ -722,6 +738,7 @@ static void write_ttbr(AppleDARTState *s, unsigned sid, unsigned idx,
         apple_dart_violation(s, "misaligned table 0x%" PRIx64
                              " in TTBR[%u][%u]", table, sid, idx);
     }
+    trace_apple_dart_ttbr_write(apple_dart_name(s), sid, idx, val);
     s->ttbr[sid][idx] = val;
 }
 
@@ -963,6 +980,8 @@ static void t8110_write(AppleDARTState *s, hwaddr addr, uint32_t val,
         return;
     case A_T8110_UNPROTECT:
         if (s->protect_locked) {
+            trace_apple_dart_locked_write(apple_dart_name(s), "UNPROTECT", 0,
+                                          0, val);
             s->counters.locked_writes++;
             apple_dart_violation(s, "UNPROTECT 0x%x after PROTECT_LOCK "
                                  "ignored", val);
@@ -988,7 +1007,7 @@ static void t8110_write(AppleDARTState *s, hwaddr addr, uint32_t val,
     case 0x20c ... 0x22c:
     case 0x500 ... 0x7fc:
         qemu_log_mask(LOG_UNIMP, "%s: write 0x%x to inert register 0x%"
-                      HWADDR_PRIx "\n", dart_name(s), val, addr);
+                      HWADDR_PRIx "\n", apple_dart_name(s), val, addr);
         s->scratch[addr / 4] = val;
         return;
     }
@@ -1412,7 +1431,7 @@ static void apple_dart_realize(DeviceState *dev, Error **errp)
 
         st->dart = s;
         st->sid = sid;
-        st->name = g_strdup_printf("%s-sid%u", dart_name(s), sid);
+        st->name = g_strdup_printf("%s-sid%u", apple_dart_name(s), sid);
         apple_dart_tlb_init(st);
         memory_region_init_iommu(&st->iommu, sizeof(st->iommu),
                                  TYPE_APPLE_DART_IOMMU_MEMORY_REGION,
