@@ -55,29 +55,54 @@ enum {
 };
 
 static const VadDart vad_darts[VAD_NUM_DARTS] = {
-    [VAD_T8103] = { "dart-t8103", { "apple,t8103-dart" },
-                    "t8020", "dart1", 16, true, 36, true },
+    [VAD_T8103] = {
+        .name = "dart-t8103", .compat = { "apple,t8103-dart" },
+        .layout = "t8020", .pte = "dart1", .num_sids = 16, .bypass = true,
+        .va_width = 36, .in_t8103_set = true,
+    },
     /* The USB4 DART has 64 streams and no usable bypass (hw §0, §2.1). */
-    [VAD_USB4] = { "dart-usb4", { "apple,t8103-usb4-dart" },
-                   "t8020", "dart1", 64, false, 36, false },
-    [VAD_T6000] = { "dart-t6000", { "apple,t6000-dart" },
-                    "t8020", "dart2", 16, true, 36, false },
-    [VAD_T8110] = { "dart-t8110", { "apple,t8110-dart" },
-                    "t8110", "dart2", 256, true, 36, false },
+    [VAD_USB4] = {
+        .name = "dart-usb4", .compat = { "apple,t8103-usb4-dart" },
+        .layout = "t8020", .pte = "dart1", .num_sids = 64, .bypass = false,
+        .va_width = 36,
+    },
+    [VAD_T6000] = {
+        .name = "dart-t6000", .compat = { "apple,t6000-dart" },
+        .layout = "t8020", .pte = "dart2", .num_sids = 16, .bypass = true,
+        .va_width = 36,
+    },
+    [VAD_T8110] = {
+        .name = "dart-t8110", .compat = { "apple,t8110-dart" },
+        .layout = "t8110", .pte = "dart2", .num_sids = 256, .bypass = true,
+        .va_width = 36,
+    },
     /* t602x: T8110 layout reporting a 42-bit VA (hw §0). */
-    [VAD_T6020] = { "dart-t6020", { "apple,t6020-dart", "apple,t8110-dart" },
-                    "t8110", "dart2", 64, true, 42, false },
+    [VAD_T6020] = {
+        .name = "dart-t6020",
+        .compat = { "apple,t6020-dart", "apple,t8110-dart" }, .layout = "t8110",
+        .pte = "dart2", .num_sids = 64, .bypass = true, .va_width = 42,
+    },
     /* A display pair, like M1 DCP behind dart-dcp and dart-disp0. */
-    [VAD_DCP] = { "dart-dcp", { "apple,t8103-dart" },
-                  "t8020", "dart1", 16, true, 36, false },
-    [VAD_DISP0] = { "dart-disp0", { "apple,t8103-dart" },
-                    "t8020", "dart1", 16, true, 36, false },
+    [VAD_DCP] = {
+        .name = "dart-dcp", .compat = { "apple,t8103-dart" }, .layout = "t8020",
+        .pte = "dart1", .num_sids = 16, .bypass = true, .va_width = 36,
+    },
+    [VAD_DISP0] = {
+        .name = "dart-disp0", .compat = { "apple,t8103-dart" },
+        .layout = "t8020", .pte = "dart1", .num_sids = 16, .bypass = true,
+        .va_width = 36,
+    },
     /* PCIe DARTs of t600x report no bypass (hw §1). */
-    [VAD_PCIE] = { "dart-pcie", { "apple,t8103-dart" },
-                   "t8020", "dart1", 16, false, 36, true },
+    [VAD_PCIE] = {
+        .name = "dart-pcie", .compat = { "apple,t8103-dart" },
+        .layout = "t8020", .pte = "dart1", .num_sids = 16, .bypass = false,
+        .va_width = 36, .in_t8103_set = true,
+    },
     /* The third DART of a master behind three, as M1's ISP has. */
-    [VAD_ISP] = { "dart-isp", { "apple,t8103-dart" },
-                  "t8020", "dart1", 16, true, 36, false },
+    [VAD_ISP] = {
+        .name = "dart-isp", .compat = { "apple,t8103-dart" }, .layout = "t8020",
+        .pte = "dart1", .num_sids = 16, .bypass = true, .va_width = 36,
+    },
 };
 
 #define VAD_MAX_IOMMUS 4
@@ -96,24 +121,39 @@ typedef struct VadEngine {
 } VadEngine;
 
 static const VadEngine vad_engines[] = {
-    { "dma-t8103-a", 1, { VAD_T8103 }, { 1 }, true },
+    {
+        .name = "dma-t8103-a", .n = 1, .dart = { VAD_T8103 }, .sid = { 1 },
+        .in_t8103_set = true,
+    },
     /* Two engines sharing one stream. */
-    { "dma-t8103-b", 1, { VAD_T8103 }, { 2 }, true },
-    { "dma-t8103-c", 1, { VAD_T8103 }, { 2 }, true },
+    {
+        .name = "dma-t8103-b", .n = 1, .dart = { VAD_T8103 }, .sid = { 2 },
+        .in_t8103_set = true,
+    },
+    {
+        .name = "dma-t8103-c", .n = 1, .dart = { VAD_T8103 }, .sid = { 2 },
+        .in_t8103_set = true,
+    },
     /* A stream in the USB4 DART's second STREAM_SELECT word. */
-    { "dma-usb4", 1, { VAD_USB4 }, { 40 } },
-    { "dma-t6000", 1, { VAD_T6000 }, { 3 } },
+    { .name = "dma-usb4", .n = 1, .dart = { VAD_USB4 }, .sid = { 40 } },
+    { .name = "dma-t6000", .n = 1, .dart = { VAD_T6000 }, .sid = { 3 } },
     /* A stream in the T8110's seventh enable/error word. */
-    { "dma-t8110", 1, { VAD_T8110 }, { 200 } },
-    { "dma-t6020", 1, { VAD_T6020 }, { 5 } },
+    { .name = "dma-t8110", .n = 1, .dart = { VAD_T8110 }, .sid = { 200 } },
+    { .name = "dma-t6020", .n = 1, .dart = { VAD_T6020 }, .sid = { 5 } },
     /* One master behind two DARTs. */
-    { "dma-dcp", 2, { VAD_DCP, VAD_DISP0 }, { 0, 0 } },
+    {
+        .name = "dma-dcp", .n = 2, .dart = { VAD_DCP, VAD_DISP0 },
+        .sid = { 0, 0 },
+    },
     /*
      * One master behind three DARTs, the most the driver takes: the ports
      * sit behind the first two, the third has no port (a path the engine
      * cannot drive), so the guest can only check what is programmed there.
      */
-    { "dma-isp", 3, { VAD_DCP, VAD_DISP0, VAD_ISP }, { 1, 1, 1 } },
+    {
+        .name = "dma-isp", .n = 3, .dart = { VAD_DCP, VAD_DISP0, VAD_ISP },
+        .sid = { 1, 1, 1 },
+    },
 };
 
 static char *virt_get_apple_dart(Object *obj, Error **errp)
@@ -236,46 +276,85 @@ enum {
 };
 
 static const VadBadDart vad_bad_darts[VB_NUM_DARTS] = {
-    [VB_GOOD]   = { "dart-good", "apple,t8103-dart", "t8020", "dart1", 14,
-                    APPLE_DART_MMIO_SIZE, 1, false },
-    [VB_GOOD2]  = { "dart-good2", "apple,t8103-dart", "t8020", "dart1", 14,
-                    APPLE_DART_MMIO_SIZE, 1, false },
-    [VB_GOOD3]  = { "dart-good3", "apple,t8103-dart", "t8020", "dart1", 14,
-                    APPLE_DART_MMIO_SIZE, 1, false },
-    [VB_GOOD4]  = { "dart-good4", "apple,t8103-dart", "t8020", "dart1", 14,
-                    APPLE_DART_MMIO_SIZE, 1, false },
+    [VB_GOOD] = {
+        .name = "dart-good", .compat = "apple,t8103-dart", .layout = "t8020",
+        .pte = "dart1", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
+        .iommu_cells = 1,
+    },
+    [VB_GOOD2] = {
+        .name = "dart-good2", .compat = "apple,t8103-dart", .layout = "t8020",
+        .pte = "dart1", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
+        .iommu_cells = 1,
+    },
+    [VB_GOOD3] = {
+        .name = "dart-good3", .compat = "apple,t8103-dart", .layout = "t8020",
+        .pte = "dart1", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
+        .iommu_cells = 1,
+    },
+    [VB_GOOD4] = {
+        .name = "dart-good4", .compat = "apple,t8103-dart", .layout = "t8020",
+        .pte = "dart1", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
+        .iommu_cells = 1,
+    },
     /* Good alone; DART2 entries, so no master may mix it with DART1. */
-    [VB_T6000]  = { "dart-t6000", "apple,t6000-dart", "t8020", "dart2", 14,
-                    APPLE_DART_MMIO_SIZE, 1, false },
+    [VB_T6000] = {
+        .name = "dart-t6000", .compat = "apple,t6000-dart", .layout = "t8020",
+        .pte = "dart2", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
+        .iommu_cells = 1,
+    },
     /* Good alone: 4K pages with DART1 entries (hw §0, pre-M1 parts). */
-    [VB_4K]     = { "dart-4k", "apple,t8103-dart", "t8020", "dart1", 12,
-                    APPLE_DART_MMIO_SIZE, 1, false },
+    [VB_4K] = {
+        .name = "dart-4k", .compat = "apple,t8103-dart", .layout = "t8020",
+        .pte = "dart1", .page_shift = 12, .reg_size = APPLE_DART_MMIO_SIZE,
+        .iommu_cells = 1,
+    },
     /* Bad: register window below the 0x4000 the driver needs (hw intro). */
-    [VB_SMALL]  = { "dart-small-reg", "apple,t8103-dart", "t8020", "dart1",
-                    14, 0x1000, 1, false },
+    [VB_SMALL] = {
+        .name = "dart-small-reg", .compat = "apple,t8103-dart",
+        .layout = "t8020", .pte = "dart1", .page_shift = 14, .reg_size = 0x1000,
+        .iommu_cells = 1,
+    },
     /* Bad: the binding has one cell, the stream (hw §0). */
-    [VB_CELLS2] = { "dart-cells2", "apple,t8103-dart", "t8020", "dart1", 14,
-                    APPLE_DART_MMIO_SIZE, 2, false },
+    [VB_CELLS2] = {
+        .name = "dart-cells2", .compat = "apple,t8103-dart", .layout = "t8020",
+        .pte = "dart1", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
+        .iommu_cells = 2,
+    },
     /* Bad: no interrupts property (hw §5: one IRQ per DART). */
-    [VB_NOIRQ]  = { "dart-noirq", "apple,t8103-dart", "t8020", "dart1", 14,
-                    APPLE_DART_MMIO_SIZE, 1, true },
+    [VB_NOIRQ] = {
+        .name = "dart-noirq", .compat = "apple,t8103-dart", .layout = "t8020",
+        .pte = "dart1", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
+        .iommu_cells = 1, .no_irq = true,
+    },
 };
 
 /* Engines of the bad machine. */
 static const VadEngine vad_bad_engines[] = {
     /* Good: must work next to the bad ones. */
-    { "dma-good", 1, { VB_GOOD }, { 1 } },
-    { "dma-4k", 1, { VB_4K }, { 1 } },
-    { "dma-good-pair", 2, { VB_GOOD2, VB_GOOD3 }, { 1, 1 } },
+    { .name = "dma-good", .n = 1, .dart = { VB_GOOD }, .sid = { 1 } },
+    { .name = "dma-4k", .n = 1, .dart = { VB_4K }, .sid = { 1 } },
+    {
+        .name = "dma-good-pair", .n = 2, .dart = { VB_GOOD2, VB_GOOD3 },
+        .sid = { 1, 1 },
+    },
     /* Bad: stream 20 on a 16-stream DART. */
-    { "dma-bad-sid", 1, { VB_GOOD }, { 20 } },
+    { .name = "dma-bad-sid", .n = 1, .dart = { VB_GOOD }, .sid = { 20 } },
     /* Bad: four DARTs, the driver takes three. */
-    { "dma-bad-four", 4, { VB_GOOD, VB_GOOD2, VB_GOOD3, VB_GOOD4 },
-      { 4, 4, 4, 4 } },
+    {
+        .name = "dma-bad-four", .n = 4,
+        .dart = { VB_GOOD, VB_GOOD2, VB_GOOD3, VB_GOOD4 },
+        .sid = { 4, 4, 4, 4 },
+    },
     /* Bad: DART1 and DART2 entries in one domain. */
-    { "dma-bad-fmt", 2, { VB_GOOD, VB_T6000 }, { 5, 5 } },
+    {
+        .name = "dma-bad-fmt", .n = 2, .dart = { VB_GOOD, VB_T6000 },
+        .sid = { 5, 5 },
+    },
     /* Bad: 16K and 4K pages in one domain. */
-    { "dma-bad-pgsize", 2, { VB_GOOD, VB_4K }, { 6, 6 } },
+    {
+        .name = "dma-bad-pgsize", .n = 2, .dart = { VB_GOOD, VB_4K },
+        .sid = { 6, 6 },
+    },
 };
 
 static void vad_create_bad(VirtMachineState *vms)
