@@ -19,7 +19,6 @@
 
 #include <linux/dma-mapping.h>
 #include <linux/iommu.h>
-#include <linux/iopoll.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -33,11 +32,9 @@
 
 #include <linux/apple-dart-test.h>
 
-#include "apple-dart-test-engine.h"
+#include "dart_test_engine.h"
 
 #define ADT_MAX_ENGINES		16
-/* The engine runs a command inside the doorbell write; this is a backstop. */
-#define ADT_CMD_TIMEOUT_US	(5 * USEC_PER_SEC)
 
 struct adt_ctx;
 
@@ -45,12 +42,12 @@ struct adt_ctx;
  * An engine stays in adt_engines[] from its first probe until the module
  * goes, so user space keeps stable indices across unbind and rebind (the
  * DMA map benchmark borrows engines that way).  @dev is NULL while it is
- * not bound to us.
+ * not bound to us; @hw drives it while it is.
  */
 struct adt_engine {
 	struct device_node *np;
 	struct device *dev;
-	void __iomem *base;
+	struct dte_engine hw;
 	struct iommu_group *group;
 	u32 sid[2];
 	bool port1;
@@ -135,16 +132,6 @@ static unsigned int adt_nr_engines;
 static DEFINE_XARRAY_ALLOC1(adt_bufs);
 static DEFINE_XARRAY_ALLOC1(adt_doms);
 static LIST_HEAD(adt_owned_groups);
-
-static u32 adt_rd(struct adt_engine *e, u32 off)
-{
-	return readl(e->base + off);
-}
-
-static void adt_wr(struct adt_engine *e, u32 off, u32 val)
-{
-	writel(val, e->base + off);
-}
 
 static struct adt_engine *adt_engine_get(u32 index)
 {
@@ -546,7 +533,6 @@ static int adt_run(struct adt_run *r)
 	const u32 clear = DTE_ST_DONE | DTE_ST_ERROR | DTE_ST_MISCOMPARE;
 	struct adt_engine *e;
 	u32 st, cmd;
-	int ret;
 
 	if (r->reserved || (r->flags & ~ADT_RUN_PORT1))
 		return -EINVAL;
@@ -567,33 +553,24 @@ static int adt_run(struct adt_run *r)
 	cmd = r->op;
 	if (r->flags & ADT_RUN_PORT1)
 		cmd |= DTE_CMD_PORT1;
-	adt_wr(e, DTE_STATUS, clear);
-	adt_wr(e, DTE_SRC_LO, lower_32_bits(r->src));
-	adt_wr(e, DTE_SRC_HI, upper_32_bits(r->src));
-	adt_wr(e, DTE_DST_LO, lower_32_bits(r->dst));
-	adt_wr(e, DTE_DST_HI, upper_32_bits(r->dst));
-	adt_wr(e, DTE_LEN, r->len);
-	adt_wr(e, DTE_DATA, r->data);
-	adt_wr(e, DTE_CMD, cmd);
-	ret = readl_poll_timeout(e->base + DTE_STATUS, st, !(st & DTE_ST_BUSY),
-				 10, ADT_CMD_TIMEOUT_US);
-	if (ret)
-		return ret;
+	/* Whatever an earlier command left must not show in this one's. */
+	dte_wr(&e->hw, DTE_STATUS, clear);
+	dte_wr(&e->hw, DTE_DATA, r->data);
+	st = dte_exec(&e->hw, cmd, r->src, r->dst, r->len);
+	if (st & DTE_ST_BUSY)
+		return -ETIMEDOUT;
 	r->status = st;
-	r->result = adt_rd(e, DTE_RESULT);
-	r->data = adt_rd(e, DTE_DATA);
+	r->result = dte_rd(&e->hw, DTE_RESULT);
+	r->data = dte_rd(&e->hw, DTE_DATA);
 	r->fault_iova = 0;
 	if (st & DTE_ST_ERROR)
-		r->fault_iova = (u64)adt_rd(e, DTE_FAULT_HI) << 32 |
-				adt_rd(e, DTE_FAULT_LO);
-	adt_wr(e, DTE_STATUS, st & clear);
+		r->fault_iova = dte_fault_iova(&e->hw);
 	return 0;
 }
 
 static int adt_counters(struct adt_counters *c)
 {
 	struct adt_engine *e;
-	unsigned int i;
 
 	if (c->reserved || c->port > 1 ||
 	    (c->flags & ~(ADT_COUNTERS_RESET | ADT_COUNTERS_STREAM)))
@@ -603,13 +580,9 @@ static int adt_counters(struct adt_counters *c)
 		return PTR_ERR(e);
 	if (c->port && !e->port1)
 		return -EINVAL;
-	adt_wr(e, DTE_CNT_SELECT, c->port |
-	       (c->flags & ADT_COUNTERS_STREAM ? DTE_CNT_SEL_STREAM : 0));
-	for (i = 0; i < ADT_NR_COUNTERS; i++)
-		c->val[i] = adt_rd(e, DTE_CNT_WALKS + 4 * i);
-	if (c->flags & ADT_COUNTERS_RESET)
-		adt_wr(e, DTE_CNT_RESET, 1);
-	adt_wr(e, DTE_CNT_SELECT, 0);
+	dte_counters(&e->hw, (c->port ? DTE_CNT_SEL_PORT1 : 0) |
+		     (c->flags & ADT_COUNTERS_STREAM ? DTE_CNT_SEL_STREAM : 0),
+		     c->val, ADT_NR_COUNTERS, c->flags & ADT_COUNTERS_RESET);
 	return 0;
 }
 
@@ -624,9 +597,7 @@ static int adt_expect_viol(struct adt_expect_viol *v)
 		return PTR_ERR(e);
 	if (v->port && !e->port1)
 		return -EINVAL;
-	adt_wr(e, DTE_CNT_SELECT, v->port);
-	adt_wr(e, DTE_EXPECT_VIOL, v->count);
-	adt_wr(e, DTE_CNT_SELECT, 0);
+	dte_expect_viol(&e->hw, v->port, v->count);
 	return 0;
 }
 
@@ -1219,10 +1190,15 @@ static int adt_probe(struct platform_device *pdev)
 		return dev_err_probe(dev, -ENOSPC, "too many engines\n");
 	}
 	e->np = dev->of_node;
-	e->base = base;
+	e->hw.dev = dev;
+	e->hw.base = base;
+	e->hw.label = e->label;
 	e->sid[0] = readl(base + DTE_SID0);
 	e->sid[1] = readl(base + DTE_SID1);
 	e->port1 = readl(base + DTE_CAPS) & DTE_CAPS_PORT1;
+	e->hw.sid[0] = e->sid[0];
+	e->hw.sid[1] = e->sid[1];
+	e->hw.port1 = e->port1;
 	if (of_property_read_string(e->np, "label", &label))
 		label = dev_name(dev);
 	strscpy(e->label, label);
@@ -1231,7 +1207,7 @@ static int adt_probe(struct platform_device *pdev)
 		adt_dart_label(e->np, 1, e->dart[1]);
 	e->group = iommu_group_get(dev);
 	/* The engine is idle between ioctls: no interrupt, no counters shift. */
-	writel(0, base + DTE_CTRL);
+	dte_wr(&e->hw, DTE_CTRL, 0);
 	e->dev = dev;
 	platform_set_drvdata(pdev, e);
 	mutex_unlock(&adt_lock);
@@ -1247,7 +1223,7 @@ static void adt_remove(struct platform_device *pdev)
 	mutex_lock(&adt_lock);
 	adt_ctx_cleanup(NULL, e);
 	e->dev = NULL;
-	e->base = NULL;
+	e->hw.base = NULL;
 	iommu_group_put(e->group);
 	e->group = NULL;
 	mutex_unlock(&adt_lock);

@@ -22,57 +22,14 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include "apple-dart-test-engine.h"
+#include "dart_test_engine.h"
 
 #define DE_MAX 16
 
-struct de_engine {
-	struct device *dev;
-	void __iomem *base;
-	const char *label;
-	u32 sid;
-};
-
-static struct de_engine de_engines[DE_MAX];
+static struct dte_engine de_engines[DE_MAX];
 static int de_count;
 
-static u32 de_rd(struct de_engine *e, u32 off)
-{
-	return readl(e->base + off);
-}
-
-static void de_wr(struct de_engine *e, u32 off, u32 val)
-{
-	writel(val, e->base + off);
-}
-
-static u32 de_run(struct de_engine *e, u32 op, u64 src, u64 dst, u32 len)
-{
-	u32 st;
-
-	de_wr(e, DTE_SRC_LO, lower_32_bits(src));
-	de_wr(e, DTE_SRC_HI, upper_32_bits(src));
-	de_wr(e, DTE_DST_LO, lower_32_bits(dst));
-	de_wr(e, DTE_DST_HI, upper_32_bits(dst));
-	de_wr(e, DTE_LEN, len);
-	de_wr(e, DTE_CMD, op);
-	st = de_rd(e, DTE_STATUS);
-	de_wr(e, DTE_STATUS, st & (DTE_ST_DONE | DTE_ST_ERROR | DTE_ST_MISCOMPARE));
-	return st;
-}
-
-static u32 de_fnv(const u8 *p, size_t len)
-{
-	u32 h = DTE_FNV1A_INIT;
-
-	while (len--) {
-		h ^= *p++;
-		h *= DTE_FNV1A_PRIME;
-	}
-	return h;
-}
-
-static struct de_engine *de_find(const char *label)
+static struct dte_engine *de_find(const char *label)
 {
 	int i;
 
@@ -82,9 +39,9 @@ static struct de_engine *de_find(const char *label)
 	return NULL;
 }
 
-static struct de_engine *de_first(struct kunit *test)
+static struct dte_engine *de_first(struct kunit *test)
 {
-	struct de_engine *e = de_find("dma-t8103-a");
+	struct dte_engine *e = de_find("dma-t8103-a");
 
 	if (!e)
 		kunit_skip(test, "engine dma-t8103-a not bound");
@@ -102,7 +59,7 @@ static void de_bound(struct kunit *test)
 
 		KUNIT_ASSERT_NOT_NULL(test, dom);
 		kunit_info(test, "%s: stream %u, domain type %#x", de_engines[i].label,
-			   de_engines[i].sid, dom->type);
+			   de_engines[i].sid[0], dom->type);
 		KUNIT_EXPECT_TRUE(test, dom->type & __IOMMU_DOMAIN_DMA_API);
 		KUNIT_EXPECT_TRUE(test, dom->type & __IOMMU_DOMAIN_PAGING);
 	}
@@ -111,32 +68,32 @@ static void de_bound(struct kunit *test)
 /* Coherent memory: the engine fills it, the CPU sees it. */
 static void de_coherent(struct kunit *test)
 {
-	struct de_engine *e = de_first(test);
+	struct dte_engine *e = de_first(test);
 	const size_t len = 2 * SZ_16K;
-	u32 walks = de_rd(e, DTE_CNT_WALKS), *cpu;
+	u32 walks = dte_cnt(e, 0, DTE_CNT_WALKS), *cpu;
 	dma_addr_t iova;
 	size_t i;
 
 	cpu = dma_alloc_coherent(e->dev, len, &iova, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, cpu);
-	de_wr(e, DTE_DATA, 0x5a5a1234);
-	KUNIT_EXPECT_EQ(test, de_run(e, DTE_OP_FILL, 0, iova, len) & DTE_ST_ERROR, 0);
+	dte_wr(e, DTE_DATA, 0x5a5a1234);
+	KUNIT_EXPECT_EQ(test, dte_exec(e, DTE_OP_FILL, 0, iova, len) & DTE_ST_ERROR, 0);
 	for (i = 0; i < len / 4; i++)
 		if (cpu[i] != 0x5a5a1234)
 			break;
 	KUNIT_EXPECT_EQ(test, i, len / 4);
-	KUNIT_EXPECT_EQ(test, de_run(e, DTE_OP_CHECKSUM, iova, 0, len) & DTE_ST_ERROR, 0);
-	KUNIT_EXPECT_EQ(test, de_rd(e, DTE_RESULT), de_fnv((u8 *)cpu, len));
+	KUNIT_EXPECT_EQ(test, dte_exec(e, DTE_OP_CHECKSUM, iova, 0, len) & DTE_ST_ERROR, 0);
+	KUNIT_EXPECT_EQ(test, dte_rd(e, DTE_RESULT), dte_fnv1a((u8 *)cpu, len));
 	/* It went through the DART's tables, not around them. */
-	KUNIT_EXPECT_GT(test, de_rd(e, DTE_CNT_WALKS), walks);
-	KUNIT_EXPECT_EQ(test, de_rd(e, DTE_CNT_BYPASS), 0);
+	KUNIT_EXPECT_GT(test, dte_cnt(e, 0, DTE_CNT_WALKS), walks);
+	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_BYPASS), 0);
 	dma_free_coherent(e->dev, len, cpu, iova);
 }
 
 /* Streaming mappings: map, device copy, unmap, CPU check. */
 static void de_streaming(struct kunit *test)
 {
-	struct de_engine *e = de_first(test);
+	struct dte_engine *e = de_first(test);
 	const size_t len = 3 * SZ_16K + 100;
 	dma_addr_t s, d;
 	u8 *src, *dst;
@@ -155,9 +112,9 @@ static void de_streaming(struct kunit *test)
 	kunit_info(test, "src %pa -> IOVA %pad, dst IOVA %pad", &(phys_addr_t){
 		   virt_to_phys(src) }, &s, &d);
 
-	KUNIT_EXPECT_EQ(test, de_run(e, DTE_OP_CHECKSUM, s, 0, len) & DTE_ST_ERROR, 0);
-	KUNIT_EXPECT_EQ(test, de_rd(e, DTE_RESULT), de_fnv(src, len));
-	KUNIT_EXPECT_EQ(test, de_run(e, DTE_OP_COPY, s, d, len) & DTE_ST_ERROR, 0);
+	KUNIT_EXPECT_EQ(test, dte_exec(e, DTE_OP_CHECKSUM, s, 0, len) & DTE_ST_ERROR, 0);
+	KUNIT_EXPECT_EQ(test, dte_rd(e, DTE_RESULT), dte_fnv1a(src, len));
+	KUNIT_EXPECT_EQ(test, dte_exec(e, DTE_OP_COPY, s, d, len) & DTE_ST_ERROR, 0);
 	dma_unmap_single(e->dev, d, len, DMA_FROM_DEVICE);
 	dma_unmap_single(e->dev, s, len, DMA_TO_DEVICE);
 	KUNIT_EXPECT_EQ(test, memcmp(src, dst, len), 0);
@@ -170,8 +127,8 @@ static void de_streaming(struct kunit *test)
  */
 static void de_unmap_fault(struct kunit *test)
 {
-	struct de_engine *e = de_first(test);
-	u32 faults = de_rd(e, DTE_CNT_FAULTS), st;
+	struct dte_engine *e = de_first(test);
+	u32 faults = dte_cnt(e, 0, DTE_CNT_FAULTS), st;
 	u64 fault;
 	dma_addr_t iova;
 	void *buf;
@@ -180,23 +137,22 @@ static void de_unmap_fault(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	iova = dma_map_single(e->dev, buf, SZ_16K, DMA_BIDIRECTIONAL);
 	KUNIT_ASSERT_FALSE(test, dma_mapping_error(e->dev, iova));
-	de_wr(e, DTE_DATA, 0x77);
-	KUNIT_EXPECT_EQ(test, de_run(e, DTE_OP_WRITE32, 0, iova + 0x40, 4) & DTE_ST_ERROR, 0);
+	KUNIT_EXPECT_TRUE(test, dte_write32(e, 0, iova + 0x40, 0x77));
 	dma_unmap_single(e->dev, iova, SZ_16K, DMA_BIDIRECTIONAL);
 	KUNIT_EXPECT_EQ(test, ((u32 *)buf)[0x10], 0x77);
 
-	pr_info("expect fault stream:%u at 0x%llx\n", e->sid, (u64)iova + 0x40);
-	st = de_run(e, DTE_OP_READ32, iova + 0x40, 0, 4);
+	pr_info("expect fault stream:%u at 0x%llx\n", e->sid[0], (u64)iova + 0x40);
+	st = dte_exec(e, DTE_OP_READ32, iova + 0x40, 0, 4);
 	KUNIT_EXPECT_TRUE(test, st & DTE_ST_ERROR);
-	fault = ((u64)de_rd(e, DTE_FAULT_HI) << 32) | de_rd(e, DTE_FAULT_LO);
+	fault = dte_fault_iova(e);
 	KUNIT_EXPECT_EQ(test, fault, (u64)iova + 0x40);
-	KUNIT_EXPECT_EQ(test, de_rd(e, DTE_CNT_FAULTS) - faults, 1);
+	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_FAULTS) - faults, 1);
 }
 
 /* Engines on one stream share a group, a domain and its mappings. */
 static void de_shared_stream(struct kunit *test)
 {
-	struct de_engine *b = de_find("dma-t8103-b"), *c = de_find("dma-t8103-c");
+	struct dte_engine *b = de_find("dma-t8103-b"), *c = de_find("dma-t8103-c");
 	struct iommu_group *gb, *gc;
 	dma_addr_t iova;
 	u32 *buf;
@@ -213,8 +169,7 @@ static void de_shared_stream(struct kunit *test)
 
 	buf = dma_alloc_coherent(b->dev, SZ_16K, &iova, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	de_wr(c, DTE_DATA, 0xc0c0c0c0);
-	KUNIT_EXPECT_EQ(test, de_run(c, DTE_OP_WRITE32, 0, iova + 8, 4) & DTE_ST_ERROR, 0);
+	KUNIT_EXPECT_TRUE(test, dte_write32(c, 0, iova + 8, 0xc0c0c0c0));
 	KUNIT_EXPECT_EQ(test, buf[2], 0xc0c0c0c0);
 	dma_free_coherent(b->dev, SZ_16K, buf, iova);
 }
@@ -238,7 +193,7 @@ kunit_test_suite(de_suite);
 static int de_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
-	struct de_engine *e;
+	struct dte_engine *e;
 	int ret;
 
 	if (de_count == DE_MAX)
@@ -251,7 +206,7 @@ static int de_probe(struct platform_device *pdev)
 		return -ENODEV;
 	if (of_property_read_string(dev->of_node, "label", &e->label))
 		e->label = dev_name(dev);
-	e->sid = readl(e->base + DTE_SID0);
+	e->sid[0] = readl(e->base + DTE_SID0);
 	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
 	if (ret)
 		return ret;

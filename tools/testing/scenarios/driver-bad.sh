@@ -66,6 +66,7 @@ insmod "$DART_MOD/io-pgtable-dart.ko"
 insmod "$DART_MOD/apple-dart.ko"
 ktest_check bad refused-darts refused_darts
 ktest_check bad good-darts-probed good_darts_probed
+engine_lib
 # Binding the engines makes the core probe each master on its DARTs; the
 # suites then run DMA, unmanaged domains and blocking on the good ones.
 ktest_kunit apple_dart_engines_test.ko

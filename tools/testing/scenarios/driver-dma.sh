@@ -54,6 +54,7 @@ insmod "$DART_MOD/apple-dart.ko"
 ktest_check driver probed driver_probed
 ktest_check driver four-level driver_four_level
 ktest_check driver sysfs driver_sysfs
+engine_lib
 ktest_kunit dart_engine_dma.ko
 ktest_kunit apple-dart-kunit.ko
 ktest_kunit apple_dart_engines_test.ko

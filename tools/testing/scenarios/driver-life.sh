@@ -8,6 +8,8 @@ dbg=/sys/kernel/debug/iommu/apple-dart
 eng_a=/sys/bus/platform/devices/90f0000.dma-test
 eng_usb4=/sys/bus/platform/devices/90f3000.dma-test
 eng_t6000=/sys/bus/platform/devices/90f4000.dma-test
+# The library the engine test modules below link against.
+engine_lib
 
 grp_of() { readlink "$1/iommu_group" | sed 's|.*/||'; }
 

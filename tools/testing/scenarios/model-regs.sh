@@ -3,4 +3,5 @@
 # bound (tools/testing/dart-model): every register path of both layouts,
 # the walker, TLB and invalidation, faults and interrupts, locks, and the
 # model's own violation reports (declared expected by the tests).
+engine_lib
 ktest_kunit dart_model_test.ko

@@ -21,6 +21,7 @@ oracle_fault_decoded() {
 
 insmod "$DART_MOD/oracle-apple-dart.ko"
 ktest_check oracle oracle-bound oracle_bound
+engine_lib
 ktest_kunit dart_engine_dma.ko
 ktest_check oracle fault-decoded oracle_fault_decoded
 # virtio-blk-pci behind dart-pcie (no bypass, so a DMA domain): a file

@@ -22,15 +22,17 @@
 #include "apple-dart-test-engine.h"
 
 #define ADT_KO		"/dart/modules/apple-dart-test.ko"
+/* The engine library the client links against, loaded first. */
+#define DTE_KO		"/dart/modules/dart_test_engine.ko"
 #define DMA_DEBUG_ERRORS "/sys/kernel/debug/dma-api/error_count"
 #define PG		16384UL
 
 /* Module name of the project's driver; the 6.12 oracle's is different. */
 #define OUR_DRIVER	"apple_dart"
 
-static inline int adt_load_module(void)
+static inline int adt_load_ko(const char *path)
 {
-	int fd = open(ADT_KO, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int ret;
 
 	if (fd < 0)
@@ -38,6 +40,13 @@ static inline int adt_load_module(void)
 	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
 	close(fd);
 	return ret == -EEXIST ? 0 : ret;
+}
+
+static inline int adt_load_module(void)
+{
+	int ret = adt_load_ko(DTE_KO);
+
+	return ret ? ret : adt_load_ko(ADT_KO);
 }
 
 /* Open the client, loading it if the scenario did not. */
