@@ -2,8 +2,8 @@
 /*
  * KUnit tests of the Apple DART driver through the emulated platform's DMA
  * test engines ("qemu,apple-dart-test-engine", Documentation/dart/
- * emulator.rst), bound here with driver-managed DMA so that the tests can
- * attach their own domains.  Every engine, hence every DART generation, is
+ * emulator.rst), bound by dart_test_engine.ko with driver-managed DMA so
+ * that the tests can attach their own domains.  Every engine, hence every DART generation, is
  * driven through unmanaged domains (remapping one IOVA, which catches a
  * missing invalidation of exactly that stream), fault reports, the blocked
  * domain, one domain over several DARTs and the DMA API.  Skipped where
@@ -20,17 +20,25 @@
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
-#include <linux/platform_device.h>
 #include <linux/sizes.h>
 
 #include "dart_test_engine.h"
 /* iommu_group_replace_domain(), the core call iommufd uses */
 #include "iommu-priv.h"
 
-#define AKT_MAX_ENGINES	16
+/* No callbacks: the suites only need the engines bound while they run. */
+static struct dte_user akt_user;
 
-static struct dte_engine akt_engines[AKT_MAX_ENGINES];
-static unsigned int akt_count;
+/*
+ * The next engine after @e behind an IOMMU: the library binds the masters
+ * the DART driver refused too (driver-bad), which have no group to test.
+ */
+static struct dte_engine *akt_next(struct dte_engine *e)
+{
+	while ((e = dte_next(e)) && !device_iommu_mapped(e->dev))
+		;
+	return e;
+}
 
 /*
  * A model counter of the engine's own stream behind @port: other domains on
@@ -85,7 +93,7 @@ static int akt_wait_faults(struct akt_fault_log *log, int want)
 
 static void akt_need_engines(struct kunit *test)
 {
-	if (!akt_count)
+	if (!akt_next(NULL))
 		kunit_skip(test, "no DMA test engines bound");
 }
 
@@ -180,21 +188,22 @@ static void akt_unmanaged_one(struct kunit *test, struct dte_engine *e)
 
 static void engines_unmanaged(struct kunit *test)
 {
-	unsigned int i;
+	struct dte_engine *e;
 
 	akt_need_engines(test);
-	for (i = 0; i < akt_count; i++)
-		akt_unmanaged_one(test, &akt_engines[i]);
+	for (e = akt_next(NULL); e; e = akt_next(e))
+		akt_unmanaged_one(test, e);
 }
 
 /* The default DMA domain of every engine: coherent and streaming DMA. */
 static void engines_dma_api(struct kunit *test)
 {
 	unsigned int i, round;
+	struct dte_engine *e;
 
 	akt_need_engines(test);
-	for (i = 0; i < akt_count; i++) {
-		struct dte_engine *e = &akt_engines[i];
+	/* @i makes each engine's pattern its own. */
+	for (e = akt_next(NULL), i = 0; e; e = akt_next(e), i++) {
 		struct iommu_domain *dom = iommu_get_domain_for_dev(e->dev);
 		u32 *buf, val;
 		dma_addr_t iova;
@@ -234,12 +243,11 @@ static void engines_dma_api(struct kunit *test)
  */
 static void engines_blocked(struct kunit *test)
 {
-	unsigned int i;
+	struct dte_engine *e;
 	int owner;
 
 	akt_need_engines(test);
-	for (i = 0; i < akt_count; i++) {
-		struct dte_engine *e = &akt_engines[i];
+	for (e = akt_next(NULL); e; e = akt_next(e)) {
 		u32 *buf, val, blocked;
 		dma_addr_t iova;
 
@@ -261,12 +269,9 @@ static void engines_blocked(struct kunit *test)
 
 static struct dte_engine *akt_find(const char *label)
 {
-	unsigned int i;
+	struct dte_engine *e = dte_find(label);
 
-	for (i = 0; i < akt_count; i++)
-		if (!strcmp(akt_engines[i].label, label))
-			return &akt_engines[i];
-	return NULL;
+	return e && device_iommu_mapped(e->dev) ? e : NULL;
 }
 
 /*
@@ -583,11 +588,11 @@ static void akt_batch_one(struct kunit *test, struct dte_engine *e)
 
 static void engines_flush_batching(struct kunit *test)
 {
-	unsigned int i;
+	struct dte_engine *e;
 
 	akt_need_engines(test);
-	for (i = 0; i < akt_count; i++)
-		akt_batch_one(test, &akt_engines[i]);
+	for (e = akt_next(NULL); e; e = akt_next(e))
+		akt_batch_one(test, e);
 }
 
 /*
@@ -656,11 +661,11 @@ static void akt_switch_one(struct kunit *test, struct dte_engine *e)
 
 static void engines_switch_domain(struct kunit *test)
 {
-	unsigned int i;
+	struct dte_engine *e;
 
 	akt_need_engines(test);
-	for (i = 0; i < akt_count; i++)
-		akt_switch_one(test, &akt_engines[i]);
+	for (e = akt_next(NULL); e; e = akt_next(e))
+		akt_switch_one(test, e);
 }
 
 static struct kunit_case engine_cases[] = {
@@ -681,61 +686,16 @@ static struct kunit_suite engine_suite = {
 
 kunit_test_suite(engine_suite);
 
-static int akt_probe(struct platform_device *pdev)
-{
-	struct device *dev = &pdev->dev;
-	struct dte_engine *e;
-	int ret;
-
-	if (akt_count == AKT_MAX_ENGINES)
-		return -ENOSPC;
-	e = &akt_engines[akt_count];
-	e->base = devm_platform_ioremap_resource(pdev, 0);
-	if (IS_ERR(e->base))
-		return PTR_ERR(e->base);
-	if (readl(e->base + DTE_ID) != DTE_ID_VALUE)
-		return -ENODEV;
-	if (!device_iommu_mapped(dev))
-		return dev_err_probe(dev, -ENODEV, "not behind an IOMMU\n");
-	if (of_property_read_string(dev->of_node, "label", &e->label))
-		e->label = dev_name(dev);
-	e->sid[0] = readl(e->base + DTE_SID0);
-	e->port1 = readl(e->base + DTE_CAPS) & DTE_CAPS_PORT1;
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
-	if (ret)
-		return ret;
-	e->dev = dev;
-	akt_count++;
-	return 0;
-}
-
-static const struct of_device_id akt_of_match[] = {
-	{ .compatible = "qemu,apple-dart-test-engine" },
-	{}
-};
-MODULE_DEVICE_TABLE(of, akt_of_match);
-
-static struct platform_driver akt_driver = {
-	.probe = akt_probe,
-	.driver = {
-		.name = "apple-dart-engines-test",
-		.of_match_table = akt_of_match,
-	},
-	/* The tests attach their own domains. */
-	.driver_managed_dma = true,
-};
-
 /* Bind the engines before the suites run, which is when the module is live. */
 static int __init akt_init(void)
 {
-	return platform_driver_register(&akt_driver);
+	return dte_use(&akt_user);
 }
 module_init(akt_init);
 
 static void __exit akt_exit(void)
 {
-	platform_driver_unregister(&akt_driver);
-	akt_count = 0;
+	dte_unuse(&akt_user);
 }
 module_exit(akt_exit);
 

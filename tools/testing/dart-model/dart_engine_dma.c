@@ -2,10 +2,11 @@
 /*
  * DMA-API tests through whatever IOMMU driver owns the emulated DARTs.
  *
- * The platform's DMA test engines ("qemu,apple-dart-test-engine") are bound
- * here as ordinary platform devices behind their DARTs (DT "iommus"), so
- * the DMA API maps through the DART driver under test: the 6.12 tree's own
- * apple-dart.c in the oracle scenario, the project's driver later.  The
+ * The platform's DMA test engines ("qemu,apple-dart-test-engine", bound by
+ * dart_test_engine.ko while this module is loaded) are ordinary platform
+ * devices behind their DARTs (DT "iommus"), so the DMA API maps through
+ * the DART driver under test: the 6.12 tree's own apple-dart.c in the
+ * oracle scenario, the project's driver later.  The
  * DART model checks every translation against its page tables and reports
  * a missing TLB flush as a model violation, which fails the run.
  */
@@ -15,33 +16,18 @@
 #include <kunit/test.h>
 #include <linux/dma-mapping.h>
 #include <linux/iommu.h>
-#include <linux/iopoll.h>
 #include <linux/module.h>
-#include <linux/of.h>
-#include <linux/platform_device.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "dart_test_engine.h"
 
-#define DE_MAX 16
-
-static struct dte_engine de_engines[DE_MAX];
-static int de_count;
-
-static struct dte_engine *de_find(const char *label)
-{
-	int i;
-
-	for (i = 0; i < de_count; i++)
-		if (!strcmp(de_engines[i].label, label))
-			return &de_engines[i];
-	return NULL;
-}
+/* No callbacks: the suite only needs the engines bound while it runs. */
+static struct dte_user de_user;
 
 static struct dte_engine *de_first(struct kunit *test)
 {
-	struct dte_engine *e = de_find("dma-t8103-a");
+	struct dte_engine *e = dte_find("dma-t8103-a");
 
 	if (!e)
 		kunit_skip(test, "engine dma-t8103-a not bound");
@@ -51,15 +37,15 @@ static struct dte_engine *de_first(struct kunit *test)
 /* The engines probed and sit in translated DMA domains. */
 static void de_bound(struct kunit *test)
 {
-	int i;
+	struct dte_engine *e;
 
-	KUNIT_ASSERT_GT(test, de_count, 0);
-	for (i = 0; i < de_count; i++) {
-		struct iommu_domain *dom = iommu_get_domain_for_dev(de_engines[i].dev);
+	KUNIT_ASSERT_NOT_NULL(test, dte_next(NULL));
+	for (e = dte_next(NULL); e; e = dte_next(e)) {
+		struct iommu_domain *dom = iommu_get_domain_for_dev(e->dev);
 
 		KUNIT_ASSERT_NOT_NULL(test, dom);
-		kunit_info(test, "%s: stream %u, domain type %#x", de_engines[i].label,
-			   de_engines[i].sid[0], dom->type);
+		kunit_info(test, "%s: stream %u, domain type %#x", e->label,
+			   e->sid[0], dom->type);
 		KUNIT_EXPECT_TRUE(test, dom->type & __IOMMU_DOMAIN_DMA_API);
 		KUNIT_EXPECT_TRUE(test, dom->type & __IOMMU_DOMAIN_PAGING);
 	}
@@ -152,7 +138,7 @@ static void de_unmap_fault(struct kunit *test)
 /* Engines on one stream share a group, a domain and its mappings. */
 static void de_shared_stream(struct kunit *test)
 {
-	struct dte_engine *b = de_find("dma-t8103-b"), *c = de_find("dma-t8103-c");
+	struct dte_engine *b = dte_find("dma-t8103-b"), *c = dte_find("dma-t8103-c");
 	struct iommu_group *gb, *gc;
 	dma_addr_t iova;
 	u32 *buf;
@@ -190,56 +176,16 @@ static struct kunit_suite de_suite = {
 
 kunit_test_suite(de_suite);
 
-static int de_probe(struct platform_device *pdev)
-{
-	struct device *dev = &pdev->dev;
-	struct dte_engine *e;
-	int ret;
-
-	if (de_count == DE_MAX)
-		return -ENOSPC;
-	e = &de_engines[de_count];
-	e->base = devm_platform_ioremap_resource(pdev, 0);
-	if (IS_ERR(e->base))
-		return PTR_ERR(e->base);
-	if (readl(e->base + DTE_ID) != DTE_ID_VALUE)
-		return -ENODEV;
-	if (of_property_read_string(dev->of_node, "label", &e->label))
-		e->label = dev_name(dev);
-	e->sid[0] = readl(e->base + DTE_SID0);
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
-	if (ret)
-		return ret;
-	e->dev = dev;
-	de_count++;
-	return 0;
-}
-
-static const struct of_device_id de_of_match[] = {
-	{ .compatible = "qemu,apple-dart-test-engine" },
-	{}
-};
-MODULE_DEVICE_TABLE(of, de_of_match);
-
-static struct platform_driver de_driver = {
-	.probe = de_probe,
-	.driver = {
-		.name = "dart-engine-dma",
-		.of_match_table = de_of_match,
-	},
-};
-
 /* Bind the engines before KUnit runs the suite (when the module is live). */
 static int __init de_init(void)
 {
-	return platform_driver_register(&de_driver);
+	return dte_use(&de_user);
 }
 module_init(de_init);
 
 static void __exit de_exit(void)
 {
-	platform_driver_unregister(&de_driver);
-	de_count = 0;
+	dte_unuse(&de_user);
 }
 module_exit(de_exit);
 

@@ -3,13 +3,18 @@
  * Library of the emulated platform's DMA test engine: the one place that
  * knows how to run an engine command and read the DART counters the
  * engine exposes, for every test module (the model, driver and DMA-API
- * KUnit suites and the kselftests' client).  The register map is
+ * KUnit suites and the kselftests' client), and the one platform driver
+ * of "qemu,apple-dart-test-engine".  The register map is
  * apple-dart-test-engine.h, shared with the QEMU model; what each register
  * does is in Documentation/dart/emulator.rst.
  */
 
+#include <linux/dma-mapping.h>
 #include <linux/iopoll.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
 
 #include "dart_test_engine.h"
 
@@ -256,6 +261,197 @@ u32 dte_fnv1a(const void *p, size_t len)
 	return h;
 }
 EXPORT_SYMBOL_GPL(dte_fnv1a);
+
+/*
+ * The platform driver is registered while at least one module uses the
+ * engines (dte_use()), not for as long as the library is loaded: the
+ * engines are then bound exactly while a test that drives them through a
+ * driver is loaded, as they were when each test module had its own
+ * driver.  The scenarios rely on that (driver-life checks that an engine
+ * with no test module loaded has no driver and no device link left), and
+ * the model tests, which use the helpers above with no driver on the
+ * engines, never get one.
+ */
+static DEFINE_MUTEX(dte_use_lock);	/* dte_use() against dte_unuse() */
+static unsigned int dte_nr_users;
+static DEFINE_MUTEX(dte_lock);		/* the two lists */
+static LIST_HEAD(dte_engines);
+static LIST_HEAD(dte_users);
+
+static int dte_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct dte_user *u;
+	struct dte_engine *e;
+	int ret;
+
+	e = devm_kzalloc(dev, sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	e->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(e->base))
+		return PTR_ERR(e->base);
+	if (dte_rd(e, DTE_ID) != DTE_ID_VALUE)
+		return dev_err_probe(dev, -ENODEV, "not a DART test engine\n");
+	if (of_property_read_string(dev->of_node, "label", &e->label))
+		e->label = dev_name(dev);
+	e->sid[0] = dte_rd(e, DTE_SID0);
+	e->sid[1] = dte_rd(e, DTE_SID1);
+	e->port1 = dte_rd(e, DTE_CAPS) & DTE_CAPS_PORT1;
+	/* A user that wants more (the client) sets its own. */
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
+	if (ret)
+		return ret;
+	e->dev = dev;
+	platform_set_drvdata(pdev, e);
+
+	mutex_lock(&dte_lock);
+	list_add_tail(&e->node, &dte_engines);
+	list_for_each_entry(u, &dte_users, node)
+		if (u->bind)
+			u->bind(e);
+	mutex_unlock(&dte_lock);
+	return 0;
+}
+
+static void dte_remove(struct platform_device *pdev)
+{
+	struct dte_engine *e = platform_get_drvdata(pdev);
+	struct dte_user *u;
+
+	mutex_lock(&dte_lock);
+	list_for_each_entry(u, &dte_users, node)
+		if (u->unbind)
+			u->unbind(e);
+	list_del(&e->node);
+	mutex_unlock(&dte_lock);
+}
+
+static const struct of_device_id dte_of_match[] = {
+	{ .compatible = "qemu,apple-dart-test-engine" },
+	{}
+};
+MODULE_DEVICE_TABLE(of, dte_of_match);
+
+static struct platform_driver dte_driver = {
+	.probe = dte_probe,
+	.remove = dte_remove,
+	.driver = {
+		.name = "dart-test-engine",
+		.of_match_table = dte_of_match,
+	},
+	/*
+	 * The client and the driver tests move an engine's group between
+	 * the DMA API's default domain, blocking and unmanaged domains of
+	 * their own, which the IOMMU core allows only to drivers that manage
+	 * DMA ownership themselves.  The DMA API keeps working on the
+	 * default domain for the tests that use it.
+	 */
+	.driver_managed_dma = true,
+};
+
+/**
+ * dte_use() - have the engines bound while @user needs them
+ * @user: the test module's user; its callbacks may be NULL
+ *
+ * The first user registers the platform driver, which binds every engine
+ * before this returns; a later one has @user->bind called for the
+ * engines bound already.
+ *
+ * Return: 0, or the error of platform_driver_register().
+ */
+int dte_use(struct dte_user *user)
+{
+	struct dte_engine *e;
+	int ret = 0;
+
+	mutex_lock(&dte_use_lock);
+	mutex_lock(&dte_lock);
+	list_add_tail(&user->node, &dte_users);
+	if (dte_nr_users && user->bind)
+		list_for_each_entry(e, &dte_engines, node)
+			user->bind(e);
+	mutex_unlock(&dte_lock);
+	if (!dte_nr_users) {
+		ret = platform_driver_register(&dte_driver);
+		if (ret) {
+			mutex_lock(&dte_lock);
+			list_del(&user->node);
+			mutex_unlock(&dte_lock);
+		}
+	}
+	if (!ret)
+		dte_nr_users++;
+	mutex_unlock(&dte_use_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dte_use);
+
+/**
+ * dte_unuse() - @user no longer needs the engines
+ * @user: as given to dte_use()
+ *
+ * @user->unbind is called for every bound engine; the last user
+ * unregisters the platform driver, which unbinds them all.
+ */
+void dte_unuse(struct dte_user *user)
+{
+	struct dte_engine *e;
+
+	mutex_lock(&dte_use_lock);
+	if (--dte_nr_users) {
+		mutex_lock(&dte_lock);
+		if (user->unbind)
+			list_for_each_entry_reverse(e, &dte_engines, node)
+				user->unbind(e);
+		list_del(&user->node);
+		mutex_unlock(&dte_lock);
+	} else {
+		platform_driver_unregister(&dte_driver);
+		mutex_lock(&dte_lock);
+		list_del(&user->node);
+		mutex_unlock(&dte_lock);
+	}
+	mutex_unlock(&dte_use_lock);
+}
+EXPORT_SYMBOL_GPL(dte_unuse);
+
+/**
+ * dte_next() - iterate over the bound engines
+ * @prev: the engine before, NULL for the first
+ *
+ * @prev must still be bound: the tests iterate while they hold a use and
+ * nothing unbinds engines under them.
+ *
+ * Return: the engine bound after @prev, NULL after the last.
+ */
+struct dte_engine *dte_next(struct dte_engine *prev)
+{
+	struct list_head *n;
+
+	mutex_lock(&dte_lock);
+	n = prev ? prev->node.next : dte_engines.next;
+	mutex_unlock(&dte_lock);
+	return n == &dte_engines ? NULL : list_entry(n, struct dte_engine, node);
+}
+EXPORT_SYMBOL_GPL(dte_next);
+
+/**
+ * dte_find() - the bound engine with a given label
+ * @label: its DT "label" (dma-t8103-a, ...)
+ *
+ * Return: the engine, NULL if none is bound with that label.
+ */
+struct dte_engine *dte_find(const char *label)
+{
+	struct dte_engine *e;
+
+	for (e = dte_next(NULL); e; e = dte_next(e))
+		if (!strcmp(e->label, label))
+			return e;
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(dte_find);
 
 MODULE_DESCRIPTION("DMA test engine library for the emulated Apple DART platform");
 MODULE_LICENSE("GPL");

@@ -8,6 +8,7 @@
 #ifndef DART_TEST_ENGINE_H
 #define DART_TEST_ENGINE_H
 
+#include <linux/list.h>
 #include <linux/types.h>
 
 #include "apple-dart-test-engine.h"
@@ -22,6 +23,7 @@ struct device;
  * @label: its DT "label", else its device or node name
  * @sid: the stream of each port (DTE_SID0, DTE_SID1)
  * @port1: the engine has a second DMA port (DTE_CAPS_PORT1)
+ * @node: in the library's list of bound engines (private)
  */
 struct dte_engine {
 	struct device *dev;
@@ -29,7 +31,30 @@ struct dte_engine {
 	const char *label;
 	u32 sid[DTE_PORTS];
 	bool port1;
+	struct list_head node;
 };
+
+/**
+ * struct dte_user - a test module that needs the engines bound
+ * @bind: optional, called for every engine bound while the user is
+ *	registered, those bound already included
+ * @unbind: optional, called before an engine unbinds (sysfs unbind, or
+ *	the last user going)
+ * @node: in the library's list of users (private)
+ *
+ * Both run with the library's lock held: they must not call back into
+ * dte_use(), dte_unuse(), dte_next() or dte_find().
+ */
+struct dte_user {
+	void (*bind)(struct dte_engine *e);
+	void (*unbind)(struct dte_engine *e);
+	struct list_head node;
+};
+
+int dte_use(struct dte_user *user);
+void dte_unuse(struct dte_user *user);
+struct dte_engine *dte_next(struct dte_engine *prev);
+struct dte_engine *dte_find(const char *label);
 
 u32 dte_rd(struct dte_engine *e, u32 reg);
 void dte_wr(struct dte_engine *e, u32 reg, u32 val);

@@ -7,8 +7,9 @@
  * that the run was clean: the ioctl succeeded, the DART saw invalidations,
  * no stale TLB use or model violation, no DMA-API debug error.
  *
- * The engine is borrowed from the test client through driver_override and
- * given back afterwards.
+ * The engine is borrowed from the engine library's driver (dart-test-engine,
+ * whose bind and unbind the test client follows) through driver_override
+ * and given back afterwards.
  */
 
 #include "kselftest_harness.h"
@@ -54,7 +55,7 @@ static int rebind_client(struct __test_metadata *_metadata, const char *dev)
 	write_str(path, dev);
 	snprintf(path, sizeof(path), PLAT "/devices/%s/driver_override", dev);
 	EXPECT_EQ(0, write_str(path, "\n"));
-	snprintf(path, sizeof(path), PLAT "/drivers/apple-dart-test/bind");
+	snprintf(path, sizeof(path), PLAT "/drivers/dart-test-engine/bind");
 	return write_str(path, dev);
 }
 
@@ -74,7 +75,7 @@ FIXTURE_SETUP(bench)
 	snprintf(path, sizeof(path), PLAT "/devices/%s/driver_override",
 		 self->ei.dev_name);
 	ASSERT_EQ(0, write_str(path, "dma_map_benchmark"));
-	snprintf(path, sizeof(path), PLAT "/drivers/apple-dart-test/unbind");
+	snprintf(path, sizeof(path), PLAT "/drivers/dart-test-engine/unbind");
 	ASSERT_EQ(0, write_str(path, self->ei.dev_name));
 	self->borrowed = 1;
 	snprintf(path, sizeof(path), PLAT "/drivers/dma_map_benchmark/bind");
