@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the kselftests that drive the DART test client
- * (tools/testing/dart-client, uAPI include/uapi/linux/apple-dart-test.h).
+ * (tools/testing/kernel/client, whose uAPI apple-dart-test.h sits there).
  */
 #ifndef ADT_UTIL_H
 #define ADT_UTIL_H
@@ -16,7 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <linux/apple-dart-test.h>
+#include "apple-dart-test.h"
 
 /* The engine's FNV-1a constants */
 #include "apple-dart-test-engine.h"

@@ -11,7 +11,7 @@
  * the DART refused, and the DART model's counters tell what the driver did
  * to the hardware, so the tests can check outcomes instead of return codes.
  *
- * The uAPI is include/uapi/linux/apple-dart-test.h; the interface is
+ * The uAPI is apple-dart-test.h, next to this file; the interface is
  * described in Documentation/dart/testing.rst.
  */
 
@@ -29,7 +29,7 @@
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
 
-#include <linux/apple-dart-test.h>
+#include "apple-dart-test.h"
 
 #include "dart_test_engine.h"
 
