@@ -367,4 +367,55 @@ static inline int kmsg_wait_fault(int fd, uint64_t iova, long sid, char *out,
 	return 0;
 }
 
+/*
+ * What every fixture of the client's tests starts from: the client open,
+ * the engine the test drives (adt_default_engine()) and its info, and the
+ * DMA-API debug error count to compare against when it ends.
+ */
+struct adt_fixture {
+	int fd;
+	int eng;
+	long dbg_errors;
+	struct adt_engine_info ei;
+};
+
+#ifdef __KSELFTEST_HARNESS_H
+/*
+ * adt_fixture_setup() - open the client (loading it if the scenario did
+ * not) and find the engine; fails the test if either is missing.
+ * Returns 0, or 1 if there is no engine in a DMA domain and the test was
+ * marked skipped.
+ */
+static inline int adt_fixture_setup(struct __test_metadata *_metadata,
+				    struct adt_fixture *f)
+{
+	f->fd = adt_open();
+	ASSERT_LE(0, f->fd) TH_LOG("open %s: %s", ADT_DEVICE, strerror(errno));
+	f->eng = adt_default_engine(f->fd);
+	if (f->eng < 0)
+		SKIP(return 1, "no test engine in a DMA domain");
+	ASSERT_EQ(0, adt_engine(f->fd, f->eng, &f->ei));
+	f->dbg_errors = dma_debug_errors();
+	return 0;
+}
+
+/* adt_fixture_close() - close the client if open */
+static inline void adt_fixture_close(struct adt_fixture *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+}
+
+/*
+ * adt_fixture_dma_clean() - DMA-API debug found nothing since the setup:
+ * every buffer the test left was freed by closing the client.
+ */
+static inline void adt_fixture_dma_clean(struct __test_metadata *_metadata,
+					 struct adt_fixture *f)
+{
+	EXPECT_EQ(f->dbg_errors, dma_debug_errors());
+}
+#endif
+
 #endif /* ADT_UTIL_H */
