@@ -38,7 +38,7 @@ step_modules() {
 step_checkpatch() {
 	local files
 	files=$(cd "$DART_TOP" && git ls-files -co --exclude-standard \
-		'drivers/*.[ch]' 'include/*.[ch]' 'tools/testing/*.[ch]')
+		'drivers/*.[ch]' 'tools/testing/*.[ch]')
 	[ -n "$files" ] || return 0
 	echo "checkpatch --strict: $(echo "$files" | wc -l) files"
 	(cd "$DART_TOP" && "$src/scripts/checkpatch.pl" --strict --no-tree -q \
@@ -92,7 +92,7 @@ step_initramfs() {
 	cp "$(busybox_dir)/root/bin/busybox" "$r/bin/"
 	cp "$DART_TOP/tools/testing/guest/init" "$r/init"
 	cp "$DART_TOP/tools/testing/guest/lib.sh" "$r/dart/"
-	cp "$DART_TOP"/tools/testing/scenarios/*.sh "$r/dart/scenarios/"
+	cp "$DART_TOP"/tools/testing/guest/scenarios/*.sh "$r/dart/scenarios/"
 	cp "$mods"/*.ko "$r/dart/modules/" 2>/dev/null || true
 	find "$DART_OUT/selftests" -maxdepth 1 -type f -perm -u+x -exec cp -t "$r/dart/bin" {} +
 	chmod +x "$r/init"

@@ -55,7 +55,7 @@ fi
 
 list=${SCENARIO:-$(scenarios)}
 for s in $list; do
-	[ -f "$DART_TOP/tools/testing/scenarios/$s.sh" ] ||
+	[ -f "$DART_TOP/tools/testing/guest/scenarios/$s.sh" ] ||
 		{ echo "no scenario $s"; failed_build; }
 	stage "boot-$s" bash "$T/run-scenario.sh" "$s"
 done

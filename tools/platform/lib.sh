@@ -96,11 +96,12 @@ busybox_dir() {
 	echo "$DART_CACHE/busybox/$(hash_of "$DART_TOP/tools/platform/fetch-busybox.sh")"
 }
 
-# The scenarios make check runs, in order: every tools/testing/scenarios/*.sh
-# except those whose first line says "# manual" (make run's demo, say).
+# The scenarios make check runs, in order: every
+# tools/testing/guest/scenarios/*.sh except those whose first line says
+# "# manual" (make run's demo, say).
 scenarios() {
 	local f
-	for f in "$DART_TOP"/tools/testing/scenarios/*.sh; do
+	for f in "$DART_TOP"/tools/testing/guest/scenarios/*.sh; do
 		head -n 1 "$f" | grep -q '^# manual' && continue
 		basename "$f" .sh
 	done

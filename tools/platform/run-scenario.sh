@@ -15,7 +15,7 @@ qemu=$(qemu_bin_dir)/qemu-system-aarch64
 kernel=$(kernel_build_dir)/arch/arm64/boot/Image
 machine="virt"
 extra=()
-qfile=$DART_TOP/tools/testing/scenarios/$name.qemu
+qfile=$DART_TOP/tools/testing/guest/scenarios/$name.qemu
 if [ -f "$qfile" ]; then
 	while IFS= read -r line; do
 		case $line in '#'* | '') continue ;; esac

@@ -18,6 +18,14 @@ dart_filter=$(sed -n 's/.*dart\.filter=\([^ ]*\).*/\1/p' /proc/cmdline)
 dart_begin() { echo "@@DART-BEGIN $1 $2"; }
 dart_end() { echo "@@DART-END $1 $2 rc=$3"; }
 
+# engine_lib: load dart_test_engine.ko, the DMA test engine library every
+# engine test module links against, unless it is in already (insmod does
+# not load what a module depends on).
+engine_lib() {
+	grep -q '^dart_test_engine ' /proc/modules ||
+		insmod "$DART_MOD/dart_test_engine.ko"
+}
+
 # ktest_kunit MODULE.ko [params]: load a KUnit module (its suites run at
 # load), print each new suite's results, then unload it.
 ktest_kunit() {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the kselftests that drive the DART test client
- * (tools/testing/dart-client, uAPI include/uapi/linux/apple-dart-test.h).
+ * (tools/testing/kernel/client, whose uAPI apple-dart-test.h sits there).
  */
 #ifndef ADT_UTIL_H
 #define ADT_UTIL_H
@@ -16,21 +16,23 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <linux/apple-dart-test.h>
+#include "apple-dart-test.h"
 
 /* The engine's FNV-1a constants */
 #include "apple-dart-test-engine.h"
 
 #define ADT_KO		"/dart/modules/apple-dart-test.ko"
+/* The engine library the client links against, loaded first. */
+#define DTE_KO		"/dart/modules/dart_test_engine.ko"
 #define DMA_DEBUG_ERRORS "/sys/kernel/debug/dma-api/error_count"
 #define PG		16384UL
 
 /* Module name of the project's driver; the 6.12 oracle's is different. */
 #define OUR_DRIVER	"apple_dart"
 
-static inline int adt_load_module(void)
+static inline int adt_load_ko(const char *path)
 {
-	int fd = open(ADT_KO, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int ret;
 
 	if (fd < 0)
@@ -38,6 +40,13 @@ static inline int adt_load_module(void)
 	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
 	close(fd);
 	return ret == -EEXIST ? 0 : ret;
+}
+
+static inline int adt_load_module(void)
+{
+	int ret = adt_load_ko(DTE_KO);
+
+	return ret ? ret : adt_load_ko(ADT_KO);
 }
 
 /* Open the client, loading it if the scenario did not. */
@@ -357,5 +366,56 @@ static inline int kmsg_wait_fault(int fd, uint64_t iova, long sid, char *out,
 	}
 	return 0;
 }
+
+/*
+ * What every fixture of the client's tests starts from: the client open,
+ * the engine the test drives (adt_default_engine()) and its info, and the
+ * DMA-API debug error count to compare against when it ends.
+ */
+struct adt_fixture {
+	int fd;
+	int eng;
+	long dbg_errors;
+	struct adt_engine_info ei;
+};
+
+#ifdef __KSELFTEST_HARNESS_H
+/*
+ * adt_fixture_setup() - open the client (loading it if the scenario did
+ * not) and find the engine; fails the test if either is missing.
+ * Returns 0, or 1 if there is no engine in a DMA domain and the test was
+ * marked skipped.
+ */
+static inline int adt_fixture_setup(struct __test_metadata *_metadata,
+				    struct adt_fixture *f)
+{
+	f->fd = adt_open();
+	ASSERT_LE(0, f->fd) TH_LOG("open %s: %s", ADT_DEVICE, strerror(errno));
+	f->eng = adt_default_engine(f->fd);
+	if (f->eng < 0)
+		SKIP(return 1, "no test engine in a DMA domain");
+	ASSERT_EQ(0, adt_engine(f->fd, f->eng, &f->ei));
+	f->dbg_errors = dma_debug_errors();
+	return 0;
+}
+
+/* adt_fixture_close() - close the client if open */
+static inline void adt_fixture_close(struct adt_fixture *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+}
+
+/*
+ * adt_fixture_dma_clean() - DMA-API debug found nothing since the setup:
+ * every buffer the test left was freed by closing the client.
+ */
+static inline void adt_fixture_dma_clean(struct __test_metadata *_metadata,
+					 struct adt_fixture *f)
+{
+	EXPECT_EQ(f->dbg_errors, dma_debug_errors());
+}
+#endif
 
 #endif /* ADT_UTIL_H */

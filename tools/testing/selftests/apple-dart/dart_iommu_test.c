@@ -18,42 +18,33 @@
 #define IOVA_B		0x20000000ULL
 
 FIXTURE(iommu) {
-	int fd;
-	int eng;
+	struct adt_fixture f;
 	int ours;
-	long dbg_errors;
-	struct adt_engine_info ei;
 };
 
 FIXTURE_SETUP(iommu)
 {
-	self->fd = adt_open();
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", ADT_DEVICE, strerror(errno));
-	self->eng = adt_default_engine(self->fd);
-	if (self->eng < 0)
-		SKIP(return, "no test engine in a DMA domain");
-	ASSERT_EQ(0, adt_engine(self->fd, self->eng, &self->ei));
-	self->ours = !strcmp(self->ei.iommu_driver, OUR_DRIVER);
-	self->dbg_errors = dma_debug_errors();
+	if (adt_fixture_setup(_metadata, &self->f))
+		return;
+	self->ours = !strcmp(self->f.ei.iommu_driver, OUR_DRIVER);
 }
 
 FIXTURE_TEARDOWN(iommu)
 {
 	struct adt_engine_info ei;
 
-	if (self->fd < 0)
+	if (self->f.fd < 0)
 		return;
-	close(self->fd);
+	close(self->f.fd);
 	/* Closing gave every group back to its DMA domain. */
-	self->fd = adt_open();
-	if (self->fd >= 0 && self->eng >= 0) {
-		EXPECT_EQ(0, adt_engine(self->fd, self->eng, &ei));
+	self->f.fd = adt_open();
+	if (self->f.fd >= 0 && self->f.eng >= 0) {
+		EXPECT_EQ(0, adt_engine(self->f.fd, self->f.eng, &ei));
 		EXPECT_EQ(ADT_DOMAIN_DMA, ei.domain_type);
 		EXPECT_FALSE(ei.flags & ADT_ENGINE_OWNED);
 	}
-	if (self->fd >= 0)
-		close(self->fd);
-	EXPECT_EQ(self->dbg_errors, dma_debug_errors());
+	adt_fixture_close(&self->f);
+	adt_fixture_dma_clean(_metadata, &self->f);
 }
 
 static int dom_alloc(int fd, int engine, struct adt_domain_alloc *d)
@@ -149,58 +140,58 @@ TEST_F(iommu, unmanaged_map_dma_unmap)
 
 	ASSERT_NE(NULL, buf);
 	ASSERT_NE(NULL, want);
-	ASSERT_EQ(0, dom_alloc(self->fd, self->eng, &d));
+	ASSERT_EQ(0, dom_alloc(self->f.fd, self->f.eng, &d));
 	EXPECT_NE(0, d.domain);
 	EXPECT_TRUE(d.pgsize_bitmap & PG);
 	EXPECT_LE(d.aperture_start, IOVA_A);
 	EXPECT_GE(d.aperture_end, IOVA_A + len - 1);
-	ASSERT_EQ(0, adt_alloc(self->fd, -1, ADT_BUF_PAGES, len, 0, 0, &p));
+	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, len, 0, 0, &p));
 	ASSERT_NE(0, p.phys);
-	ASSERT_EQ(0, map(self->fd, d.domain, p.handle, 0, IOVA_A, len,
+	ASSERT_EQ(0, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, len,
 			 ADT_PROT_READ | ADT_PROT_WRITE));
 	ip.domain = d.domain;
 	ip.iova = IOVA_A + 0x123;
-	ASSERT_EQ(0, adt_ioc(self->fd, ADT_IOC_IOVA_TO_PHYS, &ip));
+	ASSERT_EQ(0, adt_ioc(self->f.fd, ADT_IOC_IOVA_TO_PHYS, &ip));
 	EXPECT_EQ(p.phys + 0x123, ip.phys);
 
-	ASSERT_EQ(0, attach(self->fd, self->eng, d.domain));
-	ASSERT_EQ(0, adt_engine(self->fd, self->eng, &ei));
+	ASSERT_EQ(0, attach(self->f.fd, self->f.eng, d.domain));
+	ASSERT_EQ(0, adt_engine(self->f.fd, self->f.eng, &ei));
 	EXPECT_EQ(ADT_DOMAIN_UNMANAGED, ei.domain_type);
 
 	fill_pattern(buf, len, 21);
-	ASSERT_EQ(0, adt_rw(self->fd, p.handle, 1, 0, buf, len));
-	ASSERT_EQ(0, adt_cmd(self->fd, self->eng, ADT_OP_CHECKSUM, 0, IOVA_A, 0, len, 0, &r));
+	ASSERT_EQ(0, adt_rw(self->f.fd, p.handle, 1, 0, buf, len));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_CHECKSUM, 0, IOVA_A, 0, len, 0, &r));
 	ASSERT_EQ(ADT_ST_DONE, r.status);
 	EXPECT_EQ(fnv1a(buf, len), r.result);
-	ASSERT_EQ(0, adt_cmd(self->fd, self->eng, ADT_OP_FILL, 0, 0, IOVA_A + PG, PG,
+	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_FILL, 0, 0, IOVA_A + PG, PG,
 			     0x5eed5eed, &r));
 	ASSERT_EQ(ADT_ST_DONE, r.status);
 	/* The fill landed in page 1 and nowhere else. */
 	fill_pattern(want, len, 21);
 	for (i = 0; i < PG / 4; i++)
 		((uint32_t *)(want + PG))[i] = 0x5eed5eed;
-	ASSERT_EQ(0, adt_rw(self->fd, p.handle, 0, 0, buf, len));
+	ASSERT_EQ(0, adt_rw(self->f.fd, p.handle, 0, 0, buf, len));
 	EXPECT_EQ(-1, find_not_word(buf + PG, PG, 0x5eed5eed));
 	EXPECT_EQ(0, memcmp(want, buf, len));
 
-	EXPECT_EQ((int64_t)len, unmap(self->fd, d.domain, IOVA_A, len));
-	ASSERT_EQ(0, adt_ioc(self->fd, ADT_IOC_IOVA_TO_PHYS, &ip));
+	EXPECT_EQ((int64_t)len, unmap(self->f.fd, d.domain, IOVA_A, len));
+	ASSERT_EQ(0, adt_ioc(self->f.fd, ADT_IOC_IOVA_TO_PHYS, &ip));
 	EXPECT_EQ(0, ip.phys);
-	ASSERT_EQ(0, adt_cmd(self->fd, self->eng, ADT_OP_WRITE32, 0, 0, IOVA_A + 2 * PG + 8,
+	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_WRITE32, 0, 0, IOVA_A + 2 * PG + 8,
 			     4, 0x1, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
 	EXPECT_EQ(IOVA_A + 2 * PG + 8, r.fault_iova);
 	/* The refused write changed nothing, in any of the four pages. */
-	ASSERT_EQ(0, adt_rw(self->fd, p.handle, 0, 0, buf, len));
+	ASSERT_EQ(0, adt_rw(self->f.fd, p.handle, 0, 0, buf, len));
 	EXPECT_NE(1, ((uint32_t *)(buf + 2 * PG))[2]);
 	EXPECT_EQ(0, memcmp(want, buf, len));
 
 	/* 6.12 never reports to the domain: nothing to wait for there. */
-	ASSERT_EQ(0, self->ours ? faults_wait(self->fd, d.domain, 1, &f) :
-				  faults(self->fd, d.domain, &f));
+	ASSERT_EQ(0, self->ours ? faults_wait(self->f.fd, d.domain, 1, &f) :
+				  faults(self->f.fd, d.domain, &f));
 	if (!self->ours) {
 		TH_LOG("%s does not report faults to the domain (%u seen)",
-		       self->ei.iommu_driver, f.count);
+		       self->f.ei.iommu_driver, f.count);
 		return;
 	}
 	/*
@@ -210,7 +201,7 @@ TEST_F(iommu, unmanaged_map_dma_unmap)
 	 */
 	ASSERT_EQ(1, f.count);
 	EXPECT_EQ(IOVA_A + 2 * PG + 8, f.fault[0].iova);
-	EXPECT_EQ(self->eng, f.fault[0].engine);
+	EXPECT_EQ(self->f.eng, f.fault[0].engine);
 }
 
 /* A read-only mapping: reads work, a write is a permission fault. */
@@ -222,25 +213,25 @@ TEST_F(iommu, read_only_mapping)
 	struct adt_run r;
 	struct adt_b p;
 
-	ASSERT_EQ(0, dom_alloc(self->fd, self->eng, &d));
-	ASSERT_EQ(0, adt_alloc(self->fd, -1, ADT_BUF_PAGES, PG, 0, 0, &p));
+	ASSERT_EQ(0, dom_alloc(self->f.fd, self->f.eng, &d));
+	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, PG, 0, 0, &p));
 	word = 0xfeedf00d;
-	ASSERT_EQ(0, adt_rw(self->fd, p.handle, 1, 16, &word, 4));
-	ASSERT_EQ(0, map(self->fd, d.domain, p.handle, 0, IOVA_B, PG, ADT_PROT_READ));
-	ASSERT_EQ(0, attach(self->fd, self->eng, d.domain));
-	ASSERT_EQ(0, adt_cmd(self->fd, self->eng, ADT_OP_READ32, 0, IOVA_B + 16, 0, 4, 0, &r));
+	ASSERT_EQ(0, adt_rw(self->f.fd, p.handle, 1, 16, &word, 4));
+	ASSERT_EQ(0, map(self->f.fd, d.domain, p.handle, 0, IOVA_B, PG, ADT_PROT_READ));
+	ASSERT_EQ(0, attach(self->f.fd, self->f.eng, d.domain));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_READ32, 0, IOVA_B + 16, 0, 4, 0, &r));
 	EXPECT_EQ(ADT_ST_DONE, r.status);
 	EXPECT_EQ(0xfeedf00d, r.data);
-	ASSERT_EQ(0, adt_cmd(self->fd, self->eng, ADT_OP_WRITE32, 0, 0, IOVA_B + 16, 4,
+	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_WRITE32, 0, 0, IOVA_B + 16, 4,
 			     0x0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
 	EXPECT_EQ(IOVA_B + 16, r.fault_iova);
-	ASSERT_EQ(0, adt_rw(self->fd, p.handle, 0, 16, &word, 4));
+	ASSERT_EQ(0, adt_rw(self->f.fd, p.handle, 0, 16, &word, 4));
 	EXPECT_EQ(0xfeedf00d, word);
 
 	if (!self->ours)
 		return;
-	ASSERT_EQ(0, faults_wait(self->fd, d.domain, 1, &f));
+	ASSERT_EQ(0, faults_wait(self->f.fd, d.domain, 1, &f));
 	ASSERT_EQ(1, f.count);
 	EXPECT_EQ(IOVA_B + 16, f.fault[0].iova);
 	EXPECT_EQ(ADT_FAULT_WRITE, f.fault[0].flags);
@@ -253,7 +244,7 @@ TEST_F(iommu, read_only_mapping)
  */
 TEST_F(iommu, streams_in_different_domains_are_isolated)
 {
-	int y = other_group_engine(self->fd, self->eng), x = self->eng;
+	int y = other_group_engine(self->f.fd, self->f.eng), x = self->f.eng;
 	unsigned char *buf = malloc(PG);
 	struct adt_domain_alloc dx, dy;
 	struct adt_engine_info ei;
@@ -265,46 +256,46 @@ TEST_F(iommu, streams_in_different_domains_are_isolated)
 	ASSERT_NE(NULL, buf);
 	if (y < 0)
 		SKIP(return, "no second engine group on this DART");
-	ASSERT_EQ(0, adt_engine(self->fd, y, &ei));
+	ASSERT_EQ(0, adt_engine(self->f.fd, y, &ei));
 	sid_y = ei.sid[0];
-	ASSERT_EQ(0, dom_alloc(self->fd, x, &dx));
-	ASSERT_EQ(0, dom_alloc(self->fd, y, &dy));
-	ASSERT_EQ(0, adt_alloc(self->fd, -1, ADT_BUF_PAGES, 2 * PG, 0, 0, &px));
-	ASSERT_EQ(0, adt_alloc(self->fd, -1, ADT_BUF_PAGES, PG, 0, 0, &py));
-	ASSERT_EQ(0, map(self->fd, dx.domain, px.handle, 0, IOVA_A, PG,
+	ASSERT_EQ(0, dom_alloc(self->f.fd, x, &dx));
+	ASSERT_EQ(0, dom_alloc(self->f.fd, y, &dy));
+	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, 2 * PG, 0, 0, &px));
+	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, PG, 0, 0, &py));
+	ASSERT_EQ(0, map(self->f.fd, dx.domain, px.handle, 0, IOVA_A, PG,
 			 ADT_PROT_READ | ADT_PROT_WRITE));
-	ASSERT_EQ(0, map(self->fd, dy.domain, py.handle, 0, IOVA_A, PG,
+	ASSERT_EQ(0, map(self->f.fd, dy.domain, py.handle, 0, IOVA_A, PG,
 			 ADT_PROT_READ | ADT_PROT_WRITE));
-	ASSERT_EQ(0, map(self->fd, dx.domain, px.handle, PG, IOVA_B, PG,
+	ASSERT_EQ(0, map(self->f.fd, dx.domain, px.handle, PG, IOVA_B, PG,
 			 ADT_PROT_READ | ADT_PROT_WRITE));
-	ASSERT_EQ(0, attach(self->fd, x, dx.domain));
-	ASSERT_EQ(0, attach(self->fd, y, dy.domain));
+	ASSERT_EQ(0, attach(self->f.fd, x, dx.domain));
+	ASSERT_EQ(0, attach(self->f.fd, y, dy.domain));
 
-	ASSERT_EQ(0, adt_cmd(self->fd, x, ADT_OP_FILL, 0, 0, IOVA_A, PG, 0xaaaaaaaa, &r));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, x, ADT_OP_FILL, 0, 0, IOVA_A, PG, 0xaaaaaaaa, &r));
 	ASSERT_EQ(ADT_ST_DONE, r.status);
-	ASSERT_EQ(0, adt_cmd(self->fd, y, ADT_OP_FILL, 0, 0, IOVA_A, PG, 0xbbbbbbbb, &r));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, y, ADT_OP_FILL, 0, 0, IOVA_A, PG, 0xbbbbbbbb, &r));
 	ASSERT_EQ(ADT_ST_DONE, r.status);
-	ASSERT_EQ(0, adt_rw(self->fd, px.handle, 0, 0, buf, PG));
+	ASSERT_EQ(0, adt_rw(self->f.fd, px.handle, 0, 0, buf, PG));
 	EXPECT_EQ(-1, find_not_word(buf, PG, 0xaaaaaaaa));
-	ASSERT_EQ(0, adt_rw(self->fd, py.handle, 0, 0, buf, PG));
+	ASSERT_EQ(0, adt_rw(self->f.fd, py.handle, 0, 0, buf, PG));
 	EXPECT_EQ(-1, find_not_word(buf, PG, 0xbbbbbbbb));
 
-	ASSERT_EQ(0, adt_cmd(self->fd, x, ADT_OP_WRITE32, 0, 0, IOVA_B, 4, 0xcc, &r));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, x, ADT_OP_WRITE32, 0, 0, IOVA_B, 4, 0xcc, &r));
 	EXPECT_EQ(ADT_ST_DONE, r.status);
-	ASSERT_EQ(0, adt_cmd(self->fd, y, ADT_OP_WRITE32, 0, 0, IOVA_B + 4, 4, 0xdd, &r));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, y, ADT_OP_WRITE32, 0, 0, IOVA_B + 4, 4, 0xdd, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
 	EXPECT_EQ(IOVA_B + 4, r.fault_iova);
-	ASSERT_EQ(0, adt_rw(self->fd, px.handle, 0, PG, buf, 8));
+	ASSERT_EQ(0, adt_rw(self->f.fd, px.handle, 0, PG, buf, 8));
 	EXPECT_EQ(0xcc, ((uint32_t *)buf)[0]);
 	EXPECT_EQ(0, ((uint32_t *)buf)[1]);
 
 	if (!self->ours)
 		return;
 	/* Once y's domain has heard of it, x's silence means something. */
-	ASSERT_EQ(0, faults_wait(self->fd, dy.domain, 1, &f));
-	ASSERT_EQ(0, faults(self->fd, dx.domain, &f));
+	ASSERT_EQ(0, faults_wait(self->f.fd, dy.domain, 1, &f));
+	ASSERT_EQ(0, faults(self->f.fd, dx.domain, &f));
 	EXPECT_EQ(0, f.count);
-	ASSERT_EQ(0, faults(self->fd, dy.domain, &f));
+	ASSERT_EQ(0, faults(self->f.fd, dy.domain, &f));
 	ASSERT_EQ(1, f.count);
 	EXPECT_EQ(IOVA_B + 4, f.fault[0].iova);
 	/*
@@ -312,9 +303,9 @@ TEST_F(iommu, streams_in_different_domains_are_isolated)
 	 * faulted: any engine on y's stream is a right answer.
 	 */
 	ASSERT_LE(0, f.fault[0].engine);
-	ASSERT_EQ(0, adt_engine(self->fd, f.fault[0].engine, &ei));
+	ASSERT_EQ(0, adt_engine(self->f.fd, f.fault[0].engine, &ei));
 	EXPECT_EQ(sid_y, ei.sid[0]);
-	EXPECT_STREQ(self->ei.dart[0], ei.dart[0]);
+	EXPECT_STREQ(self->f.ei.dart[0], ei.dart[0]);
 }
 
 /*
@@ -329,34 +320,34 @@ TEST_F(iommu, blocked_then_unmanaged_then_default)
 	struct adt_run r;
 	struct adt_b b;
 
-	ASSERT_EQ(0, adt_alloc(self->fd, self->eng, ADT_BUF_COHERENT, PG, 0, 0, &b));
-	ASSERT_EQ(0, dom_alloc(self->fd, self->eng, &d));
-	ASSERT_EQ(0, attach(self->fd, self->eng, ADT_ATTACH_BLOCKED));
-	ASSERT_EQ(0, adt_cnt(self->fd, self->eng, 0, c0));
-	ASSERT_EQ(0, adt_cmd(self->fd, self->eng, ADT_OP_READ32, 0, b.iova, 0, 4, 0, &r));
+	ASSERT_EQ(0, adt_alloc(self->f.fd, self->f.eng, ADT_BUF_COHERENT, PG, 0, 0, &b));
+	ASSERT_EQ(0, dom_alloc(self->f.fd, self->f.eng, &d));
+	ASSERT_EQ(0, attach(self->f.fd, self->f.eng, ADT_ATTACH_BLOCKED));
+	ASSERT_EQ(0, adt_cnt(self->f.fd, self->f.eng, 0, c0));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_READ32, 0, b.iova, 0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
 	EXPECT_EQ(b.iova, r.fault_iova);
-	ASSERT_EQ(0, adt_cnt(self->fd, self->eng, 0, c1));
+	ASSERT_EQ(0, adt_cnt(self->f.fd, self->f.eng, 0, c1));
 	/* One 4-byte read, one blocked access (the counters wrap). */
 	EXPECT_EQ(1, (uint32_t)(c1[ADT_CNT_BLOCKED] - c0[ADT_CNT_BLOCKED]));
 
 	/* An empty unmanaged domain: translated, nothing mapped. */
-	ASSERT_EQ(0, attach(self->fd, self->eng, d.domain));
-	ASSERT_EQ(0, adt_cmd(self->fd, self->eng, ADT_OP_READ32, 0, b.iova, 0, 4, 0, &r));
+	ASSERT_EQ(0, attach(self->f.fd, self->f.eng, d.domain));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_READ32, 0, b.iova, 0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
 	EXPECT_EQ(b.iova, r.fault_iova);
 	/* Freeing an attached domain is refused. */
-	EXPECT_EQ(-EBUSY, adt_ioc(self->fd, ADT_IOC_DOMAIN_FREE, &d.domain));
+	EXPECT_EQ(-EBUSY, adt_ioc(self->f.fd, ADT_IOC_DOMAIN_FREE, &d.domain));
 
-	ASSERT_EQ(0, attach(self->fd, self->eng, ADT_ATTACH_DEFAULT));
+	ASSERT_EQ(0, attach(self->f.fd, self->f.eng, ADT_ATTACH_DEFAULT));
 	word = 0;
-	ASSERT_EQ(0, adt_rw(self->fd, b.handle, 1, 0, &word, 4));
-	ASSERT_EQ(0, adt_cmd(self->fd, self->eng, ADT_OP_WRITE32, 0, 0, b.iova, 4, 0x99, &r));
+	ASSERT_EQ(0, adt_rw(self->f.fd, b.handle, 1, 0, &word, 4));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_WRITE32, 0, 0, b.iova, 4, 0x99, &r));
 	EXPECT_EQ(ADT_ST_DONE, r.status);
 	/* The write went through the DMA domain to the buffer's page. */
-	ASSERT_EQ(0, adt_rw(self->fd, b.handle, 0, 0, &word, 4));
+	ASSERT_EQ(0, adt_rw(self->f.fd, b.handle, 0, 0, &word, 4));
 	EXPECT_EQ(0x99, word);
-	EXPECT_EQ(0, adt_ioc(self->fd, ADT_IOC_DOMAIN_FREE, &d.domain));
+	EXPECT_EQ(0, adt_ioc(self->f.fd, ADT_IOC_DOMAIN_FREE, &d.domain));
 }
 
 /* A master behind two DARTs in one unmanaged domain: both ports translate. */
@@ -370,24 +361,24 @@ TEST_F(iommu, unmanaged_master_on_two_darts)
 	struct adt_run r;
 	struct adt_b p;
 
-	e = adt_find_engine(self->fd, ADT_ENGINE_PORT1, 0, UINT32_MAX, &ei);
+	e = adt_find_engine(self->f.fd, ADT_ENGINE_PORT1, 0, UINT32_MAX, &ei);
 	if (e < 0)
 		SKIP(return, "no engine behind two DARTs");
-	ASSERT_EQ(0, dom_alloc(self->fd, e, &d));
-	ASSERT_EQ(0, adt_alloc(self->fd, -1, ADT_BUF_PAGES, PG, 0, 0, &p));
-	ASSERT_EQ(0, map(self->fd, d.domain, p.handle, 0, IOVA_A, PG,
+	ASSERT_EQ(0, dom_alloc(self->f.fd, e, &d));
+	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, PG, 0, 0, &p));
+	ASSERT_EQ(0, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, PG,
 			 ADT_PROT_READ | ADT_PROT_WRITE));
-	ASSERT_EQ(0, attach(self->fd, e, d.domain));
-	ASSERT_EQ(0, adt_cmd(self->fd, e, ADT_OP_WRITE32, 0, 0, IOVA_A, 4, 0xd1d1, &r));
+	ASSERT_EQ(0, attach(self->f.fd, e, d.domain));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, e, ADT_OP_WRITE32, 0, 0, IOVA_A, 4, 0xd1d1, &r));
 	ASSERT_EQ(ADT_ST_DONE, r.status);
-	ASSERT_EQ(0, adt_cmd(self->fd, e, ADT_OP_READ32, ADT_RUN_PORT1, IOVA_A, 0, 4, 0, &r));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, e, ADT_OP_READ32, ADT_RUN_PORT1, IOVA_A, 0, 4, 0, &r));
 	ASSERT_EQ(ADT_ST_DONE, r.status);
 	EXPECT_EQ(0xd1d1, r.data);
-	ASSERT_EQ(0, adt_cmd(self->fd, e, ADT_OP_WRITE32, ADT_RUN_PORT1, 0, IOVA_A + 4, 4,
+	ASSERT_EQ(0, adt_cmd(self->f.fd, e, ADT_OP_WRITE32, ADT_RUN_PORT1, 0, IOVA_A + 4, 4,
 			     0xd2d2, &r));
 	ASSERT_EQ(ADT_ST_DONE, r.status);
 	/* Both writes landed in the mapped page, where the CPU sees them. */
-	ASSERT_EQ(0, adt_rw(self->fd, p.handle, 0, 0, word, 8));
+	ASSERT_EQ(0, adt_rw(self->f.fd, p.handle, 0, 0, word, 8));
 	EXPECT_EQ(0xd1d1, word[0]);
 	EXPECT_EQ(0xd2d2, word[1]);
 
@@ -395,24 +386,24 @@ TEST_F(iommu, unmanaged_master_on_two_darts)
 	 * Both DARTs cache IOVA_A now; the unmap must invalidate both, so the
 	 * next accesses fault at IOVA_A and neither uses a stale entry.
 	 */
-	ASSERT_EQ(0, adt_cnt(self->fd, e, 0, c0[0]));
-	ASSERT_EQ(0, adt_cnt(self->fd, e, 1, c0[1]));
-	EXPECT_EQ(PG, unmap(self->fd, d.domain, IOVA_A, PG));
-	ASSERT_EQ(0, adt_cmd(self->fd, e, ADT_OP_READ32, ADT_RUN_PORT1, IOVA_A, 0, 4, 0, &r));
+	ASSERT_EQ(0, adt_cnt(self->f.fd, e, 0, c0[0]));
+	ASSERT_EQ(0, adt_cnt(self->f.fd, e, 1, c0[1]));
+	EXPECT_EQ(PG, unmap(self->f.fd, d.domain, IOVA_A, PG));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, e, ADT_OP_READ32, ADT_RUN_PORT1, IOVA_A, 0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
 	EXPECT_EQ(IOVA_A, r.fault_iova);
-	ASSERT_EQ(0, adt_cmd(self->fd, e, ADT_OP_READ32, 0, IOVA_A + 4, 0, 4, 0, &r));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, e, ADT_OP_READ32, 0, IOVA_A + 4, 0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
 	EXPECT_EQ(IOVA_A + 4, r.fault_iova);
-	ASSERT_EQ(0, adt_cnt(self->fd, e, 0, c1[0]));
-	ASSERT_EQ(0, adt_cnt(self->fd, e, 1, c1[1]));
+	ASSERT_EQ(0, adt_cnt(self->f.fd, e, 0, c1[0]));
+	ASSERT_EQ(0, adt_cnt(self->f.fd, e, 1, c1[1]));
 	EXPECT_EQ(c0[0][ADT_CNT_STALE], c1[0][ADT_CNT_STALE]);
 	EXPECT_EQ(c0[1][ADT_CNT_STALE], c1[1][ADT_CNT_STALE]);
 
 	if (!self->ours)
 		return;
 	/* Each DART reported its fault to the one domain, as this engine's. */
-	ASSERT_EQ(0, faults_wait(self->fd, d.domain, 2, &f));
+	ASSERT_EQ(0, faults_wait(self->f.fd, d.domain, 2, &f));
 	ASSERT_EQ(2, f.count);
 	/* Two interrupts, two DARTs: the reports may come in either order. */
 	i = f.fault[0].iova != IOVA_A;
@@ -435,23 +426,23 @@ TEST_F(iommu, stream_above_31_fault_report)
 	struct adt_run r;
 	struct adt_b p;
 
-	e = adt_find_engine(self->fd, 0, 32, 64, &ei);
+	e = adt_find_engine(self->f.fd, 0, 32, 64, &ei);
 	if (e < 0)
 		SKIP(return, "no engine on a stream 32-63 (64-stream DART)");
-	ASSERT_EQ(0, dom_alloc(self->fd, e, &d));
-	ASSERT_EQ(0, adt_alloc(self->fd, -1, ADT_BUF_PAGES, PG, 0, 0, &p));
-	ASSERT_EQ(0, map(self->fd, d.domain, p.handle, 0, IOVA_A, PG,
+	ASSERT_EQ(0, dom_alloc(self->f.fd, e, &d));
+	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, PG, 0, 0, &p));
+	ASSERT_EQ(0, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, PG,
 			 ADT_PROT_READ | ADT_PROT_WRITE));
-	ASSERT_EQ(0, attach(self->fd, e, d.domain));
-	ASSERT_EQ(0, adt_cmd(self->fd, e, ADT_OP_WRITE32, 0, 0, IOVA_A + 4, 4, 0x40, &r));
+	ASSERT_EQ(0, attach(self->f.fd, e, d.domain));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, e, ADT_OP_WRITE32, 0, 0, IOVA_A + 4, 4, 0x40, &r));
 	ASSERT_EQ(ADT_ST_DONE, r.status);
-	ASSERT_EQ(PG, unmap(self->fd, d.domain, IOVA_A, PG));
-	ASSERT_EQ(0, adt_cmd(self->fd, e, ADT_OP_READ32, 0, IOVA_A + 4, 0, 4, 0, &r));
+	ASSERT_EQ(PG, unmap(self->f.fd, d.domain, IOVA_A, PG));
+	ASSERT_EQ(0, adt_cmd(self->f.fd, e, ADT_OP_READ32, 0, IOVA_A + 4, 0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
 	EXPECT_EQ(IOVA_A + 4, r.fault_iova);
 	if (!self->ours)
 		SKIP(return, "%s does not report faults to the domain", ei.iommu_driver);
-	ASSERT_EQ(0, faults_wait(self->fd, d.domain, 1, &f));
+	ASSERT_EQ(0, faults_wait(self->f.fd, d.domain, 1, &f));
 	ASSERT_EQ(1, f.count);
 	EXPECT_EQ(IOVA_A + 4, f.fault[0].iova);
 	EXPECT_EQ(0, f.fault[0].flags);
@@ -506,19 +497,19 @@ TEST_F(iommu, lazy_mode_batches_invalidations)
 	struct adt_engine_info ei;
 	char path[96];
 
-	if (!(self->ei.flags & ADT_ENGINE_DEFERRED))
+	if (!(self->f.ei.flags & ADT_ENGINE_DEFERRED))
 		SKIP(return, "%s has no deferred flush (IOMMU_CAP_DEFERRED_FLUSH)",
-		     self->ei.iommu_driver);
-	group_type_path(self->ei.group_id, path, sizeof(path));
+		     self->f.ei.iommu_driver);
+	group_type_path(self->f.ei.group_id, path, sizeof(path));
 
-	ASSERT_EQ(0, churn(self->fd, self->eng, n, &strict_inv, &stale));
+	ASSERT_EQ(0, churn(self->f.fd, self->f.eng, n, &strict_inv, &stale));
 	EXPECT_EQ(0, stale);
 	EXPECT_LE(n, strict_inv);
 
 	ASSERT_EQ(0, write_str(path, "DMA-FQ"));
-	ASSERT_EQ(0, adt_engine(self->fd, self->eng, &ei));
+	ASSERT_EQ(0, adt_engine(self->f.fd, self->f.eng, &ei));
 	EXPECT_EQ(ADT_DOMAIN_DMA_FQ, ei.domain_type);
-	EXPECT_EQ(0, churn(self->fd, self->eng, n, &lazy_inv, &stale));
+	EXPECT_EQ(0, churn(self->f.fd, self->f.eng, n, &lazy_inv, &stale));
 	TH_LOG("%d map/unmap: %u invalidates strict, %u lazy", n, strict_inv, lazy_inv);
 	EXPECT_EQ(0, stale);
 	EXPECT_LE(lazy_inv + 3 * n / 4, strict_inv);
@@ -526,7 +517,7 @@ TEST_F(iommu, lazy_mode_batches_invalidations)
 	/* Back to strict: no buffer is live, so the domain can be replaced. */
 	usleep(50000);
 	ASSERT_EQ(0, write_str(path, "DMA"));
-	ASSERT_EQ(0, adt_engine(self->fd, self->eng, &ei));
+	ASSERT_EQ(0, adt_engine(self->f.fd, self->f.eng, &ei));
 	EXPECT_EQ(ADT_DOMAIN_DMA, ei.domain_type);
 }
 
@@ -538,41 +529,41 @@ TEST_F(iommu, bad_arguments)
 	uint32_t id;
 	int fd2;
 
-	ASSERT_EQ(0, dom_alloc(self->fd, self->eng, &d));
-	ASSERT_EQ(0, adt_alloc(self->fd, -1, ADT_BUF_PAGES, 2 * PG, 0, 0, &p));
-	ASSERT_EQ(0, adt_alloc(self->fd, self->eng, ADT_BUF_COHERENT, PG, 0, 0, &c));
+	ASSERT_EQ(0, dom_alloc(self->f.fd, self->f.eng, &d));
+	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, 2 * PG, 0, 0, &p));
+	ASSERT_EQ(0, adt_alloc(self->f.fd, self->f.eng, ADT_BUF_COHERENT, PG, 0, 0, &c));
 
-	EXPECT_EQ(-EINVAL, map(self->fd, d.domain, p.handle, 0, IOVA_A + 4096, PG,
+	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, p.handle, 0, IOVA_A + 4096, PG,
 			       ADT_PROT_READ));
-	EXPECT_EQ(-EINVAL, map(self->fd, d.domain, p.handle, 100, IOVA_A, PG, ADT_PROT_READ));
-	EXPECT_EQ(-EINVAL, map(self->fd, d.domain, p.handle, 0, IOVA_A, PG + 1, ADT_PROT_READ));
-	EXPECT_EQ(-EINVAL, map(self->fd, d.domain, p.handle, 0, IOVA_A, 3 * PG, ADT_PROT_READ));
-	EXPECT_EQ(-EINVAL, map(self->fd, d.domain, p.handle, 0, IOVA_A, PG, 0));
-	EXPECT_EQ(-EINVAL, map(self->fd, d.domain, p.handle, 0, IOVA_A, PG, 0x10));
-	EXPECT_EQ(-EINVAL, map(self->fd, d.domain, c.handle, 0, IOVA_A, PG, ADT_PROT_READ));
-	EXPECT_EQ(-ERANGE, map(self->fd, d.domain, p.handle, 0, d.aperture_end + 1,
+	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, p.handle, 100, IOVA_A, PG, ADT_PROT_READ));
+	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, PG + 1, ADT_PROT_READ));
+	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, 3 * PG, ADT_PROT_READ));
+	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, PG, 0));
+	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, PG, 0x10));
+	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, c.handle, 0, IOVA_A, PG, ADT_PROT_READ));
+	EXPECT_EQ(-ERANGE, map(self->f.fd, d.domain, p.handle, 0, d.aperture_end + 1,
 			       PG, ADT_PROT_READ));
-	EXPECT_EQ(-ENOENT, map(self->fd, 4242, p.handle, 0, IOVA_A, PG, ADT_PROT_READ));
-	EXPECT_EQ(-ENOENT, map(self->fd, d.domain, 4242, 0, IOVA_A, PG, ADT_PROT_READ));
+	EXPECT_EQ(-ENOENT, map(self->f.fd, 4242, p.handle, 0, IOVA_A, PG, ADT_PROT_READ));
+	EXPECT_EQ(-ENOENT, map(self->f.fd, d.domain, 4242, 0, IOVA_A, PG, ADT_PROT_READ));
 
-	ASSERT_EQ(0, map(self->fd, d.domain, p.handle, 0, IOVA_A, 2 * PG, ADT_PROT_READ));
+	ASSERT_EQ(0, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, 2 * PG, ADT_PROT_READ));
 	/* Overlaps are refused before the page-table code sees them. */
-	EXPECT_EQ(-EEXIST, map(self->fd, d.domain, p.handle, 0, IOVA_A + PG, PG,
+	EXPECT_EQ(-EEXIST, map(self->f.fd, d.domain, p.handle, 0, IOVA_A + PG, PG,
 			       ADT_PROT_READ));
-	EXPECT_EQ(-EBUSY, adt_free(self->fd, p.handle));
-	EXPECT_EQ(-ENOENT, unmap(self->fd, d.domain, IOVA_A, PG));
-	EXPECT_EQ(-ENOENT, unmap(self->fd, d.domain, IOVA_B, PG));
+	EXPECT_EQ(-EBUSY, adt_free(self->f.fd, p.handle));
+	EXPECT_EQ(-ENOENT, unmap(self->f.fd, d.domain, IOVA_A, PG));
+	EXPECT_EQ(-ENOENT, unmap(self->f.fd, d.domain, IOVA_B, PG));
 
-	EXPECT_EQ(-ENOENT, attach(self->fd, self->eng, 4242));
-	EXPECT_EQ(-EINVAL, attach(self->fd, 1000, d.domain));
-	ASSERT_EQ(0, attach(self->fd, self->eng, d.domain));
+	EXPECT_EQ(-ENOENT, attach(self->f.fd, self->f.eng, 4242));
+	EXPECT_EQ(-EINVAL, attach(self->f.fd, 1000, d.domain));
+	ASSERT_EQ(0, attach(self->f.fd, self->f.eng, d.domain));
 
 	/* Another file can neither use the domain nor take the group. */
 	fd2 = adt_open();
 	ASSERT_LE(0, fd2);
-	EXPECT_EQ(-EBUSY, attach(fd2, self->eng, ADT_ATTACH_BLOCKED));
-	EXPECT_EQ(-EBUSY, attach(fd2, self->eng, ADT_ATTACH_DEFAULT));
-	EXPECT_EQ(-ENOENT, attach(fd2, self->eng, d.domain));
+	EXPECT_EQ(-EBUSY, attach(fd2, self->f.eng, ADT_ATTACH_BLOCKED));
+	EXPECT_EQ(-EBUSY, attach(fd2, self->f.eng, ADT_ATTACH_DEFAULT));
+	EXPECT_EQ(-ENOENT, attach(fd2, self->f.eng, d.domain));
 	id = d.domain;
 	EXPECT_EQ(-ENOENT, adt_ioc(fd2, ADT_IOC_DOMAIN_FREE, &id));
 	close(fd2);

@@ -7,8 +7,9 @@
  * that the run was clean: the ioctl succeeded, the DART saw invalidations,
  * no stale TLB use or model violation, no DMA-API debug error.
  *
- * The engine is borrowed from the test client through driver_override and
- * given back afterwards.
+ * The engine is borrowed from the engine library's driver (dart-test-engine,
+ * whose bind and unbind the test client follows) through driver_override
+ * and given back afterwards.
  */
 
 #include "kselftest_harness.h"
@@ -37,12 +38,9 @@ struct map_benchmark {
 #define PLAT		"/sys/bus/platform"
 
 FIXTURE(bench) {
-	int fd;
-	int eng;
+	struct adt_fixture f;
 	int borrowed;
 	int ran;
-	long dbg_errors;
-	struct adt_engine_info ei;
 	uint32_t c0[ADT_NR_COUNTERS];
 };
 
@@ -54,7 +52,7 @@ static int rebind_client(struct __test_metadata *_metadata, const char *dev)
 	write_str(path, dev);
 	snprintf(path, sizeof(path), PLAT "/devices/%s/driver_override", dev);
 	EXPECT_EQ(0, write_str(path, "\n"));
-	snprintf(path, sizeof(path), PLAT "/drivers/apple-dart-test/bind");
+	snprintf(path, sizeof(path), PLAT "/drivers/dart-test-engine/bind");
 	return write_str(path, dev);
 }
 
@@ -62,23 +60,18 @@ FIXTURE_SETUP(bench)
 {
 	char path[160];
 
-	self->fd = adt_open();
-	ASSERT_LE(0, self->fd);
-	self->eng = adt_default_engine(self->fd);
-	if (self->eng < 0)
-		SKIP(return, "no test engine in a DMA domain");
-	ASSERT_EQ(0, adt_engine(self->fd, self->eng, &self->ei));
-	ASSERT_EQ(0, adt_cnt(self->fd, self->eng, 0, self->c0));
-	self->dbg_errors = dma_debug_errors();
+	if (adt_fixture_setup(_metadata, &self->f))
+		return;
+	ASSERT_EQ(0, adt_cnt(self->f.fd, self->f.eng, 0, self->c0));
 
 	snprintf(path, sizeof(path), PLAT "/devices/%s/driver_override",
-		 self->ei.dev_name);
+		 self->f.ei.dev_name);
 	ASSERT_EQ(0, write_str(path, "dma_map_benchmark"));
-	snprintf(path, sizeof(path), PLAT "/drivers/apple-dart-test/unbind");
-	ASSERT_EQ(0, write_str(path, self->ei.dev_name));
+	snprintf(path, sizeof(path), PLAT "/drivers/dart-test-engine/unbind");
+	ASSERT_EQ(0, write_str(path, self->f.ei.dev_name));
 	self->borrowed = 1;
 	snprintf(path, sizeof(path), PLAT "/drivers/dma_map_benchmark/bind");
-	ASSERT_EQ(0, write_str(path, self->ei.dev_name));
+	ASSERT_EQ(0, write_str(path, self->f.ei.dev_name));
 }
 
 FIXTURE_TEARDOWN(bench)
@@ -90,22 +83,22 @@ FIXTURE_TEARDOWN(bench)
 		return;
 	/* Unbound, the group can go back to a strict domain. */
 	EXPECT_EQ(0, write_str(PLAT "/drivers/dma_map_benchmark/unbind",
-			       self->ei.dev_name));
-	if (self->ei.flags & ADT_ENGINE_DEFERRED) {
+			       self->f.ei.dev_name));
+	if (self->f.ei.flags & ADT_ENGINE_DEFERRED) {
 		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/type",
-			 self->ei.group_id);
+			 self->f.ei.group_id);
 		EXPECT_EQ(0, write_str(path, "DMA"));
 	}
-	EXPECT_EQ(0, rebind_client(_metadata, self->ei.dev_name));
-	ASSERT_EQ(0, adt_cnt(self->fd, self->eng, 0, c1));
+	EXPECT_EQ(0, rebind_client(_metadata, self->f.ei.dev_name));
+	ASSERT_EQ(0, adt_cnt(self->f.fd, self->f.eng, 0, c1));
 	/* Unmaps invalidated; nothing stale, nothing the model refused. */
 	if (self->ran)
 		EXPECT_LT(self->c0[ADT_CNT_INV_CMDS] + self->c0[ADT_CNT_INV_ALL],
 			  c1[ADT_CNT_INV_CMDS] + c1[ADT_CNT_INV_ALL]);
 	EXPECT_EQ(self->c0[ADT_CNT_STALE], c1[ADT_CNT_STALE]);
 	EXPECT_EQ(self->c0[ADT_CNT_VIOLATIONS], c1[ADT_CNT_VIOLATIONS]);
-	EXPECT_EQ(self->dbg_errors, dma_debug_errors());
-	close(self->fd);
+	adt_fixture_dma_clean(_metadata, &self->f);
+	adt_fixture_close(&self->f);
 }
 
 static int run_bench(struct __test_metadata *_metadata, int *ran,
@@ -162,18 +155,18 @@ static int read_str(const char *path, char *buf, size_t len)
 
 TEST_F(bench, strict)
 {
-	ASSERT_EQ(0, run_bench(_metadata, &self->ran, "strict", self->ei.iommu_driver, 1));
-	ASSERT_EQ(0, run_bench(_metadata, &self->ran, "strict", self->ei.iommu_driver, 16));
+	ASSERT_EQ(0, run_bench(_metadata, &self->ran, "strict", self->f.ei.iommu_driver, 1));
+	ASSERT_EQ(0, run_bench(_metadata, &self->ran, "strict", self->f.ei.iommu_driver, 16));
 }
 
 TEST_F(bench, lazy)
 {
 	char path[96], type[32];
 
-	if (!(self->ei.flags & ADT_ENGINE_DEFERRED))
-		SKIP(return, "%s has no deferred flush", self->ei.iommu_driver);
+	if (!(self->f.ei.flags & ADT_ENGINE_DEFERRED))
+		SKIP(return, "%s has no deferred flush", self->f.ei.iommu_driver);
 	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/type",
-		 self->ei.group_id);
+		 self->f.ei.group_id);
 	ASSERT_EQ(0, write_str(path, "DMA-FQ"));
 	/*
 	 * The engine is lent out, so the client cannot say; the group's own
@@ -181,8 +174,8 @@ TEST_F(bench, lazy)
 	 */
 	ASSERT_EQ(0, read_str(path, type, sizeof(type)));
 	ASSERT_STREQ("DMA-FQ", type);
-	ASSERT_EQ(0, run_bench(_metadata, &self->ran, "lazy", self->ei.iommu_driver, 1));
-	ASSERT_EQ(0, run_bench(_metadata, &self->ran, "lazy", self->ei.iommu_driver, 16));
+	ASSERT_EQ(0, run_bench(_metadata, &self->ran, "lazy", self->f.ei.iommu_driver, 1));
+	ASSERT_EQ(0, run_bench(_metadata, &self->ran, "lazy", self->f.ei.iommu_driver, 16));
 }
 
 TEST_HARNESS_MAIN

@@ -8,6 +8,8 @@ dbg=/sys/kernel/debug/iommu/apple-dart
 eng_a=/sys/bus/platform/devices/90f0000.dma-test
 eng_usb4=/sys/bus/platform/devices/90f3000.dma-test
 eng_t6000=/sys/bus/platform/devices/90f4000.dma-test
+# The library the engine test modules below link against.
+engine_lib
 
 grp_of() { readlink "$1/iommu_group" | sed 's|.*/||'; }
 
@@ -33,7 +35,7 @@ pcie_io() {
 
 # --- sysfs domain types, while no driver is bound ---------------------------
 # The engines join their groups when a driver first binds them
-# (of_dma_configure), so dart_engine_dma.ko runs once before this.
+# (of_dma_configure), so dart_engine_dma_kunit.ko runs once before this.
 # DMA to DMA-FQ converts the group's domain in place: remember where its
 # counters stood.
 set_type_lazy() {
@@ -231,15 +233,15 @@ devlinks_cycle() {
 
 insmod "$DART_MOD/io-pgtable-dart.ko"
 insmod "$DART_MOD/apple-dart.ko"
-ktest_kunit dart_engine_dma.ko
+ktest_kunit dart_engine_dma_kunit.ko
 ktest_check life set-lazy set_type_lazy
 ktest_check life refuse-identity-without-bypass refuse_identity_no_bypass
 # Not dart_engine_dma: its fault test touches an IOVA right after the
 # unmap, which lazy mode by design leaves reachable until the next flush.
-ktest_kunit apple_dart_engines_test.ko
+ktest_kunit apple_dart_engines_kunit.ko
 ktest_check life lazy-flushes-batched lazy_flushes_batched
 ktest_check life set-identity set_type_identity
-ktest_kunit apple_dart_engines_test.ko
+ktest_kunit apple_dart_engines_kunit.ko
 ktest_check life identity-bypass identity_bypass
 ktest_check life fault-counters fault_counters
 ktest_check life msi-reserved msi_reserved
@@ -247,11 +249,11 @@ ktest_check life pcie-io pcie_io
 ktest_check life debugfs debugfs_dump
 ktest_check life suspend-resume suspend_resume
 ktest_check life pcie-io-after-resume pcie_io
-ktest_kunit apple_dart_engines_test.ko
+ktest_kunit apple_dart_engines_kunit.ko
 ktest_check life rmmod-busy rmmod_busy
 ktest_check life unbind-all unbind_all
 ktest_check life unload-reload reload
-ktest_kunit apple_dart_engines_test.ko
+ktest_kunit apple_dart_engines_kunit.ko
 ktest_check life shared-stream-master shared_stream_master
 ktest_check life pcie-rescan pcie_rescan
 ktest_check life devlinks-cycle devlinks_cycle

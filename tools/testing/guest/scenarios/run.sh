@@ -28,6 +28,7 @@ say "a file on ext2 on virtio-blk-pci, written and read back through dart-pcie"
 if blk_file_round_trip; then echo "  checksums equal: the disk's DMA went through the DART"; fi
 
 say "the DMA test engines behind every DART generation (kselftest)"
+engine_lib
 insmod "$DART_MOD/apple-dart-test.ko" && "$DART_BIN/dart_dma_test" 2>&1 |
 	grep -E '^(ok|not ok|# Totals)'
 rmmod apple-dart-test

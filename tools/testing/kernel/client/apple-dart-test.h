@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * uAPI of the Apple DART test client (tools/testing/dart-client), the
- * driver of the emulated platform's DMA test engines.  It lets the
+ * uAPI of the Apple DART test client (apple-dart-test.c, next to it), the
+ * user of the emulated platform's DMA test engines.  It lets the
  * kselftests in tools/testing/selftests/apple-dart allocate buffers through
  * the DMA API or map pages through the IOMMU API, make an engine read and
  * write them through its DART, and read the DART model's counters.
@@ -15,6 +15,8 @@
 
 #include <linux/ioctl.h>
 #include <linux/types.h>
+
+/* Bits are hex constants: user space has no BIT(). */
 
 #define ADT_DEVICE		"/dev/apple-dart-test"
 #define ADT_API_VERSION		1
@@ -39,10 +41,10 @@ struct adt_info {
 #define ADT_DOMAIN_DMA_FQ	5
 
 /* struct adt_engine_info.flags */
-#define ADT_ENGINE_BOUND	(1U << 0)	/* bound to the client now */
-#define ADT_ENGINE_PORT1	(1U << 1)	/* second port, on a second DART */
-#define ADT_ENGINE_DEFERRED	(1U << 2)	/* IOMMU can flush lazily */
-#define ADT_ENGINE_OWNED	(1U << 3)	/* an open file owns its group */
+#define ADT_ENGINE_BOUND	0x1u	/* bound to the client now */
+#define ADT_ENGINE_PORT1	0x2u	/* second port, on a second DART */
+#define ADT_ENGINE_DEFERRED	0x4u	/* IOMMU can flush lazily */
+#define ADT_ENGINE_OWNED	0x8u	/* an open file owns its group */
 
 /**
  * struct adt_engine_info - one DMA test engine
@@ -77,8 +79,8 @@ struct adt_engine_info {
 #define ADT_BUF_SHARE		6	/* @share's pages, own sg list on @engine */
 
 /* struct adt_buf_alloc.flags */
-#define ADT_BUF_NO_KERNEL_MAPPING	(1U << 0)	/* COHERENT only */
-#define ADT_BUF_FORCE_CONTIGUOUS	(1U << 1)	/* COHERENT only */
+#define ADT_BUF_NO_KERNEL_MAPPING	0x1u	/* COHERENT only */
+#define ADT_BUF_FORCE_CONTIGUOUS	0x2u	/* COHERENT only */
 
 /* DMA directions, as the kernel's enum dma_data_direction */
 #define ADT_DIR_BIDIRECTIONAL	0
@@ -145,12 +147,12 @@ struct adt_buf_rw {
 #define ADT_OP_WRITE32		6	/* *dst = data */
 
 /* struct adt_run.status */
-#define ADT_ST_DONE		(1U << 1)
-#define ADT_ST_ERROR		(1U << 2)
-#define ADT_ST_MISCOMPARE	(1U << 3)
+#define ADT_ST_DONE		0x2u
+#define ADT_ST_ERROR		0x4u
+#define ADT_ST_MISCOMPARE	0x8u
 #define ADT_ST_MEMTX(st)	(((st) >> 8) & 0xff)
 
-#define ADT_RUN_PORT1		(1U << 0)
+#define ADT_RUN_PORT1		0x1u
 
 /**
  * struct adt_run - one engine command, run to completion
@@ -199,13 +201,13 @@ enum {
 	ADT_NR_COUNTERS
 };
 
-#define ADT_COUNTERS_RESET	(1U << 0)	/* zero them after reading */
+#define ADT_COUNTERS_RESET	0x1u	/* zero them after reading */
 /*
  * Only the events of the engine's own stream on that port, not those of
  * other masters on the same DART (violations and BUSY polls stay the
  * DART's: they belong to no stream).
  */
-#define ADT_COUNTERS_STREAM	(1U << 1)
+#define ADT_COUNTERS_STREAM	0x2u
 
 /**
  * struct adt_counters - read the model's counters of an engine's DART
@@ -265,8 +267,8 @@ struct adt_attach {
 	__u32 domain;
 };
 
-#define ADT_PROT_READ		(1U << 0)
-#define ADT_PROT_WRITE		(1U << 1)
+#define ADT_PROT_READ		0x1u
+#define ADT_PROT_WRITE		0x2u
 
 /**
  * struct adt_map - iommu_map() part of a PAGES (or SG) buffer into a domain
@@ -319,7 +321,7 @@ struct adt_iova_to_phys {
 };
 
 #define ADT_MAX_FAULTS		8
-#define ADT_FAULT_WRITE		(1U << 0)	/* IOMMU_FAULT_WRITE */
+#define ADT_FAULT_WRITE		0x1u	/* IOMMU_FAULT_WRITE */
 
 /**
  * struct adt_fault - one fault reported to a domain's fault handler

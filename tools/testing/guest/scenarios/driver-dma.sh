@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # The project's apple-dart.ko on every DART of apple-dart=full: probe of
-# each generation, the DMA-API tests of dart_engine_dma.ko through it, and
+# each generation, the DMA-API tests of dart_engine_dma_kunit.ko through it, and
 # PCIe DMA through dart-pcie.  The model reports any missing invalidation
 # or bad register write as a DART-VIOLATION, which fails the run.
 
@@ -44,7 +44,7 @@ driver_pcie_dma() {
 # Our fault message for de_unmap_fault's access: stream, code and IOVA.
 driver_fault_decoded() {
 	local want
-	want=$(dmesg | sed -n 's/.*dart_engine_dma: expect fault stream:\([0-9]*\) at \(0x[0-9a-f]*\).*/stream \1, .* at IOVA \2$/p' | tail -n 1)
+	want=$(dmesg | sed -n 's/.*dart_engine_dma_kunit: expect fault stream:\([0-9]*\) at \(0x[0-9a-f]*\).*/stream \1, .* at IOVA \2$/p' | tail -n 1)
 	dmesg | grep 'translation fault' | sed 's/^/# /'
 	[ -n "$want" ] && dmesg | grep 'translation fault' | grep -q "$want"
 }
@@ -54,8 +54,9 @@ insmod "$DART_MOD/apple-dart.ko"
 ktest_check driver probed driver_probed
 ktest_check driver four-level driver_four_level
 ktest_check driver sysfs driver_sysfs
-ktest_kunit dart_engine_dma.ko
+engine_lib
+ktest_kunit dart_engine_dma_kunit.ko
 ktest_kunit apple-dart-kunit.ko
-ktest_kunit apple_dart_engines_test.ko
+ktest_kunit apple_dart_engines_kunit.ko
 ktest_check driver fault-decoded driver_fault_decoded
 ktest_check driver pcie-dma driver_pcie_dma

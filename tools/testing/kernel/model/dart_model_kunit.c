@@ -24,7 +24,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include "apple-dart-test-engine.h"
+#include "dart_test_engine.h"
 
 /* Common identification registers (dart-hw.md §1). */
 #define DART_PARAMS1		0x000
@@ -140,10 +140,13 @@ struct dm_dart {
 	u32 irq_error;
 };
 
+/*
+ * @hw is mapped here, with no driver bound: its sid[] and port1 stay
+ * unset, the streams come from the DT (@sid).
+ */
 struct dm_engine {
+	struct dte_engine hw;
 	struct device_node *np;
-	void __iomem *base;
-	const char *label;
 	int nports;
 	struct dm_dart *dart[2];
 	u32 sid[2];
@@ -416,103 +419,6 @@ static void dm_detach(struct dm_stream *st)
 }
 
 /* ------------------------------------------------------------------ */
-/* Engine helpers                                                      */
-
-static u32 dte_rd(struct dm_engine *e, u32 off)
-{
-	return readl(e->base + off);
-}
-
-static void dte_wr(struct dm_engine *e, u32 off, u32 val)
-{
-	writel(val, e->base + off);
-}
-
-static void dte_addr(struct dm_engine *e, u64 src, u64 dst, u32 len)
-{
-	dte_wr(e, DTE_SRC_LO, lower_32_bits(src));
-	dte_wr(e, DTE_SRC_HI, upper_32_bits(src));
-	dte_wr(e, DTE_DST_LO, lower_32_bits(dst));
-	dte_wr(e, DTE_DST_HI, upper_32_bits(dst));
-	dte_wr(e, DTE_LEN, len);
-}
-
-/* Run a command; returns STATUS (DONE/ERROR are cleared afterwards). */
-static u32 dte_run(struct dm_engine *e, u32 cmd)
-{
-	u32 st;
-
-	dte_wr(e, DTE_CMD, cmd);
-	if (cmd & DTE_CMD_DEFER)
-		readl_poll_timeout(e->base + DTE_STATUS, st, !(st & DTE_ST_BUSY),
-				   10, 1000000);
-	st = dte_rd(e, DTE_STATUS);
-	dte_wr(e, DTE_STATUS, st & (DTE_ST_DONE | DTE_ST_ERROR | DTE_ST_MISCOMPARE));
-	return st;
-}
-
-static u32 dte_cmd(int port, u32 op)
-{
-	return op | (port ? DTE_CMD_PORT1 : 0);
-}
-
-static bool dte_read32(struct dm_engine *e, int port, u64 iova, u32 *val)
-{
-	u32 st;
-
-	dte_addr(e, iova, 0, 4);
-	st = dte_run(e, dte_cmd(port, DTE_OP_READ32));
-	*val = dte_rd(e, DTE_DATA);
-	return !(st & DTE_ST_ERROR);
-}
-
-static bool dte_write32(struct dm_engine *e, int port, u64 iova, u32 val)
-{
-	dte_addr(e, 0, iova, 4);
-	dte_wr(e, DTE_DATA, val);
-	return !(dte_run(e, dte_cmd(port, DTE_OP_WRITE32)) & DTE_ST_ERROR);
-}
-
-static u64 dte_fault(struct dm_engine *e)
-{
-	return ((u64)dte_rd(e, DTE_FAULT_HI) << 32) | dte_rd(e, DTE_FAULT_LO);
-}
-
-static u32 dte_cnt(struct dm_engine *e, int port, u32 off)
-{
-	dte_wr(e, DTE_CNT_SELECT, port);
-	return dte_rd(e, off);
-}
-
-static void dte_expect(struct dm_engine *e, int port, u32 n)
-{
-	dte_wr(e, DTE_CNT_SELECT, port);
-	dte_wr(e, DTE_EXPECT_VIOL, n);
-}
-
-/*
- * Hold the TLB commands of the DART behind @port BUSY until released: a
- * test hook of the engine that makes the BUSY window as long as the test
- * needs instead of busy-ns of host-paced virtual time.
- */
-static void dte_hold_busy(struct dm_engine *e, int port, bool hold)
-{
-	dte_wr(e, DTE_CNT_SELECT, port);
-	dte_wr(e, DTE_BUSY_HOLD, hold);
-}
-
-static u32 dm_fnv(const u8 *p, size_t len)
-{
-	u32 h = DTE_FNV1A_INIT;
-
-	while (len--) {
-		h ^= *p++;
-		h *= DTE_FNV1A_PRIME;
-	}
-	return h;
-}
-
-/* ------------------------------------------------------------------ */
 /* Fault checking                                                      */
 
 static bool dm_wait_masked(struct dm_dart *d)
@@ -545,7 +451,7 @@ static void dm_check_fault2(struct kunit *test, struct dm_engine *e, int port,
 	u64 addr;
 	int i;
 
-	KUNIT_EXPECT_EQ(test, dte_fault(e), engine_iova);
+	KUNIT_EXPECT_EQ(test, dte_fault_iova(&e->hw), engine_iova);
 
 	err = dm_rd(d, dm_error_reg(d));
 	KUNIT_EXPECT_TRUE(test, err & DART_ERR_FLAG);
@@ -647,12 +553,12 @@ static int dm_suite_init(struct kunit_suite *suite)
 
 		if (dm_nengines == DM_MAX_ENGINES)
 			break;
-		e->base = of_iomap(np, 0);
-		if (!e->base || readl(e->base + DTE_ID) != DTE_ID_VALUE)
+		e->hw.base = of_iomap(np, 0);
+		if (!e->hw.base || readl(e->hw.base + DTE_ID) != DTE_ID_VALUE)
 			continue;
 		e->np = of_node_get(np);
-		if (of_property_read_string(np, "label", &e->label))
-			e->label = np->full_name;
+		if (of_property_read_string(np, "label", &e->hw.label))
+			e->hw.label = np->full_name;
 		for (i = 0; i < 2; i++) {
 			if (of_parse_phandle_with_args(np, "iommus", "#iommu-cells",
 						       i, &args))
@@ -678,7 +584,7 @@ static struct dm_engine *dm_engine(struct kunit *test, const char *label)
 	int i;
 
 	for (i = 0; i < dm_nengines; i++)
-		if (!strcmp(dm_engines[i].label, label))
+		if (!strcmp(dm_engines[i].hw.label, label))
 			return &dm_engines[i];
 	kunit_skip(test, "no engine %s on this machine", label);
 	return NULL;
@@ -702,7 +608,7 @@ static struct dm_engine *dm_find(const char *label)
 	int i;
 
 	for (i = 0; i < dm_nengines; i++)
-		if (!strcmp(dm_engines[i].label, label))
+		if (!strcmp(dm_engines[i].hw.label, label))
 			return &dm_engines[i];
 	return NULL;
 }
@@ -763,11 +669,11 @@ static void dm_dma_ops_one(struct kunit *test, struct dm_engine *e)
 	u8 *a0 = dm_table(test), *a1 = dm_table(test);
 	u8 *b0 = dm_table(test), *b1 = dm_table(test);
 	u64 a = DM_IOVA, b = DM_IOVA + 0x100000;
-	u32 walks = dte_cnt(e, 0, DTE_CNT_WALKS), val, sum;
+	u32 walks = dte_cnt(&e->hw, 0, DTE_CNT_WALKS), val, sum;
 	struct dm_stream st;
 	unsigned int j;
 
-	kunit_info(test, "%s via %s stream %u", e->label, d->label, e->sid[0]);
+	kunit_info(test, "%s via %s stream %u", e->hw.label, d->label, e->sid[0]);
 	dm_attach(test, &st, d, e->sid[0], false);
 	/* Two IOVA-contiguous pages on separate physical pages. */
 	dm_map(&st, a, a0, true, true);
@@ -775,9 +681,9 @@ static void dm_dma_ops_one(struct kunit *test, struct dm_engine *e)
 	dm_map(&st, b, b0, true, true);
 	dm_map(&st, b + DM_PGSIZE, b1, true, true);
 
-	dte_addr(e, 0, b, 2 * DM_PGSIZE);
-	dte_wr(e, DTE_DATA, 0xa5c3e1f0);
-	KUNIT_EXPECT_EQ(test, dte_run(e, DTE_OP_FILL) & DTE_ST_ERROR, 0);
+	dte_set_addr(&e->hw, 0, b, 2 * DM_PGSIZE);
+	dte_wr(&e->hw, DTE_DATA, 0xa5c3e1f0);
+	KUNIT_EXPECT_EQ(test, dte_run(&e->hw, DTE_OP_FILL) & DTE_ST_ERROR, 0);
 	KUNIT_EXPECT_EQ(test, ((u32 *)b0)[0], 0xa5c3e1f0);
 	KUNIT_EXPECT_EQ(test, ((u32 *)b1)[DM_PGSIZE / 4 - 1], 0xa5c3e1f0);
 
@@ -785,30 +691,30 @@ static void dm_dma_ops_one(struct kunit *test, struct dm_engine *e)
 		a0[j] = j * 7 + e->sid[0];
 		a1[j] = j * 13 + e->sid[0];
 	}
-	dte_addr(e, a, b, 2 * DM_PGSIZE);
-	KUNIT_EXPECT_EQ(test, dte_run(e, DTE_OP_COPY) & DTE_ST_ERROR, 0);
+	dte_set_addr(&e->hw, a, b, 2 * DM_PGSIZE);
+	KUNIT_EXPECT_EQ(test, dte_run(&e->hw, DTE_OP_COPY) & DTE_ST_ERROR, 0);
 	KUNIT_EXPECT_EQ(test, memcmp(a0, b0, DM_PGSIZE), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(a1, b1, DM_PGSIZE), 0);
 
-	dte_addr(e, a, b, 2 * DM_PGSIZE);
-	KUNIT_EXPECT_EQ(test, dte_run(e, DTE_OP_COMPARE) &
+	dte_set_addr(&e->hw, a, b, 2 * DM_PGSIZE);
+	KUNIT_EXPECT_EQ(test, dte_run(&e->hw, DTE_OP_COMPARE) &
 			(DTE_ST_ERROR | DTE_ST_MISCOMPARE), 0);
-	KUNIT_EXPECT_EQ(test, dte_rd(e, DTE_RESULT), U32_MAX);
+	KUNIT_EXPECT_EQ(test, dte_rd(&e->hw, DTE_RESULT), U32_MAX);
 	b1[100] ^= 0xff;
-	KUNIT_EXPECT_TRUE(test, dte_run(e, DTE_OP_COMPARE) & DTE_ST_MISCOMPARE);
-	KUNIT_EXPECT_EQ(test, dte_rd(e, DTE_RESULT), DM_PGSIZE + 100);
+	KUNIT_EXPECT_TRUE(test, dte_run(&e->hw, DTE_OP_COMPARE) & DTE_ST_MISCOMPARE);
+	KUNIT_EXPECT_EQ(test, dte_rd(&e->hw, DTE_RESULT), DM_PGSIZE + 100);
 
-	sum = dm_fnv(a0, DM_PGSIZE);
-	dte_addr(e, a, 0, DM_PGSIZE);
-	KUNIT_EXPECT_EQ(test, dte_run(e, DTE_OP_CHECKSUM) & DTE_ST_ERROR, 0);
-	KUNIT_EXPECT_EQ(test, dte_rd(e, DTE_RESULT), sum);
+	sum = dte_fnv1a(a0, DM_PGSIZE);
+	dte_set_addr(&e->hw, a, 0, DM_PGSIZE);
+	KUNIT_EXPECT_EQ(test, dte_run(&e->hw, DTE_OP_CHECKSUM) & DTE_ST_ERROR, 0);
+	KUNIT_EXPECT_EQ(test, dte_rd(&e->hw, DTE_RESULT), sum);
 
-	KUNIT_EXPECT_TRUE(test, dte_write32(e, 0, a + 0x40, 0x12345678));
+	KUNIT_EXPECT_TRUE(test, dte_write32(&e->hw, 0, a + 0x40, 0x12345678));
 	KUNIT_EXPECT_EQ(test, ((u32 *)a0)[0x10], 0x12345678);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a + DM_PGSIZE + 8, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, a + DM_PGSIZE + 8, &val));
 	KUNIT_EXPECT_EQ(test, val, ((u32 *)a1)[2]);
 
-	KUNIT_EXPECT_GE(test, dte_cnt(e, 0, DTE_CNT_WALKS) - walks, 4);
+	KUNIT_EXPECT_GE(test, dte_cnt(&e->hw, 0, DTE_CNT_WALKS) - walks, 4);
 	dm_detach(&st);
 }
 
@@ -823,51 +729,51 @@ static void dm_faults_one(struct kunit *test, struct dm_engine *e)
 	struct dm_dart *d = e->dart[0];
 	u8 *buf = dm_table(test);
 	u64 a = DM_IOVA;
-	u32 faults = dte_cnt(e, 0, DTE_CNT_FAULTS);
+	u32 faults = dte_cnt(&e->hw, 0, DTE_CNT_FAULTS);
 	struct dm_stream st;
 	u32 val;
 
-	kunit_info(test, "%s via %s", e->label, d->label);
+	kunit_info(test, "%s via %s", e->hw.label, d->label);
 	dm_attach(test, &st, d, e->sid[0], false);
 	dm_map(&st, a, buf, true, true);
 	dm_map(&st, a + DM_PGSIZE, buf, false, true);
 	dm_map(&st, a + 2 * DM_PGSIZE, buf, true, false);
 
 	/* Leaf entry invalid: NO_PTE; the fault IOVA is exact. */
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a + 3 * DM_PGSIZE + 0x24, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, a + 3 * DM_PGSIZE + 0x24, &val));
 	dm_check_fault(test, e, 0, a + 3 * DM_PGSIZE + 0x24, F_NO_PTE);
 
 	/* L1 entry invalid: NO_PMD (the next 32 MiB). */
-	KUNIT_EXPECT_FALSE(test, dte_write32(e, 0, a + SZ_32M, 1));
+	KUNIT_EXPECT_FALSE(test, dte_write32(&e->hw, 0, a + SZ_32M, 1));
 	dm_check_fault(test, e, 0, a + SZ_32M, F_NO_PMD);
 
 	/* No read / no write permission. */
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a + DM_PGSIZE, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, a + DM_PGSIZE, &val));
 	dm_check_fault(test, e, 0, a + DM_PGSIZE, F_READ);
-	KUNIT_EXPECT_TRUE(test, dte_write32(e, 0, a + DM_PGSIZE, 5));
-	KUNIT_EXPECT_FALSE(test, dte_write32(e, 0, a + 2 * DM_PGSIZE + 4, 1));
+	KUNIT_EXPECT_TRUE(test, dte_write32(&e->hw, 0, a + DM_PGSIZE, 5));
+	KUNIT_EXPECT_FALSE(test, dte_write32(&e->hw, 0, a + 2 * DM_PGSIZE + 4, 1));
 	dm_check_fault(test, e, 0, a + 2 * DM_PGSIZE + 4, F_WRITE);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a + 2 * DM_PGSIZE, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, a + 2 * DM_PGSIZE, &val));
 	KUNIT_EXPECT_EQ(test, val, 5);
 
 	/* Invalid TTBR: NO_TTBR. */
 	dm_wr(d, dm_ttbr_off(d, e->sid[0], 0), 0);
 	KUNIT_EXPECT_EQ(test, dm_invalidate(d, e->sid[0]), 0);
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, a, &val));
 	dm_check_fault(test, e, 0, a, F_NO_TTBR);
 
 	/* A second fault while one is latched does not replace it. */
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a, &val));
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a + 0x100, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, a, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, a + 0x100, &val));
 	if (d->t8110)
 		KUNIT_EXPECT_TRUE(test, dm_rd(d, T8110_ERROR) & T8110_ERR_SECONDARY);
 	dm_check_fault2(test, e, 0, a, a + 0x100, F_NO_TTBR);
 
 	/* The same fault again after clearing is a new event. */
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, a, &val));
 	dm_check_fault(test, e, 0, a, F_NO_TTBR);
 
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_FAULTS) - faults, 8);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_FAULTS) - faults, 8);
 
 	/*
 	 * T8110 ERROR_MASK: a masked source is not latched and raises no
@@ -878,8 +784,8 @@ static void dm_faults_one(struct kunit *test, struct dm_engine *e)
 		int i;
 
 		dm_wr(d, T8110_ERROR_MASK, dm_code(d, F_NO_TTBR));
-		KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a + 0x200, &val));
-		KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_FAULTS) - faults, 9);
+		KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, a + 0x200, &val));
+		KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_FAULTS) - faults, 9);
 		KUNIT_EXPECT_EQ(test, dm_rd(d, T8110_ERROR), 0);
 		usleep_range(100, 200);
 		KUNIT_EXPECT_FALSE(test, READ_ONCE(d->masked));
@@ -909,14 +815,14 @@ static void dm_four_level(struct kunit *test)
 	dm_attach(test, &st, e->dart[0], e->sid[0], true);
 	dm_map(&st, a, buf, true, true);
 	buf[3] = 0xfeedf00d;
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a + 12, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, a + 12, &val));
 	KUNIT_EXPECT_EQ(test, val, 0xfeedf00d);
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, b, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, b, &val));
 	dm_check_fault(test, e, 0, b, F_NO_PGD);
 	/* Below a valid L0 entry: the middle and leaf codes. */
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a + SZ_32M, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, a + SZ_32M, &val));
 	dm_check_fault(test, e, 0, a + SZ_32M, F_NO_PMD);
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, a + DM_PGSIZE, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, a + DM_PGSIZE, &val));
 	dm_check_fault(test, e, 0, a + DM_PGSIZE, F_NO_PTE);
 	dm_detach(&st);
 }
@@ -941,16 +847,16 @@ static void dm_ttbr_select_one(struct kunit *test, struct dm_engine *e)
 	}
 	KUNIT_EXPECT_EQ(test, dm_invalidate(d, st.sid), 0);
 	for (t = 0; t < 4; t++) {
-		KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, ((u64)t << 36) | DM_IOVA,
+		KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, ((u64)t << 36) | DM_IOVA,
 						   &val));
 		KUNIT_EXPECT_EQ(test, val, 0x1000 + t);
 	}
 	/* Drop TTBR2: only that quarter faults. */
 	dm_wr(d, dm_ttbr_off(d, st.sid, 2), 0);
 	KUNIT_EXPECT_EQ(test, dm_invalidate(d, st.sid), 0);
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, (2ULL << 36) | DM_IOVA, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, (2ULL << 36) | DM_IOVA, &val));
 	dm_check_fault(test, e, 0, (2ULL << 36) | DM_IOVA, F_NO_TTBR);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, (3ULL << 36) | DM_IOVA, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, (3ULL << 36) | DM_IOVA, &val));
 	KUNIT_EXPECT_EQ(test, val, 0x1003);
 	dm_detach(&st);
 }
@@ -979,31 +885,31 @@ static void dm_tlb_one(struct kunit *test, struct dm_engine *e)
 	p[0] = 0x11111111;
 	q[0] = 0x22222222;
 	dm_map(&st, a, p, true, true);
-	hits = dte_cnt(e, 0, DTE_CNT_TLB_HITS);
-	misses = dte_cnt(e, 0, DTE_CNT_TLB_MISSES);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a, &val));
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a, &val));
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_MISSES) - misses, 1);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_HITS) - hits, 1);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 1);
+	hits = dte_cnt(&e->hw, 0, DTE_CNT_TLB_HITS);
+	misses = dte_cnt(&e->hw, 0, DTE_CNT_TLB_MISSES);
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, a, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, a, &val));
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_TLB_MISSES) - misses, 1);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_TLB_HITS) - hits, 1);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_TLB_ENTRIES), 1);
 
 	/* Only invalidates drop entries: rewriting TCR and TTBR does not. */
 	tcr = dm_get_tcr(d, st.sid);
 	dm_set_tcr(d, st.sid, 0);
 	dm_set_tcr(d, st.sid, tcr);
 	dm_wr(d, dm_ttbr_off(d, st.sid, 0), dm_rd(d, dm_ttbr_off(d, st.sid, 0)));
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 1);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_TLB_ENTRIES), 1);
 
 	/* Remap without invalidating: the old page is still used. */
-	stale = dte_cnt(e, 0, DTE_CNT_STALE);
-	viol = dte_cnt(e, 0, DTE_CNT_VIOLATIONS);
+	stale = dte_cnt(&e->hw, 0, DTE_CNT_STALE);
+	viol = dte_cnt(&e->hw, 0, DTE_CNT_VIOLATIONS);
 	dm_map(&st, a, q, true, true);
-	dte_expect(e, 0, 1);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a, &val));
+	dte_expect_viol(&e->hw, 0, 1);
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, a, &val));
 	KUNIT_EXPECT_EQ(test, val, 0x11111111);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_STALE) - stale, 1);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_VIOLATIONS) - viol, 1);
-	KUNIT_EXPECT_EQ(test, dte_rd(e, DTE_EXPECT_VIOL), 0);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_STALE) - stale, 1);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_VIOLATIONS) - viol, 1);
+	KUNIT_EXPECT_EQ(test, dte_rd(&e->hw, DTE_EXPECT_VIOL), 0);
 
 	/*
 	 * The invalidate takes effect when BUSY drops, not when it is
@@ -1012,27 +918,27 @@ static void dm_tlb_one(struct kunit *test, struct dm_engine *e)
 	 * register sees BUSY (and is counted), and DMA meanwhile still uses
 	 * the old entry.
 	 */
-	inv = dte_cnt(e, 0, DTE_CNT_INV_SID);
-	polls = dte_cnt(e, 0, DTE_CNT_BUSY_POLLS);
-	dte_hold_busy(e, 0, true);
+	inv = dte_cnt(&e->hw, 0, DTE_CNT_INV_SID);
+	polls = dte_cnt(&e->hw, 0, DTE_CNT_BUSY_POLLS);
+	dte_hold_busy(&e->hw, 0, true);
 	dm_start_invalidate(d, st.sid);
 	KUNIT_EXPECT_TRUE(test, dm_rd(d, dm_cmd_reg(d)) & dm_busy_bit(d));
 	KUNIT_EXPECT_TRUE(test, dm_rd(d, dm_cmd_reg(d)) & dm_busy_bit(d));
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_BUSY_POLLS) - polls, 2);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_INV_SID) - inv, 0);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 1);
-	dte_expect(e, 0, 1);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a, &val));
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_BUSY_POLLS) - polls, 2);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_INV_SID) - inv, 0);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_TLB_ENTRIES), 1);
+	dte_expect_viol(&e->hw, 0, 1);
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, a, &val));
 	KUNIT_EXPECT_EQ(test, val, 0x11111111);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_STALE) - stale, 2);
-	KUNIT_EXPECT_EQ(test, dte_rd(e, DTE_EXPECT_VIOL), 0);
-	dte_hold_busy(e, 0, false);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_STALE) - stale, 2);
+	KUNIT_EXPECT_EQ(test, dte_rd(&e->hw, DTE_EXPECT_VIOL), 0);
+	dte_hold_busy(&e->hw, 0, false);
 	KUNIT_EXPECT_EQ(test, dm_wait_idle(d), 0);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_INV_SID) - inv, 1);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 0);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a, &val));
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_INV_SID) - inv, 1);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_TLB_ENTRIES), 0);
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, a, &val));
 	KUNIT_EXPECT_EQ(test, val, 0x22222222);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_STALE) - stale, 2);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_STALE) - stale, 2);
 
 	/*
 	 * Unheld, BUSY lasts busy-ns of QEMU's virtual clock, which the
@@ -1040,18 +946,17 @@ static void dm_tlb_one(struct kunit *test, struct dm_engine *e)
 	 * Whether it is seen set at all depends on host load, so that is
 	 * only logged.  (1 us of slack covers the counter's granularity.)
 	 */
-	dte_wr(e, DTE_CNT_SELECT, 0);
-	busy_ns = dte_rd(e, DTE_BUSY_NS);
-	polls = dte_cnt(e, 0, DTE_CNT_BUSY_POLLS);
+	busy_ns = dte_cnt(&e->hw, 0, DTE_BUSY_NS);
+	polls = dte_cnt(&e->hw, 0, DTE_CNT_BUSY_POLLS);
 	t0 = ktime_get();
 	KUNIT_EXPECT_EQ(test, dm_invalidate(d, st.sid), 0);
 	ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
 	kunit_info(test, "%s: busy-ns %u, BUSY for %lld ns, %u polls saw BUSY",
-		   d->label, busy_ns, ns, dte_cnt(e, 0, DTE_CNT_BUSY_POLLS) - polls);
+		   d->label, busy_ns, ns, dte_cnt(&e->hw, 0, DTE_CNT_BUSY_POLLS) - polls);
 	KUNIT_EXPECT_GE(test, ns + NSEC_PER_USEC, (s64)busy_ns);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, a, &val));
 	KUNIT_EXPECT_EQ(test, val, 0x22222222);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 1);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_TLB_ENTRIES), 1);
 
 	/*
 	 * With DTE_CNT_SEL_STREAM the engine counts its own stream's events
@@ -1060,27 +965,27 @@ static void dm_tlb_one(struct kunit *test, struct dm_engine *e)
 	 * masters on the DART keep flushing.
 	 */
 	other = st.sid ? st.sid - 1 : st.sid + 1;
-	inv = dte_cnt(e, 0, DTE_CNT_INV_SID);
-	own = dte_cnt(e, DTE_CNT_SEL_STREAM, DTE_CNT_INV_CMDS);
+	inv = dte_cnt(&e->hw, 0, DTE_CNT_INV_SID);
+	own = dte_cnt(&e->hw, DTE_CNT_SEL_STREAM, DTE_CNT_INV_CMDS);
 	KUNIT_EXPECT_EQ(test, dm_invalidate(d, other), 0);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_INV_SID) - inv, 1);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, DTE_CNT_SEL_STREAM,
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_INV_SID) - inv, 1);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, DTE_CNT_SEL_STREAM,
 				      DTE_CNT_INV_CMDS) - own, 0);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 1);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_TLB_ENTRIES), 1);
 	KUNIT_EXPECT_EQ(test, dm_invalidate(d, st.sid), 0);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, DTE_CNT_SEL_STREAM,
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, DTE_CNT_SEL_STREAM,
 				      DTE_CNT_INV_CMDS) - own, 1);
-	walks = dte_cnt(e, DTE_CNT_SEL_STREAM, DTE_CNT_WALKS);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a, &val));
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, DTE_CNT_SEL_STREAM,
+	walks = dte_cnt(&e->hw, DTE_CNT_SEL_STREAM, DTE_CNT_WALKS);
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, a, &val));
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, DTE_CNT_SEL_STREAM,
 				      DTE_CNT_WALKS) - walks, 1);
 
 	/* Unmapping without invalidate is a stale use too. */
 	dm_map_pte(&st, a, 0);
-	dte_expect(e, 0, 1);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, a, &val));
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_STALE) - stale, 3);
-	KUNIT_EXPECT_EQ(test, dte_rd(e, DTE_EXPECT_VIOL), 0);
+	dte_expect_viol(&e->hw, 0, 1);
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, a, &val));
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_STALE) - stale, 3);
+	KUNIT_EXPECT_EQ(test, dte_rd(&e->hw, DTE_EXPECT_VIOL), 0);
 	dm_detach(&st);
 }
 
@@ -1098,8 +1003,8 @@ static void dm_invalidate_kinds_one(struct kunit *test, struct dm_engine *e)
 
 	dm_attach(test, &st, d, e->sid[0], false);
 	dm_map(&st, DM_IOVA, p, true, true);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, DM_IOVA, &val));
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 1);
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, DM_IOVA, &val));
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_TLB_ENTRIES), 1);
 
 	/*
 	 * Invalidating another stream keeps ours: the same bit in the other
@@ -1108,25 +1013,25 @@ static void dm_invalidate_kinds_one(struct kunit *test, struct dm_engine *e)
 	 */
 	other = e->sid[0] >= 32 ? e->sid[0] % 32 : e->sid[0] ^ 1;
 	KUNIT_EXPECT_EQ(test, dm_invalidate(d, other), 0);
-	KUNIT_EXPECT_EQ_MSG(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 1,
+	KUNIT_EXPECT_EQ_MSG(test, dte_cnt(&e->hw, 0, DTE_CNT_TLB_ENTRIES), 1,
 			    "%s: invalidating stream %u dropped stream %u", d->label,
 			    other, e->sid[0]);
 
 	if (d->t8110) {
-		all = dte_cnt(e, 0, DTE_CNT_INV_ALL);
+		all = dte_cnt(&e->hw, 0, DTE_CNT_INV_ALL);
 		dm_wr(d, T8110_TLB_CMD, T8110_TLB_FLUSH_ALL);
 		KUNIT_EXPECT_EQ(test, dm_wait_idle(d), 0);
-		KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_INV_ALL) - all, 1);
+		KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_INV_ALL) - all, 1);
 	} else {
 		/* Select every stream at once, as Linux's reset does. */
-		all = dte_cnt(e, 0, DTE_CNT_INV_SID);
+		all = dte_cnt(&e->hw, 0, DTE_CNT_INV_SID);
 		for (sid = 0; sid < DIV_ROUND_UP(d->nsids, 32); sid++)
 			dm_wr(d, T8020_STREAM_SELECT(sid), U32_MAX);
 		dm_wr(d, T8020_STREAM_COMMAND, T8020_CMD_INVALIDATE);
 		KUNIT_EXPECT_EQ(test, dm_wait_idle(d), 0);
-		KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_INV_SID) - all, d->nsids);
+		KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_INV_SID) - all, d->nsids);
 	}
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_TLB_ENTRIES), 0);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_TLB_ENTRIES), 0);
 	dm_detach(&st);
 }
 
@@ -1140,25 +1045,25 @@ static void dm_bypass_one(struct kunit *test, struct dm_engine *e)
 {
 	struct dm_dart *d = e->dart[0];
 	u32 *p = dm_table(test), val;
-	u32 viol = dte_cnt(e, 0, DTE_CNT_VIOLATIONS);
+	u32 viol = dte_cnt(&e->hw, 0, DTE_CNT_VIOLATIONS);
 	u64 pa = virt_to_phys(p);
 
 	dm_enable_stream(d, e->sid[0], true);
 	if (!d->bypass)
-		dte_expect(e, 0, 1);
+		dte_expect_viol(&e->hw, 0, 1);
 	dm_set_tcr(d, e->sid[0], d->t8110 ? T8110_TCR_BYPASS : T8020_TCR_BYPASS);
 	if (d->bypass) {
-		u32 bypassed = dte_cnt(e, 0, DTE_CNT_BYPASS);
+		u32 bypassed = dte_cnt(&e->hw, 0, DTE_CNT_BYPASS);
 
-		KUNIT_EXPECT_TRUE(test, dte_write32(e, 0, pa + 8, 0xb1b2b3b4));
+		KUNIT_EXPECT_TRUE(test, dte_write32(&e->hw, 0, pa + 8, 0xb1b2b3b4));
 		KUNIT_EXPECT_EQ(test, p[2], 0xb1b2b3b4);
-		KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, pa + 8, &val));
+		KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, pa + 8, &val));
 		KUNIT_EXPECT_EQ(test, val, 0xb1b2b3b4);
-		KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_BYPASS) - bypassed, 2);
-		KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_VIOLATIONS), viol);
+		KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_BYPASS) - bypassed, 2);
+		KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_VIOLATIONS), viol);
 	} else {
-		KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_VIOLATIONS) - viol, 1);
-		KUNIT_EXPECT_FALSE(test, dte_write32(e, 0, pa + 8, 1));
+		KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_VIOLATIONS) - viol, 1);
+		KUNIT_EXPECT_FALSE(test, dte_write32(&e->hw, 0, pa + 8, 1));
 		dm_check_fault(test, e, 0, pa + 8, F_NO_TTBR);
 	}
 	dm_set_tcr(d, e->sid[0], 0);
@@ -1174,25 +1079,25 @@ static void dm_blocked_one(struct kunit *test, struct dm_engine *e)
 {
 	struct dm_dart *d = e->dart[0];
 	u32 *p = dm_table(test), val;
-	u32 blocked = dte_cnt(e, 0, DTE_CNT_BLOCKED);
+	u32 blocked = dte_cnt(&e->hw, 0, DTE_CNT_BLOCKED);
 	struct dm_stream st;
 
 	dm_attach(test, &st, d, e->sid[0], false);
 	dm_map(&st, DM_IOVA, p, true, true);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, DM_IOVA, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, DM_IOVA, &val));
 	dm_set_tcr(d, e->sid[0], 0);
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, DM_IOVA, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, DM_IOVA, &val));
 	dm_check_fault(test, e, 0, DM_IOVA, F_NO_TTBR);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_BLOCKED) - blocked, 1);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, 0, DTE_CNT_BLOCKED) - blocked, 1);
 
 	dm_set_tcr(d, e->sid[0], d->t8110 ? T8110_TCR_TRANSLATE : T8020_TCR_TRANSLATE);
 	if (d->t8110 || e->sid[0] < 32) {
 		dm_enable_stream(d, e->sid[0], false);
-		KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, DM_IOVA, &val));
+		KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, DM_IOVA, &val));
 		dm_check_fault(test, e, 0, DM_IOVA, F_NO_TTBR);
 		dm_enable_stream(d, e->sid[0], true);
 	}
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, DM_IOVA, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, DM_IOVA, &val));
 	dm_detach(&st);
 }
 
@@ -1217,20 +1122,20 @@ static void dm_subpage_one(struct kunit *test, struct dm_engine *e)
 	dm_map_pte(&st, DM_IOVA, pte);
 	p[1] = 0x51;
 	p[2] = 0x52;
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, DM_IOVA + 4, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, DM_IOVA + 4, &val));
 	KUNIT_EXPECT_EQ(test, val, 0x51);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, DM_IOVA + 8, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, DM_IOVA + 8, &val));
 	KUNIT_EXPECT_EQ(test, val, 0x52);
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, DM_IOVA + 12, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, DM_IOVA + 12, &val));
 	dm_check_fault(test, e, 0, DM_IOVA + 12, F_SUBPAGE);
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, DM_IOVA, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, DM_IOVA, &val));
 	dm_check_fault(test, e, 0, DM_IOVA, F_SUBPAGE);
 
 	/* DART1 with SP_DIS set ignores the range. */
 	if (!d->dart2) {
 		dm_map_pte(&st, DM_IOVA, pte | DM_PTE_SP_DIS);
 		KUNIT_EXPECT_EQ(test, dm_invalidate(d, st.sid), 0);
-		KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, DM_IOVA + 12, &val));
+		KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, DM_IOVA + 12, &val));
 	}
 	dm_detach(&st);
 }
@@ -1252,13 +1157,13 @@ static void dm_shared_stream(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, b->sid[0], c->sid[0]);
 	dm_attach(test, &st, b->dart[0], b->sid[0], false);
 	dm_map(&st, DM_IOVA, p, true, true);
-	KUNIT_EXPECT_TRUE(test, dte_write32(b, 0, DM_IOVA, 0xc0ffee));
-	hits = dte_cnt(c, 0, DTE_CNT_TLB_HITS);
-	KUNIT_EXPECT_TRUE(test, dte_read32(c, 0, DM_IOVA, &val));
+	KUNIT_EXPECT_TRUE(test, dte_write32(&b->hw, 0, DM_IOVA, 0xc0ffee));
+	hits = dte_cnt(&c->hw, 0, DTE_CNT_TLB_HITS);
+	KUNIT_EXPECT_TRUE(test, dte_read32(&c->hw, 0, DM_IOVA, &val));
 	KUNIT_EXPECT_EQ(test, val, 0xc0ffee);
-	KUNIT_EXPECT_EQ(test, dte_cnt(c, 0, DTE_CNT_TLB_HITS) - hits, 1);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&c->hw, 0, DTE_CNT_TLB_HITS) - hits, 1);
 	dm_detach(&st);
-	KUNIT_EXPECT_FALSE(test, dte_read32(c, 0, DM_IOVA, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&c->hw, 0, DM_IOVA, &val));
 	dm_check_fault(test, c, 0, DM_IOVA, F_NO_TTBR);
 }
 
@@ -1275,7 +1180,7 @@ static void dm_dual_port(struct kunit *test)
 	u32 sum, n;
 
 	KUNIT_ASSERT_EQ(test, e->nports, 2);
-	KUNIT_ASSERT_TRUE(test, dte_rd(e, DTE_CAPS) & DTE_CAPS_PORT1);
+	KUNIT_ASSERT_TRUE(test, dte_rd(&e->hw, DTE_CAPS) & DTE_CAPS_PORT1);
 	d1 = e->dart[1];
 	dm_attach(test, &s0, e->dart[0], e->sid[0], false);
 	dm_attach(test, &s1, d1, e->sid[1], false);
@@ -1284,40 +1189,40 @@ static void dm_dual_port(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dm_invalidate(d1, s1.sid), 0);
 	dm_map(&s0, DM_IOVA, fb, true, true);
 
-	dte_addr(e, 0, DM_IOVA, DM_PGSIZE);
-	dte_wr(e, DTE_DATA, 0x00ff00ff);
-	KUNIT_EXPECT_EQ(test, dte_run(e, DTE_OP_FILL) & DTE_ST_ERROR, 0);
-	sum = dm_fnv(fb, DM_PGSIZE);
+	dte_set_addr(&e->hw, 0, DM_IOVA, DM_PGSIZE);
+	dte_wr(&e->hw, DTE_DATA, 0x00ff00ff);
+	KUNIT_EXPECT_EQ(test, dte_run(&e->hw, DTE_OP_FILL) & DTE_ST_ERROR, 0);
+	sum = dte_fnv1a(fb, DM_PGSIZE);
 
-	dte_addr(e, DM_IOVA, 0, DM_PGSIZE);
-	dte_wr(e, DTE_SCAN_PERIOD, 200);
-	dte_wr(e, DTE_SCAN_COUNT, 0);
-	dte_run(e, dte_cmd(1, DTE_OP_SCAN_START));
-	KUNIT_EXPECT_TRUE(test, dte_rd(e, DTE_STATUS) & DTE_ST_SCANNING);
+	dte_set_addr(&e->hw, DM_IOVA, 0, DM_PGSIZE);
+	dte_wr(&e->hw, DTE_SCAN_PERIOD, 200);
+	dte_wr(&e->hw, DTE_SCAN_COUNT, 0);
+	dte_run(&e->hw, DTE_OP_SCAN_START | DTE_CMD_PORT1);
+	KUNIT_EXPECT_TRUE(test, dte_rd(&e->hw, DTE_STATUS) & DTE_ST_SCANNING);
 	/* Scans run on QEMU timers: wait for them, however late they are. */
 	KUNIT_EXPECT_EQ(test, read_poll_timeout(dte_rd, n, n >= 3, 1000, DM_POLL_US,
-						false, e, DTE_SCAN_COUNT), 0);
-	KUNIT_EXPECT_EQ(test, dte_rd(e, DTE_SCAN_SUM), sum);
-	KUNIT_EXPECT_EQ(test, dte_rd(e, DTE_SCAN_ERRORS), 0);
-	KUNIT_EXPECT_GT(test, dte_cnt(e, 1, DTE_CNT_TLB_HITS), 0);
+						false, &e->hw, DTE_SCAN_COUNT), 0);
+	KUNIT_EXPECT_EQ(test, dte_rd(&e->hw, DTE_SCAN_SUM), sum);
+	KUNIT_EXPECT_EQ(test, dte_rd(&e->hw, DTE_SCAN_ERRORS), 0);
+	KUNIT_EXPECT_GT(test, dte_cnt(&e->hw, 1, DTE_CNT_TLB_HITS), 0);
 
 	/*
 	 * Unmap in the shared tables and invalidate both DARTs.  The scan is
 	 * paused meanwhile: a read between the unmap and the invalidate would
 	 * be a stale TLB use, which the model rightly reports.
 	 */
-	dte_run(e, dte_cmd(1, DTE_OP_SCAN_STOP));
+	dte_run(&e->hw, DTE_OP_SCAN_STOP | DTE_CMD_PORT1);
 	dm_map_pte(&s0, DM_IOVA, 0);
 	KUNIT_EXPECT_EQ(test, dm_invalidate(e->dart[0], s0.sid), 0);
 	KUNIT_EXPECT_EQ(test, dm_invalidate(d1, s1.sid), 0);
-	dte_run(e, dte_cmd(1, DTE_OP_SCAN_START));
+	dte_run(&e->hw, DTE_OP_SCAN_START | DTE_CMD_PORT1);
 	KUNIT_EXPECT_EQ(test, read_poll_timeout(dte_rd, n, n, 1000, DM_POLL_US,
-						false, e, DTE_SCAN_ERRORS), 0);
-	dte_run(e, dte_cmd(1, DTE_OP_SCAN_STOP));
-	n = dte_rd(e, DTE_SCAN_ERRORS);
+						false, &e->hw, DTE_SCAN_ERRORS), 0);
+	dte_run(&e->hw, DTE_OP_SCAN_STOP | DTE_CMD_PORT1);
+	n = dte_rd(&e->hw, DTE_SCAN_ERRORS);
 	KUNIT_EXPECT_GT(test, n, 0);
-	KUNIT_EXPECT_FALSE(test, dte_rd(e, DTE_STATUS) & DTE_ST_SCANNING);
-	dte_wr(e, DTE_STATUS, DTE_ST_ERROR);
+	KUNIT_EXPECT_FALSE(test, dte_rd(&e->hw, DTE_STATUS) & DTE_ST_SCANNING);
+	dte_wr(&e->hw, DTE_STATUS, DTE_ST_ERROR);
 	dm_check_fault(test, e, 1, DM_IOVA, F_NO_PTE);
 	/* The scan went through disp0 only. */
 	KUNIT_EXPECT_EQ(test, dm_rd(e->dart[0], dm_error_reg(e->dart[0])), 0);
@@ -1333,7 +1238,7 @@ static irqreturn_t dm_engine_irq(int irq, void *data)
 	struct dm_engine *e = data;
 
 	atomic_inc(&e->irqs);
-	dte_wr(e, DTE_CTRL, 0);
+	dte_wr(&e->hw, DTE_CTRL, 0);
 	return IRQ_HANDLED;
 }
 
@@ -1354,16 +1259,16 @@ static void dm_engine_irq_test(struct kunit *test)
 	atomic_set(&e->irqs, 0);
 	ret = request_irq(irq, dm_engine_irq, 0, "dart-model-engine", e);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	dte_addr(e, 0, DM_IOVA, 4);
-	dte_wr(e, DTE_DATA, 0x600d);
+	dte_set_addr(&e->hw, 0, DM_IOVA, 4);
+	dte_wr(&e->hw, DTE_DATA, 0x600d);
 	/*
 	 * Park the command behind a DELAY no run reaches (71 minutes), so
 	 * that "not run yet" holds however slowly the vCPU gets here...
 	 */
-	dte_wr(e, DTE_DELAY, U32_MAX);
-	dte_wr(e, DTE_CTRL, DTE_CTRL_IRQ);
-	dte_wr(e, DTE_CMD, DTE_OP_WRITE32 | DTE_CMD_DEFER);
-	status = dte_rd(e, DTE_STATUS);
+	dte_wr(&e->hw, DTE_DELAY, U32_MAX);
+	dte_wr(&e->hw, DTE_CTRL, DTE_CTRL_IRQ);
+	dte_wr(&e->hw, DTE_CMD, DTE_OP_WRITE32 | DTE_CMD_DEFER);
+	status = dte_rd(&e->hw, DTE_STATUS);
 	KUNIT_EXPECT_TRUE(test, status & DTE_ST_BUSY);
 	KUNIT_EXPECT_FALSE(test, status & DTE_ST_DONE);
 	KUNIT_EXPECT_EQ(test, p[0], 0);
@@ -1373,17 +1278,17 @@ static void dm_engine_irq_test(struct kunit *test)
 	 * earlier (the guest's timer and QEMU's run on one clock).
 	 */
 	t0 = ktime_get();
-	dte_wr(e, DTE_DELAY, 500);
+	dte_wr(&e->hw, DTE_DELAY, 500);
 	KUNIT_EXPECT_EQ(test, read_poll_timeout(atomic_read, n, n, 100, DM_POLL_US,
 						false, &e->irqs), 0);
 	ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
 	KUNIT_EXPECT_GE(test, ns + NSEC_PER_USEC, 500 * NSEC_PER_USEC);
 	KUNIT_EXPECT_EQ(test, atomic_read(&e->irqs), 1);
-	status = dte_rd(e, DTE_STATUS);
+	status = dte_rd(&e->hw, DTE_STATUS);
 	KUNIT_EXPECT_TRUE(test, status & DTE_ST_DONE);
 	KUNIT_EXPECT_FALSE(test, status & (DTE_ST_BUSY | DTE_ST_ERROR));
 	KUNIT_EXPECT_EQ(test, p[0], 0x600d);
-	dte_wr(e, DTE_STATUS, status);
+	dte_wr(&e->hw, DTE_STATUS, status);
 	free_irq(irq, e);
 	dm_detach(&st);
 }
@@ -1394,20 +1299,20 @@ static void dm_engine_irq_test(struct kunit *test)
  */
 static u32 dm_viol_begin(struct dm_engine *e)
 {
-	u32 before = dte_cnt(e, 0, DTE_CNT_VIOLATIONS);
+	u32 before = dte_cnt(&e->hw, 0, DTE_CNT_VIOLATIONS);
 
-	dte_expect(e, 0, 1);
+	dte_expect_viol(&e->hw, 0, 1);
 	return before;
 }
 
 static void dm_viol_end(struct kunit *test, struct dm_engine *e, u32 before,
 			const char *what)
 {
-	KUNIT_EXPECT_EQ_MSG(test, dte_cnt(e, 0, DTE_CNT_VIOLATIONS) - before, 1,
-			    "%s: %s", e->label, what);
-	KUNIT_EXPECT_EQ(test, dte_rd(e, DTE_EXPECT_VIOL), 0);
+	KUNIT_EXPECT_EQ_MSG(test, dte_cnt(&e->hw, 0, DTE_CNT_VIOLATIONS) - before, 1,
+			    "%s: %s", e->hw.label, what);
+	KUNIT_EXPECT_EQ(test, dte_rd(&e->hw, DTE_EXPECT_VIOL), 0);
 	/* Never let a leftover expectation hide a real violation. */
-	dte_expect(e, 0, 0);
+	dte_expect_viol(&e->hw, 0, 0);
 }
 
 /* The model reports driver mistakes; each is declared expected here. */
@@ -1430,7 +1335,7 @@ static void dm_violations_one(struct kunit *test, struct dm_engine *e)
 	pte = dm_leaf(d, virt_to_phys(p), true, true) | BIT_ULL(4 + d->dart2);
 	dm_map_pte(&st, DM_IOVA, pte);
 	v = dm_viol_begin(e);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, DM_IOVA, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, DM_IOVA, &val));
 	dm_viol_end(test, e, v, "reserved leaf bit");
 
 	/* A reserved bit in a table (L1) entry; the walk on a miss sees it. */
@@ -1440,7 +1345,7 @@ static void dm_violations_one(struct kunit *test, struct dm_engine *e)
 	WRITE_ONCE(*l1, cpu_to_le64(le64_to_cpu(*l1) | BIT_ULL(2)));
 	dma_wmb();
 	v = dm_viol_begin(e);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, DM_IOVA, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, 0, DM_IOVA, &val));
 	dm_viol_end(test, e, v, "reserved table entry bit");
 	WRITE_ONCE(*l1, cpu_to_le64(le64_to_cpu(*l1) & ~BIT_ULL(2)));
 	dma_wmb();
@@ -1451,7 +1356,7 @@ static void dm_violations_one(struct kunit *test, struct dm_engine *e)
 	dm_set_tcr(d, st.sid, d->t8110 ? T8110_TCR_TRANSLATE | T8110_TCR_BYPASS :
 		   T8020_TCR_TRANSLATE | T8020_TCR_BYPASS);
 	dm_viol_end(test, e, v, "translate + bypass");
-	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, DM_IOVA, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(&e->hw, 0, DM_IOVA, &val));
 	dm_check_fault(test, e, 0, DM_IOVA, F_NO_TTBR);
 	dm_set_tcr(d, st.sid, d->t8110 ? T8110_TCR_TRANSLATE : T8020_TCR_TRANSLATE);
 
@@ -1493,7 +1398,7 @@ static void dm_violations_one(struct kunit *test, struct dm_engine *e)
 	 * previous command is BUSY.  The engine holds BUSY, so the writes
 	 * land inside the window whatever the host load.
 	 */
-	dte_hold_busy(e, 0, true);
+	dte_hold_busy(&e->hw, 0, true);
 	dm_start_invalidate(d, st.sid);
 	v = dm_viol_begin(e);
 	dm_wr(d, dm_cmd_reg(d), dm_cmd_val(d, st.sid));
@@ -1503,7 +1408,7 @@ static void dm_violations_one(struct kunit *test, struct dm_engine *e)
 		dm_wr(d, T8020_STREAM_SELECT(0), BIT(st.sid % 32));
 		dm_viol_end(test, e, v, "STREAM_SELECT while BUSY");
 	}
-	dte_hold_busy(e, 0, false);
+	dte_hold_busy(&e->hw, 0, false);
 	KUNIT_EXPECT_EQ(test, dm_wait_idle(d), 0);
 
 	dm_wr(d, dm_ttbr_off(d, st.sid, 1), 0);
@@ -1530,7 +1435,7 @@ static void dm_lock_one(struct kunit *test, struct dm_engine *e, int port)
 	dm_map(&st, DM_IOVA, p, true, true);
 	p[0] = 0x10c4;
 	q[0] = 0x10c5;
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, port, DM_IOVA, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, port, DM_IOVA, &val));
 	tcr = dm_get_tcr(d, st.sid);
 	ttbr = dm_rd(d, dm_ttbr_off(d, st.sid, 0));
 
@@ -1539,20 +1444,20 @@ static void dm_lock_one(struct kunit *test, struct dm_engine *e, int port)
 	else
 		dm_wr(d, T8020_CONFIG, T8020_CONFIG_LOCK);
 
-	viol = dte_cnt(e, port, DTE_CNT_VIOLATIONS);
-	lw = dte_cnt(e, port, DTE_CNT_LOCKED_WRITES);
-	dte_expect(e, port, 2);
+	viol = dte_cnt(&e->hw, port, DTE_CNT_VIOLATIONS);
+	lw = dte_cnt(&e->hw, port, DTE_CNT_LOCKED_WRITES);
+	dte_expect_viol(&e->hw, port, 2);
 	dm_set_tcr(d, st.sid, 0);
 	dm_wr(d, dm_ttbr_off(d, st.sid, 0), 0);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, port, DTE_CNT_VIOLATIONS) - viol, 2);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, port, DTE_CNT_LOCKED_WRITES) - lw, 2);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, port, DTE_CNT_VIOLATIONS) - viol, 2);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, port, DTE_CNT_LOCKED_WRITES) - lw, 2);
 	KUNIT_EXPECT_EQ(test, dm_get_tcr(d, st.sid), tcr);
 	KUNIT_EXPECT_EQ(test, dm_rd(d, dm_ttbr_off(d, st.sid, 0)), ttbr);
 
 	/* The locked TTBR's table is still ours to edit. */
 	dm_map(&st, DM_IOVA, q, true, true);
 	KUNIT_EXPECT_EQ(test, dm_invalidate(d, st.sid), 0);
-	KUNIT_EXPECT_TRUE(test, dte_read32(e, port, DM_IOVA, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(&e->hw, port, DM_IOVA, &val));
 	KUNIT_EXPECT_EQ(test, val, 0x10c5);
 
 	if (d->t8110) {
@@ -1562,7 +1467,7 @@ static void dm_lock_one(struct kunit *test, struct dm_engine *e, int port)
 		dm_set_tcr(d, st.sid, tcr);
 		dm_wr(d, T8110_PROTECT, T8110_PROTECT_TCR_TTBR);
 		dm_wr(d, T8110_PROTECT_LOCK, 1);
-		dte_expect(e, port, 1);
+		dte_expect_viol(&e->hw, port, 1);
 		dm_wr(d, T8110_UNPROTECT, T8110_PROTECT_TCR_TTBR);
 		KUNIT_EXPECT_EQ(test, dm_rd(d, T8110_PROTECT) & T8110_PROTECT_TCR_TTBR, 1);
 	} else {
@@ -1570,7 +1475,7 @@ static void dm_lock_one(struct kunit *test, struct dm_engine *e, int port)
 		dm_wr(d, T8020_CONFIG, 0);
 		KUNIT_EXPECT_TRUE(test, dm_rd(d, T8020_CONFIG) & T8020_CONFIG_LOCK);
 	}
-	KUNIT_EXPECT_EQ(test, dte_rd(e, DTE_EXPECT_VIOL), 0);
+	KUNIT_EXPECT_EQ(test, dte_cnt(&e->hw, port, DTE_EXPECT_VIOL), 0);
 	/* Leave the locked stream harmless: no tables behind it. */
 	dm_map_pte(&st, DM_IOVA, 0);
 	KUNIT_EXPECT_EQ(test, dm_invalidate(d, st.sid), 0);
@@ -1632,7 +1537,7 @@ static void __exit dm_exit(void)
 		of_node_put(dm_darts[i].np);
 	}
 	for (i = 0; i < dm_nengines; i++) {
-		iounmap(dm_engines[i].base);
+		iounmap(dm_engines[i].hw.base);
 		of_node_put(dm_engines[i].np);
 	}
 }

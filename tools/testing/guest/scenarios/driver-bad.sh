@@ -2,7 +2,7 @@
 # apple-dart.ko on -machine virt,apple-dart=bad: every bad DART and bad
 # master is refused with its own reason in the log, the good DARTs on the
 # same machine probe and their engines do DMA (the KUnit suite of
-# apple_dart_engines_test.ko), nothing splats, and everything unloads.
+# apple_dart_engines_kunit.ko), nothing splats, and everything unloads.
 
 plat=/sys/bus/platform/devices
 
@@ -66,9 +66,10 @@ insmod "$DART_MOD/io-pgtable-dart.ko"
 insmod "$DART_MOD/apple-dart.ko"
 ktest_check bad refused-darts refused_darts
 ktest_check bad good-darts-probed good_darts_probed
+engine_lib
 # Binding the engines makes the core probe each master on its DARTs; the
 # suites then run DMA, unmanaged domains and blocking on the good ones.
-ktest_kunit apple_dart_engines_test.ko
+ktest_kunit apple_dart_engines_kunit.ko
 ktest_check bad refused-masters refused_masters
 ktest_check bad good-masters-grouped good_masters_grouped
 ktest_check bad unbind-unload unbind_unload

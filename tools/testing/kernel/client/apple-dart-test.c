@@ -2,8 +2,8 @@
 /*
  * Test client for the emulated Apple DART platform.
  *
- * Binds the DMA test engines ("qemu,apple-dart-test-engine") that sit
- * behind the DARTs and gives user space (the kselftests in
+ * Takes the DMA test engines ("qemu,apple-dart-test-engine") that sit
+ * behind the DARTs, bound by dart_test_engine.ko, and gives user space (the kselftests in
  * tools/testing/selftests/apple-dart) a way to exercise the IOMMU driver
  * that owns those DARTs the way real drivers do: buffers from every DMA API
  * allocator, unmanaged domains through the IOMMU API, and the engine's own
@@ -11,7 +11,7 @@
  * the DART refused, and the DART model's counters tell what the driver did
  * to the hardware, so the tests can check outcomes instead of return codes.
  *
- * The uAPI is include/uapi/linux/apple-dart-test.h; the interface is
+ * The uAPI is apple-dart-test.h, next to this file; the interface is
  * described in Documentation/dart/testing.rst.
  */
 
@@ -19,38 +19,34 @@
 
 #include <linux/dma-mapping.h>
 #include <linux/iommu.h>
-#include <linux/iopoll.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/of.h>
-#include <linux/platform_device.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
 
-#include <linux/apple-dart-test.h>
+#include "apple-dart-test.h"
 
-#include "apple-dart-test-engine.h"
+#include "dart_test_engine.h"
 
 #define ADT_MAX_ENGINES		16
-/* The engine runs a command inside the doorbell write; this is a backstop. */
-#define ADT_CMD_TIMEOUT_US	(5 * USEC_PER_SEC)
 
 struct adt_ctx;
 
 /*
- * An engine stays in adt_engines[] from its first probe until the module
+ * An engine stays in adt_engines[] from its first bind until the module
  * goes, so user space keeps stable indices across unbind and rebind (the
  * DMA map benchmark borrows engines that way).  @dev is NULL while it is
- * not bound to us.
+ * not bound to us; @hw drives it while it is.
  */
 struct adt_engine {
 	struct device_node *np;
 	struct device *dev;
-	void __iomem *base;
+	struct dte_engine *hw;
 	struct iommu_group *group;
 	u32 sid[2];
 	bool port1;
@@ -135,16 +131,6 @@ static unsigned int adt_nr_engines;
 static DEFINE_XARRAY_ALLOC1(adt_bufs);
 static DEFINE_XARRAY_ALLOC1(adt_doms);
 static LIST_HEAD(adt_owned_groups);
-
-static u32 adt_rd(struct adt_engine *e, u32 off)
-{
-	return readl(e->base + off);
-}
-
-static void adt_wr(struct adt_engine *e, u32 off, u32 val)
-{
-	writel(val, e->base + off);
-}
 
 static struct adt_engine *adt_engine_get(u32 index)
 {
@@ -546,7 +532,6 @@ static int adt_run(struct adt_run *r)
 	const u32 clear = DTE_ST_DONE | DTE_ST_ERROR | DTE_ST_MISCOMPARE;
 	struct adt_engine *e;
 	u32 st, cmd;
-	int ret;
 
 	if (r->reserved || (r->flags & ~ADT_RUN_PORT1))
 		return -EINVAL;
@@ -567,33 +552,24 @@ static int adt_run(struct adt_run *r)
 	cmd = r->op;
 	if (r->flags & ADT_RUN_PORT1)
 		cmd |= DTE_CMD_PORT1;
-	adt_wr(e, DTE_STATUS, clear);
-	adt_wr(e, DTE_SRC_LO, lower_32_bits(r->src));
-	adt_wr(e, DTE_SRC_HI, upper_32_bits(r->src));
-	adt_wr(e, DTE_DST_LO, lower_32_bits(r->dst));
-	adt_wr(e, DTE_DST_HI, upper_32_bits(r->dst));
-	adt_wr(e, DTE_LEN, r->len);
-	adt_wr(e, DTE_DATA, r->data);
-	adt_wr(e, DTE_CMD, cmd);
-	ret = readl_poll_timeout(e->base + DTE_STATUS, st, !(st & DTE_ST_BUSY),
-				 10, ADT_CMD_TIMEOUT_US);
-	if (ret)
-		return ret;
+	/* Whatever an earlier command left must not show in this one's. */
+	dte_wr(e->hw, DTE_STATUS, clear);
+	dte_wr(e->hw, DTE_DATA, r->data);
+	st = dte_exec(e->hw, cmd, r->src, r->dst, r->len);
+	if (st & DTE_ST_BUSY)
+		return -ETIMEDOUT;
 	r->status = st;
-	r->result = adt_rd(e, DTE_RESULT);
-	r->data = adt_rd(e, DTE_DATA);
+	r->result = dte_rd(e->hw, DTE_RESULT);
+	r->data = dte_rd(e->hw, DTE_DATA);
 	r->fault_iova = 0;
 	if (st & DTE_ST_ERROR)
-		r->fault_iova = (u64)adt_rd(e, DTE_FAULT_HI) << 32 |
-				adt_rd(e, DTE_FAULT_LO);
-	adt_wr(e, DTE_STATUS, st & clear);
+		r->fault_iova = dte_fault_iova(e->hw);
 	return 0;
 }
 
 static int adt_counters(struct adt_counters *c)
 {
 	struct adt_engine *e;
-	unsigned int i;
 
 	if (c->reserved || c->port > 1 ||
 	    (c->flags & ~(ADT_COUNTERS_RESET | ADT_COUNTERS_STREAM)))
@@ -603,13 +579,9 @@ static int adt_counters(struct adt_counters *c)
 		return PTR_ERR(e);
 	if (c->port && !e->port1)
 		return -EINVAL;
-	adt_wr(e, DTE_CNT_SELECT, c->port |
-	       (c->flags & ADT_COUNTERS_STREAM ? DTE_CNT_SEL_STREAM : 0));
-	for (i = 0; i < ADT_NR_COUNTERS; i++)
-		c->val[i] = adt_rd(e, DTE_CNT_WALKS + 4 * i);
-	if (c->flags & ADT_COUNTERS_RESET)
-		adt_wr(e, DTE_CNT_RESET, 1);
-	adt_wr(e, DTE_CNT_SELECT, 0);
+	dte_counters(e->hw, (c->port ? DTE_CNT_SEL_PORT1 : 0) |
+		     (c->flags & ADT_COUNTERS_STREAM ? DTE_CNT_SEL_STREAM : 0),
+		     c->val, ADT_NR_COUNTERS, c->flags & ADT_COUNTERS_RESET);
 	return 0;
 }
 
@@ -624,9 +596,7 @@ static int adt_expect_viol(struct adt_expect_viol *v)
 		return PTR_ERR(e);
 	if (v->port && !e->port1)
 		return -EINVAL;
-	adt_wr(e, DTE_CNT_SELECT, v->port);
-	adt_wr(e, DTE_EXPECT_VIOL, v->count);
-	adt_wr(e, DTE_CNT_SELECT, 0);
+	dte_expect_viol(e->hw, v->port, v->count);
 	return 0;
 }
 
@@ -1162,7 +1132,7 @@ static struct miscdevice adt_misc = {
 	.mode = 0600,
 };
 
-/* ---- platform driver ---- */
+/* ---- engines, bound by dart_test_engine.ko ---- */
 
 static void adt_dart_label(struct device_node *np, unsigned int idx, char *out)
 {
@@ -1189,23 +1159,20 @@ static struct adt_engine *adt_engine_slot(struct device_node *np)
 	return &adt_engines[adt_nr_engines++];
 }
 
-static int adt_probe(struct platform_device *pdev)
+/*
+ * dart_test_engine.ko bound @hw (at dte_use(), or again after a sysfs
+ * bind): give it its slot back, or a new one.
+ */
+static void adt_engine_bind(struct dte_engine *hw)
 {
-	struct device *dev = &pdev->dev;
+	struct device *dev = hw->dev;
 	struct adt_engine *e;
-	void __iomem *base;
-	const char *label;
-	int ret;
 
-	base = devm_platform_ioremap_resource(pdev, 0);
-	if (IS_ERR(base))
-		return PTR_ERR(base);
-	if (readl(base + DTE_ID) != DTE_ID_VALUE)
-		return dev_err_probe(dev, -ENODEV, "not a DART test engine\n");
 	/* The engine takes 64-bit addresses; the IOMMU narrows them. */
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
-	if (ret)
-		return ret;
+	if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64))) {
+		dev_err(dev, "no 64-bit DMA mask\n");
+		return;
+	}
 	/*
 	 * One command moves up to 4 GiB; without this the DMA API splits sg
 	 * lists into 64 KiB segments (still one IOVA range behind an IOMMU).
@@ -1216,74 +1183,61 @@ static int adt_probe(struct platform_device *pdev)
 	e = adt_engine_slot(dev->of_node);
 	if (!e) {
 		mutex_unlock(&adt_lock);
-		return dev_err_probe(dev, -ENOSPC, "too many engines\n");
+		dev_err(dev, "too many engines\n");
+		return;
 	}
 	e->np = dev->of_node;
-	e->base = base;
-	e->sid[0] = readl(base + DTE_SID0);
-	e->sid[1] = readl(base + DTE_SID1);
-	e->port1 = readl(base + DTE_CAPS) & DTE_CAPS_PORT1;
-	if (of_property_read_string(e->np, "label", &label))
-		label = dev_name(dev);
-	strscpy(e->label, label);
+	e->hw = hw;
+	e->sid[0] = hw->sid[0];
+	e->sid[1] = hw->sid[1];
+	e->port1 = hw->port1;
+	strscpy(e->label, hw->label);
 	adt_dart_label(e->np, 0, e->dart[0]);
 	if (e->port1)
 		adt_dart_label(e->np, 1, e->dart[1]);
 	e->group = iommu_group_get(dev);
 	/* The engine is idle between ioctls: no interrupt, no counters shift. */
-	writel(0, base + DTE_CTRL);
+	dte_wr(e->hw, DTE_CTRL, 0);
 	e->dev = dev;
-	platform_set_drvdata(pdev, e);
 	mutex_unlock(&adt_lock);
 	dev_info(dev, "%s: stream %u%s behind %s\n", e->label, e->sid[0],
 		 e->port1 ? " (+ port 1)" : "", e->dart[0]);
-	return 0;
 }
 
-static void adt_remove(struct platform_device *pdev)
+static void adt_engine_unbind(struct dte_engine *hw)
 {
-	struct adt_engine *e = platform_get_drvdata(pdev);
+	unsigned int i;
+	struct adt_engine *e;
 
 	mutex_lock(&adt_lock);
-	adt_ctx_cleanup(NULL, e);
-	e->dev = NULL;
-	e->base = NULL;
-	iommu_group_put(e->group);
-	e->group = NULL;
+	for (i = 0; i < adt_nr_engines; i++) {
+		e = &adt_engines[i];
+		if (e->hw != hw)
+			continue;
+		adt_ctx_cleanup(NULL, e);
+		e->dev = NULL;
+		e->hw = NULL;
+		iommu_group_put(e->group);
+		e->group = NULL;
+	}
 	mutex_unlock(&adt_lock);
 }
 
-static const struct of_device_id adt_of_match[] = {
-	{ .compatible = "qemu,apple-dart-test-engine" },
-	{}
-};
-MODULE_DEVICE_TABLE(of, adt_of_match);
-
-static struct platform_driver adt_driver = {
-	.probe = adt_probe,
-	.remove = adt_remove,
-	.driver = {
-		.name = "apple-dart-test",
-		.of_match_table = adt_of_match,
-	},
-	/*
-	 * The client moves its groups between the DMA API's domain, blocked
-	 * and its own unmanaged domains, which the IOMMU core only allows to
-	 * drivers that manage DMA ownership themselves.
-	 */
-	.driver_managed_dma = true,
+static struct dte_user adt_user = {
+	.bind = adt_engine_bind,
+	.unbind = adt_engine_unbind,
 };
 
 static int __init adt_init(void)
 {
 	int ret;
 
-	ret = platform_driver_register(&adt_driver);
+	ret = dte_use(&adt_user);
 	if (ret)
 		return ret;
 	ret = misc_register(&adt_misc);
 	if (ret)
-		platform_driver_unregister(&adt_driver);
+		dte_unuse(&adt_user);
 	return ret;
 }
 module_init(adt_init);
@@ -1291,7 +1245,7 @@ module_init(adt_init);
 static void __exit adt_exit(void)
 {
 	misc_deregister(&adt_misc);
-	platform_driver_unregister(&adt_driver);
+	dte_unuse(&adt_user);
 }
 module_exit(adt_exit);
 

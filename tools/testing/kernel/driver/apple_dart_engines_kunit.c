@@ -2,8 +2,8 @@
 /*
  * KUnit tests of the Apple DART driver through the emulated platform's DMA
  * test engines ("qemu,apple-dart-test-engine", Documentation/dart/
- * emulator.rst), bound here with driver-managed DMA so that the tests can
- * attach their own domains.  Every engine, hence every DART generation, is
+ * emulator.rst), bound by dart_test_engine.ko with driver-managed DMA so
+ * that the tests can attach their own domains.  Every engine, hence every DART generation, is
  * driven through unmanaged domains (remapping one IOVA, which catches a
  * missing invalidation of exactly that stream), fault reports, the blocked
  * domain, one domain over several DARTs and the DMA API.  Skipped where
@@ -20,64 +20,24 @@
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
-#include <linux/platform_device.h>
 #include <linux/sizes.h>
 
-#include "apple-dart-test-engine.h"
+#include "dart_test_engine.h"
 /* iommu_group_replace_domain(), the core call iommufd uses */
 #include "iommu-priv.h"
 
-#define AKT_MAX_ENGINES	16
+/* No callbacks: the suites only need the engines bound while they run. */
+static struct dte_user akt_user;
 
-struct akt_engine {
-	struct device	*dev;
-	void __iomem	*base;
-	const char	*label;
-	u32		sid;
-	bool		port1;
-};
-
-static struct akt_engine akt_engines[AKT_MAX_ENGINES];
-static unsigned int akt_count;
-
-static u32 akt_rd(struct akt_engine *e, u32 reg)
+/*
+ * The next engine after @e behind an IOMMU: the library binds the masters
+ * the DART driver refused too (driver-bad), which have no group to test.
+ */
+static struct dte_engine *akt_next(struct dte_engine *e)
 {
-	return readl(e->base + reg);
-}
-
-static void akt_wr(struct akt_engine *e, u32 reg, u32 val)
-{
-	writel(val, e->base + reg);
-}
-
-/* Run one engine command; returns STATUS (DONE/ERROR cleared after). */
-static u32 akt_run(struct akt_engine *e, u32 cmd, u64 src, u64 dst, u32 len)
-{
-	u32 st;
-
-	akt_wr(e, DTE_SRC_LO, lower_32_bits(src));
-	akt_wr(e, DTE_SRC_HI, upper_32_bits(src));
-	akt_wr(e, DTE_DST_LO, lower_32_bits(dst));
-	akt_wr(e, DTE_DST_HI, upper_32_bits(dst));
-	akt_wr(e, DTE_LEN, len);
-	akt_wr(e, DTE_CMD, cmd);
-	st = akt_rd(e, DTE_STATUS);
-	akt_wr(e, DTE_STATUS, st & (DTE_ST_DONE | DTE_ST_ERROR | DTE_ST_MISCOMPARE));
-	return st;
-}
-
-static bool akt_read32(struct akt_engine *e, u32 port, u64 iova, u32 *val)
-{
-	if (akt_run(e, DTE_OP_READ32 | port, iova, 0, 4) & DTE_ST_ERROR)
-		return false;
-	*val = akt_rd(e, DTE_DATA);
-	return true;
-}
-
-static bool akt_write32(struct akt_engine *e, u32 port, u64 iova, u32 val)
-{
-	akt_wr(e, DTE_DATA, val);
-	return !(akt_run(e, DTE_OP_WRITE32 | port, 0, iova, 4) & DTE_ST_ERROR);
+	while ((e = dte_next(e)) && !device_iommu_mapped(e->dev))
+		;
+	return e;
 }
 
 /*
@@ -85,18 +45,14 @@ static bool akt_write32(struct akt_engine *e, u32 port, u64 iova, u32 val)
  * the same DART, a flush queue's timer say, may invalidate or fault their
  * own streams at any moment without moving it.
  */
-static u32 akt_stream_cnt(struct akt_engine *e, unsigned int port, u32 reg)
+static u32 akt_stream_cnt(struct dte_engine *e, unsigned int port, u32 reg)
 {
-	u32 n;
-
-	akt_wr(e, DTE_CNT_SELECT, port | DTE_CNT_SEL_STREAM);
-	n = akt_rd(e, reg);
-	akt_wr(e, DTE_CNT_SELECT, 0);
-	return n;
+	return dte_cnt(e, (port ? DTE_CNT_SEL_PORT1 : 0) | DTE_CNT_SEL_STREAM,
+		       reg);
 }
 
 /* Invalidate commands that covered the engine's stream behind @port. */
-static u32 akt_inval_cmds(struct akt_engine *e, unsigned int port)
+static u32 akt_inval_cmds(struct dte_engine *e, unsigned int port)
 {
 	return akt_stream_cnt(e, port, DTE_CNT_INV_CMDS);
 }
@@ -137,7 +93,7 @@ static int akt_wait_faults(struct akt_fault_log *log, int want)
 
 static void akt_need_engines(struct kunit *test)
 {
-	if (!akt_count)
+	if (!akt_next(NULL))
 		kunit_skip(test, "no DMA test engines bound");
 }
 
@@ -159,13 +115,13 @@ static u64 akt_high_iova(struct iommu_domain *dom)
  * of an unmapped IOVA must reach the domain's fault handler with the
  * exact IOVA and direction.
  */
-static void akt_unmanaged_one(struct kunit *test, struct akt_engine *e)
+static void akt_unmanaged_one(struct kunit *test, struct dte_engine *e)
 {
 	struct akt_fault_log log = { };
 	struct iommu_domain *dom;
 	struct iommu_group *group;
 	struct page *pa, *pb;
-	u32 *va, *vb, val, port;
+	u32 *va, *vb, val;
 	u64 iova;
 	int ret, ports, p;
 
@@ -187,22 +143,20 @@ static void akt_unmanaged_one(struct kunit *test, struct akt_engine *e)
 	iommu_set_fault_handler(dom, akt_fault_handler, &log);
 
 	iova = akt_high_iova(dom);
-	kunit_info(test, "%s: stream %u, IOVA %#llx", e->label, e->sid, iova);
+	kunit_info(test, "%s: stream %u, IOVA %#llx", e->label, e->sid[0], iova);
 	ports = e->port1 ? 2 : 1;
 
 	KUNIT_EXPECT_EQ(test, iommu_map(dom, iova, page_to_phys(pa), SZ_16K,
 					IOMMU_READ | IOMMU_WRITE, GFP_KERNEL), 0);
 	for (p = 0; p < ports; p++) {
-		port = p ? DTE_CMD_PORT1 : 0;
-		KUNIT_EXPECT_TRUE(test, akt_read32(e, port, iova + 8, &val));
+		KUNIT_EXPECT_TRUE(test, dte_read32(e, p, iova + 8, &val));
 		KUNIT_EXPECT_EQ_MSG(test, val, va[2], "%s port %d", e->label, p);
 	}
 	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova, SZ_16K), SZ_16K);
 	KUNIT_EXPECT_EQ(test, iommu_map(dom, iova, page_to_phys(pb), SZ_16K,
 					IOMMU_READ, GFP_KERNEL), 0);
 	for (p = 0; p < ports; p++) {
-		port = p ? DTE_CMD_PORT1 : 0;
-		KUNIT_EXPECT_TRUE(test, akt_read32(e, port, iova + 8, &val));
+		KUNIT_EXPECT_TRUE(test, dte_read32(e, p, iova + 8, &val));
 		KUNIT_EXPECT_EQ_MSG(test, val, vb[2], "%s port %d: stale TLB",
 				    e->label, p);
 	}
@@ -210,7 +164,7 @@ static void akt_unmanaged_one(struct kunit *test, struct akt_engine *e)
 			page_to_phys(pb) + 8);
 
 	/* Read-only page: the write faults and the handler hears of it. */
-	KUNIT_EXPECT_FALSE(test, akt_write32(e, 0, iova + 0x10, 0x1234));
+	KUNIT_EXPECT_FALSE(test, dte_write32(e, 0, iova + 0x10, 0x1234));
 	KUNIT_EXPECT_EQ(test, akt_wait_faults(&log, 1), 1);
 	KUNIT_EXPECT_EQ(test, log.iova, iova + 0x10);
 	KUNIT_EXPECT_EQ(test, log.flags, IOMMU_FAULT_WRITE);
@@ -220,7 +174,7 @@ static void akt_unmanaged_one(struct kunit *test, struct akt_engine *e)
 
 	/* Unmapped: a read fault at the exact IOVA. */
 	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova, SZ_16K), SZ_16K);
-	KUNIT_EXPECT_FALSE(test, akt_read32(e, 0, iova + 0x20, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, iova + 0x20, &val));
 	KUNIT_EXPECT_EQ(test, akt_wait_faults(&log, 2), 2);
 	KUNIT_EXPECT_EQ(test, log.iova, iova + 0x20);
 	KUNIT_EXPECT_EQ(test, log.flags, IOMMU_FAULT_READ);
@@ -234,21 +188,22 @@ static void akt_unmanaged_one(struct kunit *test, struct akt_engine *e)
 
 static void engines_unmanaged(struct kunit *test)
 {
-	unsigned int i;
+	struct dte_engine *e;
 
 	akt_need_engines(test);
-	for (i = 0; i < akt_count; i++)
-		akt_unmanaged_one(test, &akt_engines[i]);
+	for (e = akt_next(NULL); e; e = akt_next(e))
+		akt_unmanaged_one(test, e);
 }
 
 /* The default DMA domain of every engine: coherent and streaming DMA. */
 static void engines_dma_api(struct kunit *test)
 {
 	unsigned int i, round;
+	struct dte_engine *e;
 
 	akt_need_engines(test);
-	for (i = 0; i < akt_count; i++) {
-		struct akt_engine *e = &akt_engines[i];
+	/* @i makes each engine's pattern its own. */
+	for (e = akt_next(NULL), i = 0; e; e = akt_next(e), i++) {
 		struct iommu_domain *dom = iommu_get_domain_for_dev(e->dev);
 		u32 *buf, val;
 		dma_addr_t iova;
@@ -257,10 +212,10 @@ static void engines_dma_api(struct kunit *test)
 		kunit_info(test, "%s: domain type %#x", e->label, dom->type);
 		buf = dma_alloc_coherent(e->dev, SZ_16K, &iova, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, buf);
-		KUNIT_EXPECT_TRUE(test, akt_write32(e, 0, iova + 12, 0x600d0000 + i));
+		KUNIT_EXPECT_TRUE(test, dte_write32(e, 0, iova + 12, 0x600d0000 + i));
 		KUNIT_EXPECT_EQ(test, buf[3], 0x600d0000 + i);
 		if (e->port1) {
-			KUNIT_EXPECT_TRUE(test, akt_read32(e, DTE_CMD_PORT1,
+			KUNIT_EXPECT_TRUE(test, dte_read32(e, 1,
 							   iova + 12, &val));
 			KUNIT_EXPECT_EQ(test, val, 0x600d0000 + i);
 		}
@@ -274,7 +229,7 @@ static void engines_dma_api(struct kunit *test)
 			p[5] = 0x5eed0000 + round;
 			iova = dma_map_single(e->dev, p, SZ_16K, DMA_TO_DEVICE);
 			KUNIT_ASSERT_FALSE(test, dma_mapping_error(e->dev, iova));
-			KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + 20, &val));
+			KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, iova + 20, &val));
 			KUNIT_EXPECT_EQ(test, val, p[5]);
 			dma_unmap_single(e->dev, iova, SZ_16K, DMA_TO_DEVICE);
 			kfree(p);
@@ -288,12 +243,11 @@ static void engines_dma_api(struct kunit *test)
  */
 static void engines_blocked(struct kunit *test)
 {
-	unsigned int i;
+	struct dte_engine *e;
 	int owner;
 
 	akt_need_engines(test);
-	for (i = 0; i < akt_count; i++) {
-		struct akt_engine *e = &akt_engines[i];
+	for (e = akt_next(NULL); e; e = akt_next(e)) {
 		u32 *buf, val, blocked;
 		dma_addr_t iova;
 
@@ -302,25 +256,22 @@ static void engines_blocked(struct kunit *test)
 		buf[1] = 0xb10cb10c;
 		KUNIT_ASSERT_EQ(test, iommu_device_claim_dma_owner(e->dev, &owner), 0);
 		blocked = akt_stream_cnt(e, 0, DTE_CNT_BLOCKED);
-		KUNIT_EXPECT_FALSE_MSG(test, akt_read32(e, 0, iova + 4, &val),
+		KUNIT_EXPECT_FALSE_MSG(test, dte_read32(e, 0, iova + 4, &val),
 				       "%s: not blocked", e->label);
 		KUNIT_EXPECT_GT(test, akt_stream_cnt(e, 0, DTE_CNT_BLOCKED),
 				blocked);
 		iommu_device_release_dma_owner(e->dev);
-		KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + 4, &val));
+		KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, iova + 4, &val));
 		KUNIT_EXPECT_EQ(test, val, 0xb10cb10c);
 		dma_free_coherent(e->dev, SZ_16K, buf, iova);
 	}
 }
 
-static struct akt_engine *akt_find(const char *label)
+static struct dte_engine *akt_find(const char *label)
 {
-	unsigned int i;
+	struct dte_engine *e = dte_find(label);
 
-	for (i = 0; i < akt_count; i++)
-		if (!strcmp(akt_engines[i].label, label))
-			return &akt_engines[i];
-	return NULL;
+	return e && device_iommu_mapped(e->dev) ? e : NULL;
 }
 
 /*
@@ -332,7 +283,7 @@ static struct akt_engine *akt_find(const char *label)
 static void engines_shared_domain(struct kunit *test)
 {
 	static const char * const labels[] = { "dma-t8103-a", "dma-dcp", "dma-usb4" };
-	struct akt_engine *e[ARRAY_SIZE(labels)], *other = akt_find("dma-t6000");
+	struct dte_engine *e[ARRAY_SIZE(labels)], *other = akt_find("dma-t6000");
 	struct iommu_group *g[ARRAY_SIZE(labels)], *og;
 	const u64 iova = 0x40000000;
 	struct iommu_domain *dom;
@@ -368,20 +319,20 @@ static void engines_shared_domain(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, iommu_map(dom, iova, page_to_phys(pa), SZ_16K,
 					IOMMU_READ, GFP_KERNEL), 0);
 	for (i = 0; i < ARRAY_SIZE(labels); i++) {
-		KUNIT_EXPECT_TRUE(test, akt_read32(e[i], 0, iova + 28, &val));
+		KUNIT_EXPECT_TRUE(test, dte_read32(e[i], 0, iova + 28, &val));
 		KUNIT_EXPECT_EQ(test, val, 0xaaaa0007);
 	}
-	KUNIT_EXPECT_TRUE(test, akt_read32(e[1], DTE_CMD_PORT1, iova + 28, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(e[1], 1, iova + 28, &val));
 	KUNIT_EXPECT_EQ(test, val, 0xaaaa0007);
 
 	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova, SZ_16K), SZ_16K);
 	KUNIT_ASSERT_EQ(test, iommu_map(dom, iova, page_to_phys(pb), SZ_16K,
 					IOMMU_READ, GFP_KERNEL), 0);
 	for (i = 0; i < ARRAY_SIZE(labels); i++) {
-		KUNIT_EXPECT_TRUE(test, akt_read32(e[i], 0, iova + 28, &val));
+		KUNIT_EXPECT_TRUE(test, dte_read32(e[i], 0, iova + 28, &val));
 		KUNIT_EXPECT_EQ_MSG(test, val, 0xbbbb0007, "%s", labels[i]);
 	}
-	KUNIT_EXPECT_TRUE(test, akt_read32(e[1], DTE_CMD_PORT1, iova + 28, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(e[1], 1, iova + 28, &val));
 	KUNIT_EXPECT_EQ(test, val, 0xbbbb0007);
 	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova, SZ_16K), SZ_16K);
 
@@ -448,7 +399,7 @@ static void akt_isp_state(struct kunit *test, struct akt_isp_dart *d)
  */
 static void engines_three_darts(struct kunit *test)
 {
-	struct akt_engine *e = akt_find("dma-isp");
+	struct dte_engine *e = akt_find("dma-isp");
 	struct akt_isp_dart d[AKT_ISP_DARTS] = { };
 	u32 before_tcr, before_ttbr0;
 	struct of_phandle_args args;
@@ -499,7 +450,7 @@ static void engines_three_darts(struct kunit *test)
 					IOMMU_READ, GFP_KERNEL), 0);
 	for (p = 0; p < 2; p++) {
 		val = 0;
-		KUNIT_EXPECT_TRUE(test, akt_read32(e, p ? DTE_CMD_PORT1 : 0,
+		KUNIT_EXPECT_TRUE(test, dte_read32(e, p,
 						   iova + 36, &val));
 		KUNIT_EXPECT_EQ_MSG(test, val, 0xaaaa0009, "port %u", p);
 	}
@@ -521,7 +472,7 @@ static void engines_three_darts(struct kunit *test)
 					IOMMU_READ, GFP_KERNEL), 0);
 	for (p = 0; p < 2; p++) {
 		val = 0;
-		KUNIT_EXPECT_TRUE(test, akt_read32(e, p ? DTE_CMD_PORT1 : 0,
+		KUNIT_EXPECT_TRUE(test, dte_read32(e, p,
 						   iova + 36, &val));
 		KUNIT_EXPECT_EQ_MSG(test, val, 0xbbbb0009, "port %u: stale TLB",
 				    p);
@@ -555,7 +506,7 @@ static void engines_three_darts(struct kunit *test)
  *   fault and the one left mapped still reads.
  * A map-time flush, or a flush per unmapped page, fails the counts.
  */
-static void akt_batch_one(struct kunit *test, struct akt_engine *e)
+static void akt_batch_one(struct kunit *test, struct dte_engine *e)
 {
 	unsigned int ports = e->port1 ? 2 : 1, p, k;
 	struct iommu_iotlb_gather gather;
@@ -586,7 +537,7 @@ static void akt_batch_one(struct kunit *test, struct akt_engine *e)
 		before[p] = akt_inval_cmds(e, p);
 
 	/* A refused access, then a map there: no invalidation between. */
-	KUNIT_EXPECT_FALSE(test, akt_read32(e, 0, iova + AKT_BATCH * gran + 4,
+	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, iova + AKT_BATCH * gran + 4,
 					    &val));
 	for (k = 1; k <= AKT_BATCH; k++)
 		KUNIT_ASSERT_EQ(test, iommu_map(dom, iova + k * gran,
@@ -598,7 +549,7 @@ static void akt_batch_one(struct kunit *test, struct akt_engine *e)
 				    e->label, p);
 	for (k = 0; k <= AKT_BATCH; k++) {
 		val = 0;
-		KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + k * gran + 4,
+		KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, iova + k * gran + 4,
 						   &val));
 		KUNIT_EXPECT_EQ_MSG(test, val, 0xba7c0001, "%s page %u",
 				    e->label, k);
@@ -620,10 +571,10 @@ static void akt_batch_one(struct kunit *test, struct akt_engine *e)
 		KUNIT_EXPECT_EQ_MSG(test, akt_inval_cmds(e, p) - before[p], 1,
 				    "%s port %u: commands for %u pages in one gather",
 				    e->label, p, AKT_BATCH);
-	KUNIT_EXPECT_FALSE(test, akt_read32(e, 0, iova + 4, &val));
-	KUNIT_EXPECT_FALSE(test, akt_read32(e, 0, iova + (AKT_BATCH - 1) * gran + 4,
+	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, iova + 4, &val));
+	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, iova + (AKT_BATCH - 1) * gran + 4,
 					    &val));
-	KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + AKT_BATCH * gran + 4,
+	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, iova + AKT_BATCH * gran + 4,
 					   &val));
 	KUNIT_EXPECT_EQ(test, val, 0xba7c0001);
 
@@ -637,11 +588,11 @@ static void akt_batch_one(struct kunit *test, struct akt_engine *e)
 
 static void engines_flush_batching(struct kunit *test)
 {
-	unsigned int i;
+	struct dte_engine *e;
 
 	akt_need_engines(test);
-	for (i = 0; i < akt_count; i++)
-		akt_batch_one(test, &akt_engines[i]);
+	for (e = akt_next(NULL); e; e = akt_next(e))
+		akt_batch_one(test, e);
 }
 
 /*
@@ -652,7 +603,7 @@ static void engines_flush_batching(struct kunit *test)
  * after the switch is checked in the driver (adart_domain_del_sid()
  * warns otherwise, and a warning fails the run).
  */
-static void akt_switch_one(struct kunit *test, struct akt_engine *e)
+static void akt_switch_one(struct kunit *test, struct dte_engine *e)
 {
 	unsigned int ports = e->port1 ? 2 : 1, p;
 	struct iommu_domain *da, *db;
@@ -682,11 +633,11 @@ static void akt_switch_one(struct kunit *test, struct akt_engine *e)
 	KUNIT_ASSERT_NOT_NULL(test, group);
 
 	KUNIT_ASSERT_EQ(test, iommu_attach_group(da, group), 0);
-	KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + 12, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, iova + 12, &val));
 	KUNIT_EXPECT_EQ_MSG(test, val, 0xaaaa0003, "%s in A", e->label);
 	/* Straight from A to B, as iommufd replaces a domain. */
 	KUNIT_ASSERT_EQ(test, iommu_group_replace_domain(group, db), 0);
-	KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + 12, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, iova + 12, &val));
 	KUNIT_EXPECT_EQ_MSG(test, val, 0xbbbb0003, "%s in B", e->label);
 
 	for (p = 0; p < ports; p++)
@@ -696,7 +647,7 @@ static void akt_switch_one(struct kunit *test, struct akt_engine *e)
 		KUNIT_EXPECT_EQ_MSG(test, akt_inval_cmds(e, p) - before[p], 0,
 				    "%s port %u: the old domain still flushes the stream",
 				    e->label, p);
-	KUNIT_EXPECT_TRUE(test, akt_read32(e, 0, iova + 12, &val));
+	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, iova + 12, &val));
 	KUNIT_EXPECT_EQ(test, val, 0xbbbb0003);
 
 	KUNIT_EXPECT_EQ(test, iommu_unmap(db, iova, gran), gran);
@@ -710,11 +661,11 @@ static void akt_switch_one(struct kunit *test, struct akt_engine *e)
 
 static void engines_switch_domain(struct kunit *test)
 {
-	unsigned int i;
+	struct dte_engine *e;
 
 	akt_need_engines(test);
-	for (i = 0; i < akt_count; i++)
-		akt_switch_one(test, &akt_engines[i]);
+	for (e = akt_next(NULL); e; e = akt_next(e))
+		akt_switch_one(test, e);
 }
 
 static struct kunit_case engine_cases[] = {
@@ -735,61 +686,16 @@ static struct kunit_suite engine_suite = {
 
 kunit_test_suite(engine_suite);
 
-static int akt_probe(struct platform_device *pdev)
-{
-	struct device *dev = &pdev->dev;
-	struct akt_engine *e;
-	int ret;
-
-	if (akt_count == AKT_MAX_ENGINES)
-		return -ENOSPC;
-	e = &akt_engines[akt_count];
-	e->base = devm_platform_ioremap_resource(pdev, 0);
-	if (IS_ERR(e->base))
-		return PTR_ERR(e->base);
-	if (readl(e->base + DTE_ID) != DTE_ID_VALUE)
-		return -ENODEV;
-	if (!device_iommu_mapped(dev))
-		return dev_err_probe(dev, -ENODEV, "not behind an IOMMU\n");
-	if (of_property_read_string(dev->of_node, "label", &e->label))
-		e->label = dev_name(dev);
-	e->sid = readl(e->base + DTE_SID0);
-	e->port1 = readl(e->base + DTE_CAPS) & DTE_CAPS_PORT1;
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
-	if (ret)
-		return ret;
-	e->dev = dev;
-	akt_count++;
-	return 0;
-}
-
-static const struct of_device_id akt_of_match[] = {
-	{ .compatible = "qemu,apple-dart-test-engine" },
-	{}
-};
-MODULE_DEVICE_TABLE(of, akt_of_match);
-
-static struct platform_driver akt_driver = {
-	.probe = akt_probe,
-	.driver = {
-		.name = "apple-dart-engines-test",
-		.of_match_table = akt_of_match,
-	},
-	/* The tests attach their own domains. */
-	.driver_managed_dma = true,
-};
-
 /* Bind the engines before the suites run, which is when the module is live. */
 static int __init akt_init(void)
 {
-	return platform_driver_register(&akt_driver);
+	return dte_use(&akt_user);
 }
 module_init(akt_init);
 
 static void __exit akt_exit(void)
 {
-	platform_driver_unregister(&akt_driver);
-	akt_count = 0;
+	dte_unuse(&akt_user);
 }
 module_exit(akt_exit);
 

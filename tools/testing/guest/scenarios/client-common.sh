@@ -6,6 +6,7 @@
 # the guest library).
 
 client_run_all() {
+	engine_lib
 	insmod "$DART_MOD/apple-dart-test.ko"
 	ktest_selftest dart_dma_test
 	ktest_selftest dart_iommu_test

@@ -13,7 +13,7 @@ oracle_bound() {
 # stream, NO PTE code and the exact IOVA.
 oracle_fault_decoded() {
 	local want
-	want=$(dmesg | sed -n 's/.*dart_engine_dma: expect fault stream:\([0-9]*\) at \(0x[0-9a-f]*\).*/stream:\1 code:0x4 (NO PTE FOR IOVA) at \2/p' | tail -n 1)
+	want=$(dmesg | sed -n 's/.*dart_engine_dma_kunit: expect fault stream:\([0-9]*\) at \(0x[0-9a-f]*\).*/stream:\1 code:0x4 (NO PTE FOR IOVA) at \2/p' | tail -n 1)
 	echo "# expecting: translation fault: ... $want"
 	dmesg | grep 'translation fault' | sed 's/^/# /'
 	[ -n "$want" ] && dmesg | grep 'translation fault' | grep -qF "$want"
@@ -21,7 +21,8 @@ oracle_fault_decoded() {
 
 insmod "$DART_MOD/oracle-apple-dart.ko"
 ktest_check oracle oracle-bound oracle_bound
-ktest_kunit dart_engine_dma.ko
+engine_lib
+ktest_kunit dart_engine_dma_kunit.ko
 ktest_check oracle fault-decoded oracle_fault_decoded
 # virtio-blk-pci behind dart-pcie (no bypass, so a DMA domain): a file
 # written, dropped from the page cache and read back through the DART.
