@@ -29,9 +29,10 @@ step_modules() {
 	fi
 	rm -rf "$mods"
 	mkdir -p "$mods"
-	# Skip build output directories: out/ (or $DART_OUT) holds copies.
-	find "$DART_TOP" \( -path "$DART_TOP/out" -o -path "$DART_OUT" \) -prune \
-		-o -name '*.ko' -exec cp -t "$mods" {} +
+	# Exactly the modules this build made (kbuild lists them in
+	# modules.order), not every .ko lying in the tree: a module left
+	# behind by an older layout must not be packed, or clash by name.
+	sed 's/\.o$/.ko/' "$DART_TOP/modules.order" | xargs -r cp -t "$mods"
 	ls "$mods"
 }
 

@@ -48,7 +48,7 @@ if [ "$mode" = run ]; then
 	if [ -t 0 ]; then
 		exec bash "$T/run-scenario.sh" run interactive
 	fi
-	stage boot-run bash "$T/run-scenario.sh" run
+	stage boot-run bash "$T/run-scenario.sh" run demo
 	cat "$DART_LOGS/run.console.log"
 	exit 0
 fi

@@ -5,6 +5,7 @@
 usage: parse-results.py RESULTS_FILE LOGDIR SCENARIO...
 
 For each scenario it reads LOGDIR/NAME.console.log and LOGDIR/NAME.qemu.log
+(the guest's lines arrive there as "[ time] dart| LINE" kernel log records)
 and writes one line per test to RESULTS_FILE:
     ok|not ok|skip  SCENARIO/SUITE/TEST[  # reason]
 Besides the tests' own KTAP/TAP results, these count as failures:
@@ -20,6 +21,9 @@ import os
 import re
 import sys
 
+# A line the guest's scenario printed, as a kernel log record: the printk
+# time, then the "dart| " tag (tools/testing/guest/lib.sh, kmsg_lines).
+GUEST_RE = re.compile(r'^\[\s*[\d.]+\] dart\| ?(.*)$')
 TAP_RE = re.compile(r'^(\s*)(ok|not ok) (\d+)\s*-?\s*(.*?)\s*$')
 # Kernel reports that fail a run whatever the tests said.  Matched after
 # the "[ time]" printk prefix.
@@ -75,7 +79,12 @@ def parse_scenario(logdir, scen):
     qemu_rc = None
     splats = 0
     for line in lines:
-        # The console interleaves kernel messages; strip a CR and match.
+        # The guest's own lines come tagged, each one whole; kernel messages
+        # in between are lines of their own.  Untagged guest lines (from
+        # before the scenario ran, or make run's demo) are taken as they are.
+        m = GUEST_RE.match(line)
+        if m:
+            line = m.group(1)
         if line.startswith('@@DART-BEGIN '):
             parts = line.split()
             block = (parts[1], parts[2], [])

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-scenario.sh NAME [interactive]: boot the emulated machine once with the
-# initramfs built by build-initramfs.sh and run scenario NAME in the guest.
+# run-scenario.sh NAME [interactive|demo]: boot the emulated machine once with
+# the initramfs that build-tests.sh packs and run scenario NAME in the guest.
 # The console goes to $DART_LOGS/NAME.console.log and QEMU's guest-error log
 # (where the device models report violations) to $DART_LOGS/NAME.qemu.log.
 # Environment: FILTER (a test glob), GDB=1 (wait for gdb on :1234),
@@ -31,7 +31,12 @@ append+=" deferred_probe_timeout=-1"
 if [ -n "${FILTER:-}" ]; then
 	append+=" dart.filter=$FILTER kunit.filter_glob=$FILTER"
 fi
+# The guest sends results as kernel log records (tools/testing/guest/lib.sh):
+# let user space write them unthrottled, into a log large enough that none
+# is dropped before the console prints it.
+append+=" printk.devkmsg=on log_buf_len=4M"
 [ "$mode" = interactive ] && append+=" dart.shell=1"
+[ "$mode" = demo ] && append+=" dart.direct=1"
 gdb=()
 [ "${GDB:-0}" = 1 ] && gdb=(-s -S)
 

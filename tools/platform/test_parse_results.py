@@ -119,6 +119,36 @@ class ParseTest(unittest.TestCase):
         self.assertEqual(self.failures(res), ['s/boot/qemu-exit'])
         self.assertIn('timeout', res['s/boot/qemu-exit'][1])
 
+    def test_tagged_guest_lines(self):
+        # What the console shows under make check: every guest line a
+        # "dart| " kernel record, KTAP nesting kept, kernel messages between.
+        tagged = ''.join('[   %d.000001] dart| %s\n' % (i, l) for i, l in
+                         enumerate((KSFT + DONE).splitlines()))
+        tagged = tagged.replace('dart| ok 1 fix.first\n', 'dart| ok 1 fix.first\n'
+                                '[    9.5] virtio_blk virtio0: [vda] 128 blocks\n')
+        res = self.run_logs(tagged)
+        self.assertEqual(res['s/bin_b/fix.first'][0], 'ok')
+        self.assertEqual(res['s/bin_b/fix.third'][0], 'skip')
+        self.assertEqual(self.failures(res), ['s/bin_b/fix.second'])
+        nested = ''.join('[ 1.0] dart| %s\n' % l for l in
+                         (KUNIT_OK + DONE).splitlines())
+        res = self.run_logs(nested)
+        self.assertEqual(res['s/suite_a/param_case'][0], 'ok')
+        self.assertNotIn('s/suite_a/one', res)
+        self.assertEqual(self.failures(res), [])
+
+    def test_tagged_line_is_no_kernel_report(self):
+        # A test's own output that mentions a splat is not a kernel report,
+        # but a real one between tagged lines is.
+        log = ('[ 1.0] dart| # WARNING: this test prints a warning\n' +
+               KUNIT_OK + DONE)
+        self.assertEqual(self.failures(self.run_logs(log)), [])
+        log = ('[ 1.0] dart| @@DART-BEGIN kunit s1\n'
+               '[ 1.1] WARNING: CPU: 0 PID: 1 at foo.c:1 bar+0x1/0x2\n'
+               '[ 1.2] dart| ok 1 x\n[ 1.3] dart| @@DART-END kunit s1 rc=0\n'
+               + DONE)
+        self.assertEqual(self.failures(self.run_logs(log)), ['s/kernel/report-1'])
+
     def test_missing_console(self):
         res = pr.parse_scenario(tempfile.mkdtemp(), 'none')
         self.assertEqual(res[0][1], 'not ok')

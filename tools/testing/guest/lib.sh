@@ -8,12 +8,40 @@
 # tools/platform/parse-results.py turns the blocks into results lines.  A
 # block without its END line (the guest died inside it) is a failure.
 
+# Under make check the scenario's output goes through kmsg_lines: each line
+# becomes one kernel log record, tagged "dart| ", so the console prints it
+# whole.  Written straight to the console, a line could be cut by a kernel
+# message printed meanwhile (seen: a virtio_blk notice inside a result
+# line, which renamed the test).  parse-results.py strips the tag.
+
 DART_MOD=/dart/modules
 DART_BIN=/dart/bin
 
 # Options from the kernel command line: dart.filter=GLOB limits which tests
 # run (KUnit gets it as kunit.filter_glob on the command line already).
 dart_filter=$(sed -n 's/.*dart\.filter=\([^ ]*\).*/\1/p' /proc/cmdline)
+
+# dmesg without the scenario's own output: under make check that is in the
+# kernel log too, and a check that greps dmesg for a driver's message must
+# not find its own echo of it.
+dmesg() {
+	command dmesg "$@" | grep -v '^\[[^]]*\] dart| '
+}
+
+# kmsg_lines: copy stdin to the kernel log, a record per line.  A record
+# holds at most 1 KiB, so longer lines go out in pieces.
+kmsg_lines() {
+	local l
+	exec 3>/dev/kmsg
+	while IFS= read -r l || [ -n "$l" ]; do
+		while [ ${#l} -gt 900 ]; do
+			printf 'dart| %s\n' "${l:0:900}" >&3
+			l=${l:900}
+		done
+		printf 'dart| %s\n' "$l" >&3
+	done
+	exec 3>&-
+}
 
 dart_begin() { echo "@@DART-BEGIN $1 $2"; }
 dart_end() { echo "@@DART-END $1 $2 rc=$3"; }

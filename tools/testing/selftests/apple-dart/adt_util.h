@@ -339,6 +339,13 @@ static inline int kmsg_find_fault(int fd, uint64_t iova, long sid, char *out,
 		if (n <= 0)
 			return 0;
 		rec[n] = '\0';
+		/*
+		 * "PRI,SEQ,...;text": a facility above 0 is user space, such
+		 * as the scenario's own output that the guest logs (it may
+		 * quote a fault line); only the kernel's reports count.
+		 */
+		if (strtol(rec, NULL, 10) >= 8)
+			continue;
 		if (!strstr(rec, "fault") || !strstr(rec, hex))
 			continue;
 		if (sid >= 0 && stream_in(rec) != sid)
