@@ -56,7 +56,8 @@ static void de_coherent(struct kunit *test)
 {
 	struct dte_engine *e = de_first(test);
 	const size_t len = 2 * SZ_16K;
-	u32 walks = dte_cnt(e, 0, DTE_CNT_WALKS), *cpu;
+	/* The engine's own stream: other masters share the DART. */
+	u32 walks = dte_cnt(e, DTE_CNT_SEL_STREAM, DTE_CNT_WALKS), *cpu;
 	dma_addr_t iova;
 	size_t i;
 
@@ -71,8 +72,10 @@ static void de_coherent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dte_exec(e, DTE_OP_CHECKSUM, iova, 0, len) & DTE_ST_ERROR, 0);
 	KUNIT_EXPECT_EQ(test, dte_rd(e, DTE_RESULT), dte_fnv1a((u8 *)cpu, len));
 	/* It went through the DART's tables, not around them. */
-	KUNIT_EXPECT_GT(test, dte_cnt(e, 0, DTE_CNT_WALKS), walks);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_BYPASS), 0);
+	KUNIT_EXPECT_GT(test, dte_cnt(e, DTE_CNT_SEL_STREAM, DTE_CNT_WALKS),
+			walks);
+	KUNIT_EXPECT_EQ(test, dte_cnt(e, DTE_CNT_SEL_STREAM, DTE_CNT_BYPASS),
+			0);
 	dma_free_coherent(e->dev, len, cpu, iova);
 }
 
@@ -114,7 +117,7 @@ static void de_streaming(struct kunit *test)
 static void de_unmap_fault(struct kunit *test)
 {
 	struct dte_engine *e = de_first(test);
-	u32 faults = dte_cnt(e, 0, DTE_CNT_FAULTS), st;
+	u32 faults = dte_cnt(e, DTE_CNT_SEL_STREAM, DTE_CNT_FAULTS), st;
 	u64 fault;
 	dma_addr_t iova;
 	void *buf;
@@ -132,7 +135,9 @@ static void de_unmap_fault(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, st & DTE_ST_ERROR);
 	fault = dte_fault_iova(e);
 	KUNIT_EXPECT_EQ(test, fault, (u64)iova + 0x40);
-	KUNIT_EXPECT_EQ(test, dte_cnt(e, 0, DTE_CNT_FAULTS) - faults, 1);
+	KUNIT_EXPECT_EQ(test,
+			dte_cnt(e, DTE_CNT_SEL_STREAM, DTE_CNT_FAULTS) - faults,
+			1);
 }
 
 /* Engines on one stream share a group, a domain and its mappings. */
