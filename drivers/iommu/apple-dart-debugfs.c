@@ -14,9 +14,7 @@
  */
 
 #include <linux/debugfs.h>
-#include <linux/io.h>
 #include <linux/iommu.h>
-#include <linux/log2.h>
 #include <linux/seq_file.h>
 
 #include "apple-dart.h"
@@ -163,120 +161,24 @@ static int adart_dom_info_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(adart_dom_info);
 
-/*
- * Where each PTE format keeps the output address (hw §4.1): DART1 holds
- * PA[35:12] in place, DART2 holds PA[41:14] in bits [37:10].
- */
-static const struct {
-	u64		pa_mask;
-	unsigned int	pa_lshift;
-} adart_pte_layout[] = {
-	[APPLE_DART]	= { GENMASK_ULL(35, 12), 0 },
-	[APPLE_DART2]	= { GENMASK_ULL(37, 10), 4 },
-};
-
-struct adart_dump {
-	struct seq_file	*s;
-	u64		pa_mask;
-	unsigned int	pa_lshift;
-	unsigned int	pgshift;
-	unsigned int	bpl;
-	unsigned int	levels;
-	unsigned long	tables;
-	unsigned long	pages;
-	/* the run of pages being collected */
-	u64		iova;
-	u64		pa;
-	u64		attrs;
-	u64		len;
-};
-
-static void adart_dump_flush(struct adart_dump *d)
+static void adart_print_run(void *priv, const struct dart_pgtable_run *run)
 {
-	if (!d->len)
-		return;
-	seq_printf(d->s, "%#014llx-%#014llx -> %#013llx attrs %#llx\n",
-		   d->iova, d->iova + (d->len << d->pgshift) - 1, d->pa,
-		   d->attrs);
-	d->len = 0;
-}
-
-static void adart_dump_leaf(struct adart_dump *d, u64 iova, u64 pte)
-{
-	u64 pa = (pte & d->pa_mask) << d->pa_lshift;
-	u64 attrs = pte & ~d->pa_mask;
-	u64 off = d->len << d->pgshift;
-
-	d->pages++;
-	if (d->len && iova == d->iova + off && pa == d->pa + off &&
-	    attrs == d->attrs) {
-		d->len++;
-		return;
-	}
-	adart_dump_flush(d);
-	d->iova = iova;
-	d->pa = pa;
-	d->attrs = attrs;
-	d->len = 1;
-}
-
-/*
- * Tables are read while DMA mappings may change: a table the backend
- * frees meanwhile is still kernel memory, so the worst outcome is a stale
- * line, never a fault.  This is a debugging aid, not a consistent
- * snapshot.
- */
-static void adart_dump_table(struct adart_dump *d, const u64 *table,
-			     unsigned int lvl, unsigned int entries, u64 base)
-{
-	unsigned int shift = d->pgshift + (d->levels - 1 - lvl) * d->bpl;
-	unsigned int i;
-
-	d->tables++;
-	for (i = 0; i < entries; i++) {
-		u64 pte = READ_ONCE(table[i]);
-		u64 iova = base + ((u64)i << shift);
-
-		if (!(pte & 1)) {
-			adart_dump_flush(d);
-			continue;
-		}
-		if (lvl == d->levels - 1)
-			adart_dump_leaf(d, iova, pte);
-		else
-			adart_dump_table(d, phys_to_virt((pte & d->pa_mask) <<
-							 d->pa_lshift),
-					 lvl + 1, 1U << d->bpl, iova);
-	}
+	seq_printf(priv, "%#014llx-%#014llx -> %#013llx attrs %#llx\n",
+		   run->iova, run->iova + run->size - 1, (u64)run->pa,
+		   run->attrs);
 }
 
 static int adart_dom_pgtable_show(struct seq_file *s, void *unused)
 {
 	struct adart_domain *dom = s->private;
-	struct adart_dump d = { .s = s };
-	unsigned int i, top_bits;
+	struct dart_pgtable_walk_stats st;
 
 	if (!dom->pgtbl)
 		return 0;
-	d.pa_mask = adart_pte_layout[dom->fmt].pa_mask;
-	d.pa_lshift = adart_pte_layout[dom->fmt].pa_lshift;
-	d.pgshift = ilog2(dom->pgsize);
-	d.bpl = d.pgshift - 3;
-	d.levels = dom->dcfg.n_levels;
-	/* Index bits left for the top table; the rest select the TTBR. */
-	top_bits = min(d.bpl, dom->pgcfg.ias - d.pgshift -
-		       (d.levels - 1) * d.bpl);
-
 	seq_printf(s, "# %u TTBRs, %u levels, %u top entries\n",
-		   dom->dcfg.n_ttbrs, d.levels, 1U << top_bits);
-	for (i = 0; i < dom->dcfg.n_ttbrs; i++) {
-		u64 base = (u64)i << (d.pgshift + d.levels * d.bpl);
-
-		adart_dump_table(&d, phys_to_virt(dom->pgcfg.apple_dart_cfg.ttbr[i]),
-				 0, 1U << top_bits, base);
-		adart_dump_flush(&d);
-	}
-	seq_printf(s, "# %lu tables, %lu pages mapped\n", d.tables, d.pages);
+		   dom->dcfg.n_ttbrs, dom->dcfg.n_levels, dom->dcfg.top_entries);
+	dart_io_pgtable_walk(dom->pgtbl, adart_print_run, s, &st);
+	seq_printf(s, "# %lu tables, %lu pages mapped\n", st.tables, st.pages);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(adart_dom_pgtable);

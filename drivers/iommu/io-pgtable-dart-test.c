@@ -751,6 +751,84 @@ static void dart_test_encoding(struct kunit *test)
 	t_done(t);
 }
 
+/* What dart_io_pgtable_walk() reported, in order. */
+struct walk_log {
+	struct dart_pgtable_run	runs[8];
+	unsigned int		n;
+};
+
+static void walk_record(void *priv, const struct dart_pgtable_run *run)
+{
+	struct walk_log *log = priv;
+
+	if (log->n < ARRAY_SIZE(log->runs))
+		log->runs[log->n] = *run;
+	log->n++;
+}
+
+/*
+ * The walk reports the mappings as runs: pages that follow each other in
+ * IOVA and PA with the same protection are one run, also across a leaf
+ * table boundary; a PA or protection break starts a new one; pages behind
+ * a TTBR other than the first carry that TTBR's IOVA base (section 4.2).
+ */
+/* The first page of the last TTBR, or near the top of a single one. */
+static unsigned long t_last_base(struct tctx *t)
+{
+	if (t->c->ttbrs > 1)
+		return (t->c->ttbrs - 1) * t_ttbr_span(t);
+	return (1UL << t->c->ias) - 2 * t->gran;
+}
+
+static void dart_test_walk(struct kunit *test)
+{
+	struct tctx *t = t_new(test, true);
+	const struct ref_pte_layout *l = t->c->ref;
+	unsigned long g = t->gran, span = t_leaf_span(t);
+	const struct {
+		unsigned long	iova;
+		phys_addr_t	pa;
+		unsigned long	pages;
+		int		prot;
+	} want[] = {
+		{ span - 2 * g, t_pa(t, 40), 4,
+		  IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE },
+		{ span + 2 * g, t_pa(t, 10), 1, IOMMU_READ | IOMMU_WRITE },
+		{ span + 3 * g, t_pa(t, 10) + g, 2, IOMMU_READ },
+		{ t_last_base(t), t_pa(t, 60), 2, IOMMU_WRITE },
+	};
+	struct dart_pgtable_walk_stats ws;
+	struct dart_pgtable_stats st;
+	struct walk_log log = { };
+	size_t mapped;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		KUNIT_ASSERT_EQ(test, t_map(t, want[i].iova, want[i].pa,
+					    want[i].pages, want[i].prot,
+					    &mapped), 0);
+	dart_io_pgtable_walk(t->ops, walk_record, &log, &ws);
+	KUNIT_ASSERT_EQ(test, log.n, (unsigned int)ARRAY_SIZE(want));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		const struct dart_pgtable_run *r = &log.runs[i];
+
+		KUNIT_EXPECT_EQ_MSG(test, r->iova, (u64)want[i].iova, "run %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, r->pa, want[i].pa, "run %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, r->size, (u64)want[i].pages * g,
+				    "run %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, r->prot,
+				    ref_expected_prot(l, want[i].prot), "run %u", i);
+		/* Everything but the address field, as section 4.1 has it. */
+		KUNIT_EXPECT_EQ_MSG(test, r->attrs, ref_leaf(l, 0, want[i].prot),
+				    "run %u", i);
+	}
+	KUNIT_EXPECT_EQ(test, ws.pages, 9UL);
+	/* Nothing runs concurrently: every table owned is reachable. */
+	dart_io_pgtable_get_stats(t->ops, &st);
+	KUNIT_EXPECT_EQ(test, ws.tables, st.tables);
+	t_done(t);
+}
+
 /*
  * Randomized test against the reference model.  Operations land in a few
  * small windows around the interesting boundaries (leaf tables, TTBRs,
@@ -1550,6 +1628,7 @@ static struct kunit_case dart_pgtable_cases[] = {
 	KUNIT_CASE_PARAM(dart_test_edges, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_errors, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_encoding, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_walk, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_random, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_reclaim, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_gather, dart_case_gen_params),
