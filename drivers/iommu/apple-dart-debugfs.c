@@ -21,6 +21,7 @@
 
 static struct dentry *adart_dbg_root;
 static struct dentry *adart_dbg_domains;
+static const struct adart_debugfs_ops *adart_dbg_ops;
 
 /* ---- DARTs -------------------------------------------------------------- */
 
@@ -125,11 +126,15 @@ void adart_debugfs_add_dart(struct adart *dart)
 
 /* ---- domains ------------------------------------------------------------ */
 
+static void adart_print_port(const struct adart_port *p, void *priv)
+{
+	seq_printf(priv, "streams %s %*pbl\n", dev_name(p->dart->dev),
+		   p->dart->nsids, p->sids);
+}
+
 static int adart_dom_info_show(struct seq_file *s, void *unused)
 {
 	struct adart_domain *dom = s->private;
-	struct adart_port ports[ADART_MAX_PORTS];
-	unsigned long flags;
 	unsigned int i;
 
 	seq_printf(s, "type %#x\n", dom->domain.type);
@@ -141,22 +146,7 @@ static int adart_dom_info_show(struct seq_file *s, void *unused)
 	seq_printf(s, "ttbrs %u\n", dom->dcfg.n_ttbrs);
 	for (i = 0; i < dom->dcfg.n_ttbrs; i++)
 		seq_printf(s, "ttbr%u %#x\n", i, dom->dcfg.ttbr[i]);
-
-	spin_lock_irqsave(&dom->lock, flags);
-	memcpy(ports, dom->ports, sizeof(ports));
-	for (i = 0; i < ADART_MAX_PORTS; i++)
-		if (ports[i].dart)
-			kref_get(&ports[i].dart->ref);
-	spin_unlock_irqrestore(&dom->lock, flags);
-	for (i = 0; i < ADART_MAX_PORTS; i++) {
-		if (!ports[i].dart)
-			continue;
-		seq_printf(s, "streams %s %*pbl\n", dev_name(ports[i].dart->dev),
-			   ports[i].dart->nsids, ports[i].sids);
-	}
-	for (i = 0; i < ADART_MAX_PORTS; i++)
-		if (ports[i].dart)
-			adart_put(ports[i].dart);
+	adart_dbg_ops->domain_visit_ports(dom, adart_print_port, s);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(adart_dom_info);
@@ -171,13 +161,14 @@ static void adart_print_run(void *priv, const struct dart_pgtable_run *run)
 static int adart_dom_pgtable_show(struct seq_file *s, void *unused)
 {
 	struct adart_domain *dom = s->private;
+	struct io_pgtable_ops *ops = adart_domain_pgtable(dom);
 	struct dart_pgtable_walk_stats st;
 
-	if (!dom->pgtbl)
+	if (!ops)
 		return 0;
 	seq_printf(s, "# %u TTBRs, %u levels, %u top entries\n",
 		   dom->dcfg.n_ttbrs, dom->dcfg.n_levels, dom->dcfg.top_entries);
-	dart_io_pgtable_walk(dom->pgtbl, adart_print_run, s, &st);
+	dart_io_pgtable_walk(ops, adart_print_run, s, &st);
 	seq_printf(s, "# %lu tables, %lu pages mapped\n", st.tables, st.pages);
 	return 0;
 }
@@ -187,10 +178,11 @@ static int adart_dom_counters_show(struct seq_file *s, void *unused)
 {
 	struct adart_domain *dom = s->private;
 	struct adart_domain_counters *c = &dom->cnt;
+	struct io_pgtable_ops *ops = adart_domain_pgtable(dom);
 	struct dart_pgtable_stats st = { };
 
-	if (dom->pgtbl)
-		dart_io_pgtable_get_stats(dom->pgtbl, &st);
+	if (ops)
+		dart_io_pgtable_get_stats(ops, &st);
 	seq_printf(s, "sync %ld\n", atomic_long_read(&c->sync));
 	seq_printf(s, "sync_empty %ld\n", atomic_long_read(&c->sync_empty));
 	seq_printf(s, "sync_map %ld\n", atomic_long_read(&c->sync_map));
@@ -226,9 +218,11 @@ void adart_debugfs_remove(struct dentry **dir)
 	*dir = NULL;
 }
 
-void adart_debugfs_init(void)
+void adart_debugfs_init(const struct adart_debugfs_ops *ops)
 {
 	struct dentry *parent = NULL;
+
+	adart_dbg_ops = ops;
 
 #ifdef CONFIG_IOMMU_DEBUGFS
 	parent = iommu_debugfs_dir;

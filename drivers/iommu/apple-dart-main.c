@@ -77,7 +77,7 @@ static void adart_release(struct kref *ref)
 	kfree(dart);
 }
 
-void adart_put(struct adart *dart)
+static void adart_put(struct adart *dart)
 {
 	kref_put(&dart->ref, adart_release);
 }
@@ -96,26 +96,40 @@ static struct adart *adart_find(unsigned int id)
 /* ---- flushing ---------------------------------------------------------- */
 
 /*
- * Every invalidation drops whole streams (hw §2.3, §3.3: no ranges), so
- * a domain flush is one command per DART on the T8020 layout and one per
- * stream on the T8110 one, whatever the range.
+ * Call @fn with each port of @dom under @dom->lock, interrupts off: the
+ * set cannot change meanwhile, and each port holds a reference on its
+ * DART.
  */
-static void adart_domain_flush(struct adart_domain *dom)
+static void adart_domain_visit_ports(struct adart_domain *dom,
+				     void (*fn)(const struct adart_port *p,
+						void *priv),
+				     void *priv)
 {
 	unsigned long flags;
 	unsigned int i;
 
 	spin_lock_irqsave(&dom->lock, flags);
-	for (i = 0; i < ADART_MAX_PORTS; i++) {
-		struct adart *dart = dom->ports[i].dart;
-
-		if (!dart)
-			continue;
-		spin_lock(&dart->lock);
-		adart_hw_invalidate(dart, dom->ports[i].sids);
-		spin_unlock(&dart->lock);
-	}
+	for (i = 0; i < ADART_MAX_PORTS; i++)
+		if (dom->ports[i].dart)
+			fn(&dom->ports[i], priv);
 	spin_unlock_irqrestore(&dom->lock, flags);
+}
+
+/*
+ * Every invalidation drops whole streams (hw §2.3, §3.3: no ranges), so
+ * a domain flush is one command per DART on the T8020 layout and one per
+ * stream on the T8110 one, whatever the range.
+ */
+static void adart_port_flush(const struct adart_port *p, void *unused)
+{
+	spin_lock(&p->dart->lock);
+	adart_hw_invalidate(p->dart, p->sids);
+	spin_unlock(&p->dart->lock);
+}
+
+static void adart_domain_flush(struct adart_domain *dom)
+{
+	adart_domain_visit_ports(dom, adart_port_flush, NULL);
 }
 
 static void adart_tlb_flush_all(void *cookie)
@@ -398,18 +412,12 @@ static int adart_domain_finalize(struct adart_domain *dom,
 	dom->domain.geometry.aperture_start = 0;
 	dom->domain.geometry.aperture_end = DMA_BIT_MASK(ias);
 	dom->domain.geometry.force_aperture = true;
-	/* Pairs with the acquire in adart_domain_ops(). */
+	/* Pairs with the acquire in adart_domain_pgtable(). */
 	smp_store_release(&dom->pgtbl, ops);
 	adart_debugfs_add_domain(dom);
 out:
 	mutex_unlock(&dom->init_lock);
 	return ret;
-}
-
-static struct io_pgtable_ops *adart_domain_ops(struct adart_domain *dom)
-{
-	/* Pairs with the release in adart_domain_finalize(). */
-	return smp_load_acquire(&dom->pgtbl);
 }
 
 static struct iommu_domain *adart_domain_alloc_paging(struct device *dev)
@@ -480,7 +488,7 @@ static int adart_map_pages(struct iommu_domain *domain, unsigned long iova,
 			   int prot, gfp_t gfp, size_t *mapped)
 {
 	struct adart_domain *dom = to_adart_domain(domain);
-	struct io_pgtable_ops *ops = adart_domain_ops(dom);
+	struct io_pgtable_ops *ops = adart_domain_pgtable(dom);
 	struct dart_pgtable_stats before, after;
 	int ret;
 
@@ -501,7 +509,7 @@ static size_t adart_unmap_pages(struct iommu_domain *domain, unsigned long iova,
 				size_t pgsize, size_t pgcount,
 				struct iommu_iotlb_gather *gather)
 {
-	struct io_pgtable_ops *ops = adart_domain_ops(to_adart_domain(domain));
+	struct io_pgtable_ops *ops = adart_domain_pgtable(to_adart_domain(domain));
 
 	if (!ops)
 		return 0;
@@ -511,7 +519,7 @@ static size_t adart_unmap_pages(struct iommu_domain *domain, unsigned long iova,
 static phys_addr_t adart_iova_to_phys(struct iommu_domain *domain,
 				      dma_addr_t iova)
 {
-	struct io_pgtable_ops *ops = adart_domain_ops(to_adart_domain(domain));
+	struct io_pgtable_ops *ops = adart_domain_pgtable(to_adart_domain(domain));
 
 	return ops ? ops->iova_to_phys(ops, iova) : 0;
 }
@@ -1355,11 +1363,15 @@ static struct platform_driver adart_driver = {
 	.remove	= adart_remove,
 };
 
+static const struct adart_debugfs_ops adart_debugfs_ops = {
+	.domain_visit_ports	= adart_domain_visit_ports,
+};
+
 static int __init adart_init(void)
 {
 	int ret;
 
-	adart_debugfs_init();
+	adart_debugfs_init(&adart_debugfs_ops);
 	ret = platform_driver_register(&adart_driver);
 	if (ret)
 		adart_debugfs_exit();
