@@ -30,8 +30,7 @@ static int adart_info_show(struct seq_file *s, void *unused)
 	struct adart *dart = s->private;
 
 	seq_printf(s, "generation %s\n", dart->hw->name);
-	seq_printf(s, "pte_format %s\n",
-		   dart->hw->fmt == APPLE_DART ? "dart1" : "dart2");
+	seq_printf(s, "pte_format %s\n", dart_io_pgtable_fmt_name(dart->hw->fmt));
 	seq_printf(s, "streams %u\n", dart->nsids);
 	seq_printf(s, "page_size %u\n", dart->pgsize);
 	seq_printf(s, "va_bits %u\n", dart->ias);
@@ -138,7 +137,7 @@ static int adart_dom_info_show(struct seq_file *s, void *unused)
 	unsigned int i;
 
 	seq_printf(s, "type %#x\n", dom->domain.type);
-	seq_printf(s, "pte_format %s\n", dom->fmt == APPLE_DART ? "dart1" : "dart2");
+	seq_printf(s, "pte_format %s\n", dart_io_pgtable_fmt_name(dom->fmt));
 	seq_printf(s, "page_size %u\n", dom->pgsize);
 	seq_printf(s, "va_bits %u\n", dom->pgcfg.ias);
 	seq_printf(s, "pa_bits %u\n", dom->pgcfg.oas);

@@ -21,6 +21,7 @@
 #include <linux/interrupt.h>
 #include <linux/io-pgtable.h>
 #include <linux/iommu.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/pci.h>
@@ -658,11 +659,6 @@ static int adart_of_xlate(struct device *dev,
 	return iommu_fwspec_add_ids(dev, &id, 1);
 }
 
-static const char *adart_fmt_name(const struct adart *dart)
-{
-	return dart->hw->fmt == APPLE_DART ? "DART1" : "DART2";
-}
-
 static void adart_master_free(struct adart_master *m)
 {
 	unsigned int i;
@@ -698,7 +694,8 @@ static int adart_master_add_id(struct adart_master *m, u32 id)
 	if (first && first->hw->fmt != dart->hw->fmt) {
 		dev_err(m->dev, "%s and %s use different PTE formats (%s, %s)\n",
 			dev_name(first->dev), dev_name(dart->dev),
-			adart_fmt_name(first), adart_fmt_name(dart));
+			dart_io_pgtable_fmt_name(first->hw->fmt),
+			dart_io_pgtable_fmt_name(dart->hw->fmt));
 		return -EINVAL;
 	}
 	if (first && first->pgsize != dart->pgsize) {
@@ -1127,11 +1124,11 @@ static int adart_check_params(struct adart *dart)
 			dart->nsids, ADART_MAX_SIDS);
 		return -EINVAL;
 	}
-	/* hw §4: 16K pages, 4K only on pre-M1 DART1 parts. */
-	if (dart->pgsize != SZ_16K &&
-	    !(dart->pgsize == SZ_4K && dart->hw->fmt == APPLE_DART)) {
+	/* hw §4: which page sizes a PTE format can address is its own. */
+	if (!is_power_of_2(dart->pgsize) ||
+	    !(dart_io_pgtable_fmt_pgsizes(dart->hw->fmt) & dart->pgsize)) {
 		dev_err(dev, "page size %#x unusable with the %s PTE format\n",
-			dart->pgsize, adart_fmt_name(dart));
+			dart->pgsize, dart_io_pgtable_fmt_name(dart->hw->fmt));
 		return -EINVAL;
 	}
 	if (dart->pgsize > PAGE_SIZE && !dart->bypass) {

@@ -62,6 +62,7 @@
 
 /**
  * struct dart_pte_fmt - how one PTE format encodes an entry
+ * @name:	what logs and debugfs call the format
  * @oas:	widest output address the PA field holds
  * @granules:	page sizes whose page addresses the PA field can hold
  * @pa_shift:	right shift from a physical address to the PA field
@@ -72,6 +73,7 @@
  * @leaf_fixed:	bits every leaf carries
  */
 struct dart_pte_fmt {
+	const char	*name;
 	unsigned int	oas;
 	unsigned long	granules;
 	unsigned int	pa_shift;
@@ -89,6 +91,7 @@ struct dart_pte_fmt {
  * honoured.
  */
 static const struct dart_pte_fmt dart_fmt_dart1 = {
+	.name		= "dart1",
 	.oas		= 36,
 	.granules	= SZ_4K | SZ_16K,
 	.pa_shift	= 0,
@@ -105,6 +108,7 @@ static const struct dart_pte_fmt dart_fmt_dart1 = {
  * be disabled and must be programmed; bit 1 is NO_CACHE, not SP_DIS.
  */
 static const struct dart_pte_fmt dart_fmt_dart2 = {
+	.name		= "dart2",
 	.oas		= 42,
 	.granules	= SZ_16K,
 	.pa_shift	= 4,
@@ -114,6 +118,19 @@ static const struct dart_pte_fmt dart_fmt_dart2 = {
 	.no_cache	= BIT_ULL(1),
 	.leaf_fixed	= DART_PTE_SP_WHOLE_PAGE,
 };
+
+/* The formats this backend implements, NULL for any other. */
+static const struct dart_pte_fmt *dart_pte_fmt_of(enum io_pgtable_fmt fmt)
+{
+	switch (fmt) {
+	case APPLE_DART:
+		return &dart_fmt_dart1;
+	case APPLE_DART2:
+		return &dart_fmt_dart2;
+	default:
+		return NULL;
+	}
+}
 
 /**
  * struct dart_ttbr_fmt - how one register layout encodes a TTBR
@@ -1129,16 +1146,9 @@ static struct dart_pgtable *dart_alloc(enum io_pgtable_fmt fmt,
 	unsigned int i;
 	int ret;
 
-	switch (fmt) {
-	case APPLE_DART:
-		pte_fmt = &dart_fmt_dart1;
-		break;
-	case APPLE_DART2:
-		pte_fmt = &dart_fmt_dart2;
-		break;
-	default:
+	pte_fmt = dart_pte_fmt_of(fmt);
+	if (!pte_fmt)
 		return ERR_PTR(-EINVAL);
-	}
 
 	/* Section 4: the walker must be coherent, there is no cache flush. */
 	if (!cfg->coherent_walk || cfg->quirks ||
@@ -1322,6 +1332,40 @@ void dart_io_pgtable_get_stats(struct io_pgtable_ops *ops,
 	stats->bytes = atomic_long_read(&d->nr_bytes);
 }
 EXPORT_SYMBOL_GPL(dart_io_pgtable_get_stats);
+
+/**
+ * dart_io_pgtable_fmt_pgsizes() - page sizes a PTE format can map
+ * @fmt:	APPLE_DART or APPLE_DART2
+ *
+ * The granules whose page and table addresses the format's PA field can
+ * hold (section 4.1), i.e. what dart_io_pgtable_alloc() accepts in
+ * io_pgtable_cfg.pgsize_bitmap, one at a time.
+ *
+ * Context: any context.
+ * Return: a bitmap of page sizes, 0 for a format this backend lacks.
+ */
+unsigned long dart_io_pgtable_fmt_pgsizes(enum io_pgtable_fmt fmt)
+{
+	const struct dart_pte_fmt *f = dart_pte_fmt_of(fmt);
+
+	return f ? f->granules : 0;
+}
+EXPORT_SYMBOL_GPL(dart_io_pgtable_fmt_pgsizes);
+
+/**
+ * dart_io_pgtable_fmt_name() - a PTE format's name for logs and debugfs
+ * @fmt:	APPLE_DART or APPLE_DART2
+ *
+ * Context: any context.
+ * Return: "dart1" or "dart2", "unknown" for a format this backend lacks.
+ */
+const char *dart_io_pgtable_fmt_name(enum io_pgtable_fmt fmt)
+{
+	const struct dart_pte_fmt *f = dart_pte_fmt_of(fmt);
+
+	return f ? f->name : "unknown";
+}
+EXPORT_SYMBOL_GPL(dart_io_pgtable_fmt_name);
 
 /**
  * struct dart_walk - state of one dart_io_pgtable_walk()

@@ -112,6 +112,8 @@ unsigned int dart_io_pgtable_sync_top(struct io_pgtable_ops *ops,
 				      unsigned int ttbr, u64 *dst);
 void dart_io_pgtable_get_stats(struct io_pgtable_ops *ops,
 			       struct dart_pgtable_stats *stats);
+unsigned long dart_io_pgtable_fmt_pgsizes(enum io_pgtable_fmt fmt);
+const char *dart_io_pgtable_fmt_name(enum io_pgtable_fmt fmt);
 void dart_io_pgtable_walk(struct io_pgtable_ops *ops,
 			  void (*fn)(void *priv,
 				     const struct dart_pgtable_run *run),

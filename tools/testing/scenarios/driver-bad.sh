@@ -37,7 +37,7 @@ refused_masters() {
 	dmesg | grep 'dma-test' | sed 's/^/# /'
 	said 90f3000.dma-test 'stream 20, but the DART has 16 streams' &&
 		said 90f4000.dma-test 'behind more than 3 DARTs' &&
-		said 90f5000.dma-test 'use different PTE formats (DART1, DART2)' &&
+		said 90f5000.dma-test 'use different PTE formats (dart1, dart2)' &&
 		said 90f6000.dma-test 'use different page sizes (16 KiB, 4 KiB)' &&
 		for e in 90f3000 90f4000 90f5000 90f6000; do
 			[ ! -e $plat/$e.dma-test/iommu_group ] || return 1
