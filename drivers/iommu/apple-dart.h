@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Apple DART IOMMU driver: what the core (apple-dart-main.c), the register
+ * Apple DART IOMMU driver: what the core (apple-dart.c), the register
  * layouts (apple-dart-hw.c) and debugfs (apple-dart-debugfs.c) share.
  *
  * Section numbers ("hw §N") refer to the DART facts sheet, dart-hw.md.

@@ -163,7 +163,7 @@ step_intree() {
 		return 1
 	fi
 	# Built in, composite objects go straight into built-in.a.
-	for f in io-pgtable-dart.o io-pgtable-dart-test.o apple-dart-main.o \
+	for f in io-pgtable-dart.o io-pgtable-dart-test.o apple-dart.o \
 		apple-dart-kunit.o; do
 		aarch64-linux-gnu-ar t "$build/drivers/iommu/built-in.a" | grep -q "drivers/iommu/$f$" ||
 			{ echo "intree: $f is not in drivers/iommu/built-in.a"; return 1; }

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# apple-dart.ko on -machine virt,apple-dart=bad: every bad DART and bad
+# apple_dart.ko on -machine virt,apple-dart=bad: every bad DART and bad
 # master is refused with its own reason in the log, the good DARTs on the
 # same machine probe and their engines do DMA (the KUnit suite of
 # apple_dart_engines_test.ko), nothing splats, and everything unloads.
@@ -63,7 +63,7 @@ unbind_unload() {
 }
 
 insmod "$DART_MOD/io-pgtable-dart.ko"
-insmod "$DART_MOD/apple-dart.ko"
+insmod "$DART_MOD/apple_dart.ko"
 ktest_check bad refused-darts refused_darts
 ktest_check bad good-darts-probed good_darts_probed
 # Binding the engines makes the core probe each master on its DARTs; the
