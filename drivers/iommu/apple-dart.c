@@ -157,54 +157,63 @@ static const struct iommu_flush_ops adart_flush_ops = {
 
 /* ---- domain stream sets ------------------------------------------------- */
 
-static struct adart_port *adart_domain_port(struct adart_domain *dom,
-					    struct adart *dart)
+/* The port of @ports that names @dart (NULL: a free one), or NULL. */
+static struct adart_port *adart_ports_find(struct adart_port *ports,
+					   const struct adart *dart)
 {
 	unsigned int i;
 
 	for (i = 0; i < ADART_MAX_PORTS; i++)
-		if (dom->ports[i].dart == dart)
-			return &dom->ports[i];
+		if (ports[i].dart == dart)
+			return &ports[i];
 	return NULL;
+}
+
+/*
+ * Add the streams of @m to a set of ports (a domain's flush set, a
+ * group's record): each of its DARTs gets the port already naming it, or
+ * claims a free one, which then holds a reference on the DART.  All or
+ * nothing: -ENOSPC, with @ports unchanged, if too few ports are free.
+ */
+static int adart_ports_merge(struct adart_port *ports,
+			     const struct adart_master *m)
+{
+	unsigned int i, missing = 0, n_free = 0;
+	struct adart_port *p;
+
+	for (i = 0; i < m->n_ports; i++)
+		if (!adart_ports_find(ports, m->ports[i].dart))
+			missing++;
+	for (i = 0; i < ADART_MAX_PORTS; i++)
+		if (!ports[i].dart)
+			n_free++;
+	if (missing > n_free)
+		return -ENOSPC;
+
+	for (i = 0; i < m->n_ports; i++) {
+		const struct adart_port *mp = &m->ports[i];
+
+		p = adart_ports_find(ports, mp->dart);
+		if (!p) {
+			p = adart_ports_find(ports, NULL);
+			p->dart = mp->dart;
+			kref_get(&p->dart->ref);
+			bitmap_zero(p->sids, ADART_MAX_SIDS);
+		}
+		bitmap_or(p->sids, p->sids, mp->sids, ADART_MAX_SIDS);
+	}
+	return 0;
 }
 
 /* Add all streams of @m to @dom, or none if its DARTs do not fit. */
 static int adart_domain_add_master(struct adart_domain *dom,
 				   struct adart_master *m)
 {
-	struct adart_port *slot[ADART_MAX_DARTS_PER_MASTER];
-	bool claimed[ADART_MAX_DARTS_PER_MASTER] = { };
 	unsigned long flags;
-	unsigned int i;
-	int ret = 0;
+	int ret;
 
 	spin_lock_irqsave(&dom->lock, flags);
-	for (i = 0; i < m->n_ports; i++) {
-		slot[i] = adart_domain_port(dom, m->ports[i].dart);
-		if (slot[i])
-			continue;
-		slot[i] = adart_domain_port(dom, NULL);
-		if (!slot[i]) {
-			ret = -ENOSPC;
-			break;
-		}
-		slot[i]->dart = m->ports[i].dart;
-		kref_get(&slot[i]->dart->ref);
-		bitmap_zero(slot[i]->sids, ADART_MAX_SIDS);
-		claimed[i] = true;
-	}
-	if (ret) {
-		while (i--) {
-			if (claimed[i]) {
-				adart_put(slot[i]->dart);
-				slot[i]->dart = NULL;
-			}
-		}
-	} else {
-		for (i = 0; i < m->n_ports; i++)
-			bitmap_or(slot[i]->sids, slot[i]->sids,
-				  m->ports[i].sids, ADART_MAX_SIDS);
-	}
+	ret = adart_ports_merge(dom->ports, m);
 	spin_unlock_irqrestore(&dom->lock, flags);
 	return ret;
 }
@@ -219,22 +228,18 @@ static void adart_domain_del_sid(struct adart_domain *dom, struct adart *dart,
 				 unsigned int sid)
 {
 	struct adart *put = NULL;
+	struct adart_port *p;
 	unsigned long flags;
-	unsigned int i;
 
 	WARN_ON_ONCE(rcu_access_pointer(dart->streams[sid].domain) == dom);
 	spin_lock_irqsave(&dom->lock, flags);
-	for (i = 0; i < ADART_MAX_PORTS; i++) {
-		struct adart_port *p = &dom->ports[i];
-
-		if (p->dart != dart)
-			continue;
+	p = adart_ports_find(dom->ports, dart);
+	if (p) {
 		clear_bit(sid, p->sids);
 		if (bitmap_empty(p->sids, ADART_MAX_SIDS)) {
 			put = p->dart;
 			p->dart = NULL;
 		}
-		break;
 	}
 	spin_unlock_irqrestore(&dom->lock, flags);
 	if (put)
@@ -888,24 +893,15 @@ static void adart_group_release(void *data)
 static int adart_group_record(struct adart_group_data *gd,
 			      struct adart_master *m)
 {
-	unsigned int i, j, sid;
+	unsigned int i, sid;
+	int ret;
 
+	ret = adart_ports_merge(gd->ports, m);
+	if (ret)
+		return ret;
 	for (i = 0; i < m->n_ports; i++) {
-		struct adart_port *mp = &m->ports[i], *gp = NULL;
+		const struct adart_port *mp = &m->ports[i];
 
-		for (j = 0; j < ADART_MAX_PORTS && !gp; j++)
-			if (gd->ports[j].dart == mp->dart)
-				gp = &gd->ports[j];
-		for (j = 0; j < ADART_MAX_PORTS && !gp; j++) {
-			if (!gd->ports[j].dart) {
-				gp = &gd->ports[j];
-				gp->dart = mp->dart;
-				kref_get(&gp->dart->ref);
-			}
-		}
-		if (!gp)
-			return -ENOSPC;
-		bitmap_or(gp->sids, gp->sids, mp->sids, ADART_MAX_SIDS);
 		for_each_set_bit(sid, mp->sids, mp->dart->nsids)
 			mp->dart->streams[sid].group = gd->group;
 	}
