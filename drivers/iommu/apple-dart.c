@@ -735,11 +735,10 @@ static struct device *adart_other_user(struct adart *dart, unsigned int sid)
 }
 
 /*
- * Count @m in or out of the users of its streams.  A stream shared with
- * other devices keeps reporting its faults: when @m goes and was the
- * device named for them, one of the devices left is named instead.
+ * Count @m in as a user of its streams.  A stream's fault reports name
+ * the first device probed on it.
  */
-static void adart_master_count(struct adart_master *m, bool add)
+static void adart_master_count_in(struct adart_master *m)
 {
 	unsigned long flags;
 	unsigned int i, sid;
@@ -750,26 +749,42 @@ static void adart_master_count(struct adart_master *m, bool add)
 		struct adart *dart = p->dart;
 
 		spin_lock_irqsave(&dart->lock, flags);
-		if (add) {
-			u->m = m;
-			u->port = i;
-			list_add_tail(&u->node, &dart->users);
-		} else {
-			list_del(&u->node);
-		}
+		u->m = m;
+		u->port = i;
+		list_add_tail(&u->node, &dart->users);
 		for_each_set_bit(sid, p->sids, dart->nsids) {
 			struct adart_stream *s = &dart->streams[sid];
 
-			if (add) {
-				s->users++;
-				if (!s->master)
-					WRITE_ONCE(s->master, m->dev);
-			} else {
-				s->users--;
-				if (s->master == m->dev)
-					WRITE_ONCE(s->master,
-						   adart_other_user(dart, sid));
-			}
+			s->users++;
+			if (!s->master)
+				WRITE_ONCE(s->master, m->dev);
+		}
+		spin_unlock_irqrestore(&dart->lock, flags);
+	}
+}
+
+/*
+ * Count @m out again.  A stream shared with other devices keeps
+ * reporting its faults: when @m was the device named for them, one of
+ * the devices left is named instead.
+ */
+static void adart_master_count_out(struct adart_master *m)
+{
+	unsigned long flags;
+	unsigned int i, sid;
+
+	for (i = 0; i < m->n_ports; i++) {
+		struct adart_port *p = &m->ports[i];
+		struct adart *dart = p->dart;
+
+		spin_lock_irqsave(&dart->lock, flags);
+		list_del(&m->users[i].node);
+		for_each_set_bit(sid, p->sids, dart->nsids) {
+			struct adart_stream *s = &dart->streams[sid];
+
+			s->users--;
+			if (s->master == m->dev)
+				WRITE_ONCE(s->master, adart_other_user(dart, sid));
 		}
 		spin_unlock_irqrestore(&dart->lock, flags);
 	}
@@ -825,7 +840,7 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 		}
 	}
 
-	adart_master_count(m, true);
+	adart_master_count_in(m);
 	dev_iommu_priv_set(dev, m);
 	return &m->ports[0].dart->iommu;
 }
@@ -840,7 +855,7 @@ static void adart_release_device(struct device *dev)
 	struct adart_port idle;
 	unsigned int i, sid;
 
-	adart_master_count(m, false);
+	adart_master_count_out(m);
 	for (i = 0; i < m->n_ports; i++) {
 		struct adart *dart = m->ports[i].dart;
 

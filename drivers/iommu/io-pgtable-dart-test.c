@@ -287,8 +287,9 @@ static const struct iommu_flush_ops t_tlb = {
 	.tlb_flush_walk	= t_flush_walk,
 };
 
+/* A configuration for @c; tables come from the default allocator. */
 static void t_init_cfg(struct tctx *t, struct kunit *test,
-		       const struct dart_case *c, bool hooks)
+		       const struct dart_case *c)
 {
 	t_drain(t);
 	memset(t, 0, sizeof(*t));
@@ -302,13 +303,16 @@ static void t_init_cfg(struct tctx *t, struct kunit *test,
 	t->cfg.oas = c->oas;
 	t->cfg.coherent_walk = true;
 	t->cfg.tlb = &t_tlb;
-	if (hooks) {
-		t->cfg.alloc = t_alloc;
-		t->cfg.free = t_free;
-	}
 	t->dcfg.max_ttbrs = c->max_ttbrs;
 	t->dcfg.max_levels = c->max_levels;
 	t->dcfg.ttbr_layout = c->ttbr_ref->layout;
+}
+
+/* Tables go through the test's allocator, which counts and poisons. */
+static void t_use_hooks(struct tctx *t)
+{
+	t->cfg.alloc = t_alloc;
+	t->cfg.free = t_free;
 }
 
 static void t_alloc_ops(struct tctx *t)
@@ -318,13 +322,14 @@ static void t_alloc_ops(struct tctx *t)
 			       PTR_ERR(t->ops));
 }
 
-static struct tctx *t_new(struct kunit *test, bool hooks)
+static struct tctx *t_new(struct kunit *test)
 {
 	const struct dart_case *c = test->param_value;
 	struct tctx *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	t_init_cfg(t, test, c, hooks);
+	t_init_cfg(t, test, c);
+	t_use_hooks(t);
 	t_alloc_ops(t);
 	return t;
 }
@@ -498,7 +503,7 @@ static phys_addr_t t_pa(struct tctx *t, unsigned long n)
 
 static void dart_test_geometry(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	const struct dart_case *c = t->c;
 	struct dart_pgtable_stats st;
 	unsigned int i;
@@ -548,7 +553,7 @@ static unsigned int t_edges(struct tctx *t, unsigned long *iova)
 
 static void dart_test_empty(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	unsigned long iova[16];
 	unsigned int i, n = t_edges(t, iova);
 
@@ -573,7 +578,7 @@ static void t_check_range(struct tctx *t, unsigned long iova, phys_addr_t pa,
 /* Map each size, translate, overlap, unmap, remap. */
 static void dart_test_map_sizes(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	unsigned long entries = 1UL << t->bpl;
 	unsigned long span = t_leaf_span(t);
 	struct {
@@ -630,7 +635,7 @@ static void dart_test_map_sizes(struct kunit *test)
 /* First and last page of each TTBR, last page of the space, and across. */
 static void dart_test_edges(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	int prot = IOMMU_READ | IOMMU_WRITE;
 	unsigned long iova[16];
 	unsigned int i, n = t_edges(t, iova);
@@ -658,7 +663,7 @@ static void dart_test_edges(struct kunit *test)
 
 static void dart_test_errors(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	unsigned long top = 1UL << t->c->ias, g = t->gran;
 	phys_addr_t oas_top = 1ULL << t->c->oas;
 	int rw = IOMMU_READ | IOMMU_WRITE;
@@ -726,7 +731,7 @@ static void dart_test_encoding(struct kunit *test)
 		IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE,
 		IOMMU_READ | IOMMU_NOEXEC | IOMMU_MMIO,
 	};
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	const struct ref_pte_layout *l = t->c->ref;
 	size_t mapped;
 	unsigned int i;
@@ -782,7 +787,7 @@ static unsigned long t_last_base(struct tctx *t)
 
 static void dart_test_walk(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	const struct ref_pte_layout *l = t->c->ref;
 	unsigned long g = t->gran, span = t_leaf_span(t);
 	const struct {
@@ -897,21 +902,30 @@ static unsigned long rand_model_leaves(struct rand_state *s)
 	return n;
 }
 
-/* Pages [@pg0, @pg0 + @k) were mapped (@unmap false) or unmapped. */
-static void rand_model_spans(struct rand_state *s, unsigned long pg0,
-			     unsigned long k, bool unmap)
+/* Pages [@pg0, @pg0 + @k) were mapped: their leaf tables exist. */
+static void rand_model_map_spans(struct rand_state *s, unsigned long pg0,
+				 unsigned long k)
 {
 	unsigned int bpl = s->t->bpl;
 	unsigned long sp;
 
 	if (!k)
 		return;
-	for (sp = pg0 >> bpl; sp <= (pg0 + k - 1) >> bpl; sp++) {
-		if (!unmap)
-			xa_store(&s->spans, sp, xa_mk_value(1), GFP_KERNEL);
-		else if (pg0 <= sp << bpl && pg0 + k >= (sp + 1) << bpl)
-			xa_erase(&s->spans, sp);
-	}
+	for (sp = pg0 >> bpl; sp <= (pg0 + k - 1) >> bpl; sp++)
+		xa_store(&s->spans, sp, xa_mk_value(1), GFP_KERNEL);
+}
+
+/*
+ * Pages [@pg0, @pg0 + @k) were unmapped by one call: the leaf tables
+ * whose whole span it cleared are reclaimed.
+ */
+static void rand_model_unmap_spans(struct rand_state *s, unsigned long pg0,
+				   unsigned long k)
+{
+	unsigned long sp, end = (pg0 + k) >> s->t->bpl;
+
+	for (sp = DIV_ROUND_UP(pg0, 1UL << s->t->bpl); sp < end; sp++)
+		xa_erase(&s->spans, sp);
 }
 
 /*
@@ -1022,7 +1036,7 @@ static void rand_one(struct rand_state *s)
 		for (i = 0; i < k; i++)
 			xa_store(&s->model, pg0 + i,
 				 xa_mk_value((pfn + i) << 3 | pi), GFP_KERNEL);
-		rand_model_spans(s, pg0, k, false);
+		rand_model_map_spans(s, pg0, k);
 	} else if (op < 90) {
 		size_t ret;
 
@@ -1033,7 +1047,7 @@ static void rand_one(struct rand_state *s)
 			return;
 		for (i = 0; i < k; i++)
 			xa_erase(&s->model, pg0 + i);
-		rand_model_spans(s, pg0, k, true);
+		rand_model_unmap_spans(s, pg0, k);
 	} else {
 		s->ops[2]++;
 	}
@@ -1043,7 +1057,7 @@ static void rand_one(struct rand_state *s)
 
 static void dart_test_random(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	struct dart_pgtable_stats st;
 	struct rand_state *s;
 	unsigned long idx, n;
@@ -1095,7 +1109,7 @@ static void dart_test_random(struct kunit *test)
  */
 static void dart_test_reclaim(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	unsigned long entries = 1UL << t->bpl, tables = 8, i;
 	unsigned long pages = tables * entries;
 	struct dart_pgtable_stats empty, full, after;
@@ -1209,7 +1223,7 @@ static void dart_test_gather(struct kunit *test)
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	t_init_cfg(t, test, c, false);
+	t_init_cfg(t, test, c);
 	t_alloc_ops(t);
 	entries = 1UL << t->bpl;
 
@@ -1284,7 +1298,7 @@ static void dart_test_reclaim_walk_cache(struct kunit *test)
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	/* The default allocator: the one whose tables can ride a gather. */
-	t_init_cfg(t, test, c, false);
+	t_init_cfg(t, test, c);
 	t_alloc_ops(t);
 	base = t_leaf_span(t);
 	depth = c->levels - 2;
@@ -1322,7 +1336,7 @@ static void dart_test_reclaim_walk_cache(struct kunit *test)
 /* The shadow top level reports exactly the entries that changed. */
 static void dart_test_dirty_top(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	unsigned long entries = 1UL << t->bpl, far;
 	u64 *shadow;
 	size_t mapped;
@@ -1380,7 +1394,8 @@ static void dart_test_foreign_top(struct kunit *test)
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	t_init_cfg(t, test, c, true);
+	t_init_cfg(t, test, c);
+	t_use_hooks(t);
 	for (i = 0; i < c->ttbrs; i++) {
 		top[i] = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
 						  get_order(size));
@@ -1408,7 +1423,8 @@ static void dart_test_foreign_top(struct kunit *test)
 		free_pages((unsigned long)top[i], get_order(size));
 
 	/* A table that is not empty is refused. */
-	t_init_cfg(t, test, c, true);
+	t_init_cfg(t, test, c);
+	t_use_hooks(t);
 	top[0] = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, get_order(size));
 	KUNIT_ASSERT_NOT_NULL(test, top[0]);
 	((u64 *)top[0])[1] = 1;
@@ -1430,7 +1446,8 @@ static void dart_test_foreign_top(struct kunit *test)
 	 */
 	if (c->ttbrs < 2)
 		return;
-	t_init_cfg(t, test, c, true);
+	t_init_cfg(t, test, c);
+	t_use_hooks(t);
 	top[1] = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, get_order(size));
 	KUNIT_ASSERT_NOT_NULL(test, top[1]);
 	t->dcfg.top_va[1] = top[1];
@@ -1504,7 +1521,7 @@ static int stress_fn(void *data)
 
 static void dart_test_concurrent(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	struct stress_arg a[2];
 	struct dart_pgtable_stats st;
 	struct task_struct *k;
