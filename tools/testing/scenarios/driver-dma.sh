@@ -55,7 +55,7 @@ ktest_check driver probed driver_probed
 ktest_check driver four-level driver_four_level
 ktest_check driver sysfs driver_sysfs
 ktest_kunit dart_engine_dma.ko
-ktest_kunit apple-dart-kunit.ko
+ktest_kunit apple-dart_kunit.ko
 ktest_kunit apple_dart_engines_test.ko
 ktest_check driver fault-decoded driver_fault_decoded
 ktest_check driver pcie-dma driver_pcie_dma
