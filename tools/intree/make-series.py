@@ -30,10 +30,6 @@ TREE_FILES = [BINDING, 'MAINTAINERS', 'drivers/iommu/Kconfig', 'drivers/iommu/Ma
               'drivers/iommu/io-pgtable.c', 'drivers/iommu/io-pgtable-dart.c',
               'drivers/iommu/apple-dart.c', 'include/linux/io-pgtable.h']
 
-# Our objects that only exist out of tree (benchmarks against the built-in
-# backend): not part of the series.
-OUT_OF_TREE_ONLY = {'io-pgtable-dart-bench.c'}
-
 
 def die(msg):
     sys.stderr.write('make-series: %s\n' % msg)
@@ -145,7 +141,7 @@ def main():
         def add_sources(prefix):
             names = sorted(n for n in os.listdir(srcdir)
                            if n.startswith(prefix) and re.search(r'\.[ch]$', n)
-                           and not n.endswith('.mod.c') and n not in OUT_OF_TREE_ONLY)
+                           and not n.endswith('.mod.c'))
             if not names:
                 die('no %s* sources' % prefix)
             for n in names:
