@@ -14,15 +14,14 @@
  */
 
 #include <linux/debugfs.h>
-#include <linux/io.h>
 #include <linux/iommu.h>
-#include <linux/log2.h>
 #include <linux/seq_file.h>
 
 #include "apple-dart.h"
 
 static struct dentry *adart_dbg_root;
 static struct dentry *adart_dbg_domains;
+static const struct adart_debugfs_ops *adart_dbg_ops;
 
 /* ---- DARTs -------------------------------------------------------------- */
 
@@ -31,8 +30,7 @@ static int adart_info_show(struct seq_file *s, void *unused)
 	struct adart *dart = s->private;
 
 	seq_printf(s, "generation %s\n", dart->hw->name);
-	seq_printf(s, "pte_format %s\n",
-		   dart->hw->fmt == APPLE_DART ? "dart1" : "dart2");
+	seq_printf(s, "pte_format %s\n", dart_io_pgtable_fmt_name(dart->hw->fmt));
 	seq_printf(s, "streams %u\n", dart->nsids);
 	seq_printf(s, "page_size %u\n", dart->pgsize);
 	seq_printf(s, "va_bits %u\n", dart->ias);
@@ -127,15 +125,19 @@ void adart_debugfs_add_dart(struct adart *dart)
 
 /* ---- domains ------------------------------------------------------------ */
 
+static void adart_print_port(const struct adart_port *p, void *priv)
+{
+	seq_printf(priv, "streams %s %*pbl\n", dev_name(p->dart->dev),
+		   p->dart->nsids, p->sids);
+}
+
 static int adart_dom_info_show(struct seq_file *s, void *unused)
 {
 	struct adart_domain *dom = s->private;
-	struct adart_port ports[ADART_MAX_PORTS];
-	unsigned long flags;
 	unsigned int i;
 
 	seq_printf(s, "type %#x\n", dom->domain.type);
-	seq_printf(s, "pte_format %s\n", dom->fmt == APPLE_DART ? "dart1" : "dart2");
+	seq_printf(s, "pte_format %s\n", dart_io_pgtable_fmt_name(dom->fmt));
 	seq_printf(s, "page_size %u\n", dom->pgsize);
 	seq_printf(s, "va_bits %u\n", dom->pgcfg.ias);
 	seq_printf(s, "pa_bits %u\n", dom->pgcfg.oas);
@@ -143,140 +145,30 @@ static int adart_dom_info_show(struct seq_file *s, void *unused)
 	seq_printf(s, "ttbrs %u\n", dom->dcfg.n_ttbrs);
 	for (i = 0; i < dom->dcfg.n_ttbrs; i++)
 		seq_printf(s, "ttbr%u %#x\n", i, dom->dcfg.ttbr[i]);
-
-	spin_lock_irqsave(&dom->lock, flags);
-	memcpy(ports, dom->ports, sizeof(ports));
-	for (i = 0; i < ADART_MAX_PORTS; i++)
-		if (ports[i].dart)
-			kref_get(&ports[i].dart->ref);
-	spin_unlock_irqrestore(&dom->lock, flags);
-	for (i = 0; i < ADART_MAX_PORTS; i++) {
-		if (!ports[i].dart)
-			continue;
-		seq_printf(s, "streams %s %*pbl\n", dev_name(ports[i].dart->dev),
-			   ports[i].dart->nsids, ports[i].sids);
-	}
-	for (i = 0; i < ADART_MAX_PORTS; i++)
-		if (ports[i].dart)
-			adart_put(ports[i].dart);
+	adart_dbg_ops->domain_visit_ports(dom, adart_print_port, s);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(adart_dom_info);
 
-/*
- * Where each PTE format keeps the output address (hw §4.1): DART1 holds
- * PA[35:12] in place, DART2 holds PA[41:14] in bits [37:10].
- */
-static const struct {
-	u64		pa_mask;
-	unsigned int	pa_lshift;
-} adart_pte_layout[] = {
-	[APPLE_DART]	= { GENMASK_ULL(35, 12), 0 },
-	[APPLE_DART2]	= { GENMASK_ULL(37, 10), 4 },
-};
-
-struct adart_dump {
-	struct seq_file	*s;
-	u64		pa_mask;
-	unsigned int	pa_lshift;
-	unsigned int	pgshift;
-	unsigned int	bpl;
-	unsigned int	levels;
-	unsigned long	tables;
-	unsigned long	pages;
-	/* the run of pages being collected */
-	u64		iova;
-	u64		pa;
-	u64		attrs;
-	u64		len;
-};
-
-static void adart_dump_flush(struct adart_dump *d)
+static void adart_print_run(void *priv, const struct dart_pgtable_run *run)
 {
-	if (!d->len)
-		return;
-	seq_printf(d->s, "%#014llx-%#014llx -> %#013llx attrs %#llx\n",
-		   d->iova, d->iova + (d->len << d->pgshift) - 1, d->pa,
-		   d->attrs);
-	d->len = 0;
-}
-
-static void adart_dump_leaf(struct adart_dump *d, u64 iova, u64 pte)
-{
-	u64 pa = (pte & d->pa_mask) << d->pa_lshift;
-	u64 attrs = pte & ~d->pa_mask;
-	u64 off = d->len << d->pgshift;
-
-	d->pages++;
-	if (d->len && iova == d->iova + off && pa == d->pa + off &&
-	    attrs == d->attrs) {
-		d->len++;
-		return;
-	}
-	adart_dump_flush(d);
-	d->iova = iova;
-	d->pa = pa;
-	d->attrs = attrs;
-	d->len = 1;
-}
-
-/*
- * Tables are read while DMA mappings may change: a table the backend
- * frees meanwhile is still kernel memory, so the worst outcome is a stale
- * line, never a fault.  This is a debugging aid, not a consistent
- * snapshot.
- */
-static void adart_dump_table(struct adart_dump *d, const u64 *table,
-			     unsigned int lvl, unsigned int entries, u64 base)
-{
-	unsigned int shift = d->pgshift + (d->levels - 1 - lvl) * d->bpl;
-	unsigned int i;
-
-	d->tables++;
-	for (i = 0; i < entries; i++) {
-		u64 pte = READ_ONCE(table[i]);
-		u64 iova = base + ((u64)i << shift);
-
-		if (!(pte & 1)) {
-			adart_dump_flush(d);
-			continue;
-		}
-		if (lvl == d->levels - 1)
-			adart_dump_leaf(d, iova, pte);
-		else
-			adart_dump_table(d, phys_to_virt((pte & d->pa_mask) <<
-							 d->pa_lshift),
-					 lvl + 1, 1U << d->bpl, iova);
-	}
+	seq_printf(priv, "%#014llx-%#014llx -> %#013llx attrs %#llx\n",
+		   run->iova, run->iova + run->size - 1, (u64)run->pa,
+		   run->attrs);
 }
 
 static int adart_dom_pgtable_show(struct seq_file *s, void *unused)
 {
 	struct adart_domain *dom = s->private;
-	struct adart_dump d = { .s = s };
-	unsigned int i, top_bits;
+	struct io_pgtable_ops *ops = adart_domain_pgtable(dom);
+	struct dart_pgtable_walk_stats st;
 
-	if (!dom->pgtbl)
+	if (!ops)
 		return 0;
-	d.pa_mask = adart_pte_layout[dom->fmt].pa_mask;
-	d.pa_lshift = adart_pte_layout[dom->fmt].pa_lshift;
-	d.pgshift = ilog2(dom->pgsize);
-	d.bpl = d.pgshift - 3;
-	d.levels = dom->dcfg.n_levels;
-	/* Index bits left for the top table; the rest select the TTBR. */
-	top_bits = min(d.bpl, dom->pgcfg.ias - d.pgshift -
-		       (d.levels - 1) * d.bpl);
-
 	seq_printf(s, "# %u TTBRs, %u levels, %u top entries\n",
-		   dom->dcfg.n_ttbrs, d.levels, 1U << top_bits);
-	for (i = 0; i < dom->dcfg.n_ttbrs; i++) {
-		u64 base = (u64)i << (d.pgshift + d.levels * d.bpl);
-
-		adart_dump_table(&d, phys_to_virt(dom->pgcfg.apple_dart_cfg.ttbr[i]),
-				 0, 1U << top_bits, base);
-		adart_dump_flush(&d);
-	}
-	seq_printf(s, "# %lu tables, %lu pages mapped\n", d.tables, d.pages);
+		   dom->dcfg.n_ttbrs, dom->dcfg.n_levels, dom->dcfg.top_entries);
+	dart_io_pgtable_walk(ops, adart_print_run, s, &st);
+	seq_printf(s, "# %lu tables, %lu pages mapped\n", st.tables, st.pages);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(adart_dom_pgtable);
@@ -285,10 +177,11 @@ static int adart_dom_counters_show(struct seq_file *s, void *unused)
 {
 	struct adart_domain *dom = s->private;
 	struct adart_domain_counters *c = &dom->cnt;
+	struct io_pgtable_ops *ops = adart_domain_pgtable(dom);
 	struct dart_pgtable_stats st = { };
 
-	if (dom->pgtbl)
-		dart_io_pgtable_get_stats(dom->pgtbl, &st);
+	if (ops)
+		dart_io_pgtable_get_stats(ops, &st);
 	seq_printf(s, "sync %ld\n", atomic_long_read(&c->sync));
 	seq_printf(s, "sync_empty %ld\n", atomic_long_read(&c->sync_empty));
 	seq_printf(s, "sync_map %ld\n", atomic_long_read(&c->sync_map));
@@ -324,9 +217,11 @@ void adart_debugfs_remove(struct dentry **dir)
 	*dir = NULL;
 }
 
-void adart_debugfs_init(void)
+void adart_debugfs_init(const struct adart_debugfs_ops *ops)
 {
 	struct dentry *parent = NULL;
+
+	adart_dbg_ops = ops;
 
 #ifdef CONFIG_IOMMU_DEBUGFS
 	parent = iommu_debugfs_dir;

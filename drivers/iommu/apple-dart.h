@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Apple DART IOMMU driver: what the core (apple-dart-main.c), the register
+ * Apple DART IOMMU driver: what the core (apple-dart.c), the register
  * layouts (apple-dart-hw.c) and debugfs (apple-dart-debugfs.c) share.
  *
  * Section numbers ("hw §N") refer to the DART facts sheet, dart-hw.md.
@@ -354,6 +354,30 @@ static inline struct adart_domain *to_adart_domain(struct iommu_domain *d)
 	return container_of(d, struct adart_domain, domain);
 }
 
+/* The domain's page tables, NULL until the first attach has built them. */
+static inline struct io_pgtable_ops *
+adart_domain_pgtable(struct adart_domain *dom)
+{
+	/* Pairs with the release in adart_domain_finalize(). */
+	return smp_load_acquire(&dom->pgtbl);
+}
+
+/**
+ * struct adart_debugfs_ops - what the core lets debugfs see
+ * @domain_visit_ports: call @fn with each port of @dom, under the lock
+ *	that keeps the ports, and with them their DARTs, in place; @fn
+ *	must not sleep
+ *
+ * debugfs only reads; it reaches the core's state through these and
+ * takes nothing of the core's itself.
+ */
+struct adart_debugfs_ops {
+	void (*domain_visit_ports)(struct adart_domain *dom,
+				   void (*fn)(const struct adart_port *p,
+					      void *priv),
+				   void *priv);
+};
+
 /* apple-dart-hw.c: register access, all under dart->lock */
 int adart_hw_read_params(struct adart *dart);
 int adart_hw_reset(struct adart *dart);
@@ -366,11 +390,8 @@ void adart_decode_fault(const struct adart_layout *lay, u32 status, u64 iova,
 			struct adart_fault *f);
 u32 adart_tcr_translate(struct adart *dart, const struct adart_domain *dom);
 
-/* apple-dart-main.c */
-void adart_put(struct adart *dart);
-
 /* apple-dart-debugfs.c */
-void adart_debugfs_init(void);
+void adart_debugfs_init(const struct adart_debugfs_ops *ops);
 void adart_debugfs_exit(void);
 void adart_debugfs_add_dart(struct adart *dart);
 void adart_debugfs_add_domain(struct adart_domain *dom);

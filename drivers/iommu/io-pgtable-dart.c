@@ -62,6 +62,7 @@
 
 /**
  * struct dart_pte_fmt - how one PTE format encodes an entry
+ * @name:	what logs and debugfs call the format
  * @oas:	widest output address the PA field holds
  * @granules:	page sizes whose page addresses the PA field can hold
  * @pa_shift:	right shift from a physical address to the PA field
@@ -72,6 +73,7 @@
  * @leaf_fixed:	bits every leaf carries
  */
 struct dart_pte_fmt {
+	const char	*name;
 	unsigned int	oas;
 	unsigned long	granules;
 	unsigned int	pa_shift;
@@ -89,6 +91,7 @@ struct dart_pte_fmt {
  * honoured.
  */
 static const struct dart_pte_fmt dart_fmt_dart1 = {
+	.name		= "dart1",
 	.oas		= 36,
 	.granules	= SZ_4K | SZ_16K,
 	.pa_shift	= 0,
@@ -105,6 +108,7 @@ static const struct dart_pte_fmt dart_fmt_dart1 = {
  * be disabled and must be programmed; bit 1 is NO_CACHE, not SP_DIS.
  */
 static const struct dart_pte_fmt dart_fmt_dart2 = {
+	.name		= "dart2",
 	.oas		= 42,
 	.granules	= SZ_16K,
 	.pa_shift	= 4,
@@ -114,6 +118,19 @@ static const struct dart_pte_fmt dart_fmt_dart2 = {
 	.no_cache	= BIT_ULL(1),
 	.leaf_fixed	= DART_PTE_SP_WHOLE_PAGE,
 };
+
+/* The formats this backend implements, NULL for any other. */
+static const struct dart_pte_fmt *dart_pte_fmt_of(enum io_pgtable_fmt fmt)
+{
+	switch (fmt) {
+	case APPLE_DART:
+		return &dart_fmt_dart1;
+	case APPLE_DART2:
+		return &dart_fmt_dart2;
+	default:
+		return NULL;
+	}
+}
 
 /**
  * struct dart_ttbr_fmt - how one register layout encodes a TTBR
@@ -157,7 +174,9 @@ static const struct dart_ttbr_fmt dart_ttbr_fmts[] = {
  *		table is the leaves' parent (two levels)
  * @leaf_prot:	VALID and the fixed, protection and cache bits of a leaf, for
  *		each combination of IOMMU_READ, IOMMU_WRITE and IOMMU_CACHE
+ * @fmt:	the PTE format
  * @n_ttbrs:	TTBRs in use
+ * @top_entries: entries of each top table the IAS can reach
  * @tbl_size:	bytes of one hardware table
  * @top_size:	bytes allocated for a top table (TTBR alignment included)
  * @top_foreign: bit i set: the caller provided TTBR i's top table
@@ -180,7 +199,9 @@ struct dart_pgtable {
 	atomic_t			*top_cnt[DART_PGTABLE_MAX_TTBRS];
 	u64				leaf_prot[DART_PROT_COMBOS];
 
+	const struct dart_pte_fmt	*fmt;
 	unsigned int			n_ttbrs;
+	unsigned int			top_entries;
 	size_t				tbl_size;
 	size_t				top_size;
 	unsigned long			top_foreign;
@@ -583,6 +604,20 @@ static u64 dart_prot_to_pte(const struct dart_pte_fmt *fmt, int prot)
 	if (!(prot & IOMMU_CACHE))
 		pte |= fmt->no_cache;
 	return pte;
+}
+
+/* Section 4.1, the other way: what a leaf lets through. */
+static int dart_pte_to_prot(const struct dart_pte_fmt *fmt, u64 pte)
+{
+	int prot = 0;
+
+	if (!(pte & fmt->no_read))
+		prot |= IOMMU_READ;
+	if (!(pte & fmt->no_write))
+		prot |= IOMMU_WRITE;
+	if (fmt->no_cache && !(pte & fmt->no_cache))
+		prot |= IOMMU_CACHE;
+	return prot;
 }
 
 /*
@@ -1111,16 +1146,9 @@ static struct dart_pgtable *dart_alloc(enum io_pgtable_fmt fmt,
 	unsigned int i;
 	int ret;
 
-	switch (fmt) {
-	case APPLE_DART:
-		pte_fmt = &dart_fmt_dart1;
-		break;
-	case APPLE_DART2:
-		pte_fmt = &dart_fmt_dart2;
-		break;
-	default:
+	pte_fmt = dart_pte_fmt_of(fmt);
+	if (!pte_fmt)
 		return ERR_PTR(-EINVAL);
-	}
 
 	/* Section 4: the walker must be coherent, there is no cache flush. */
 	if (!cfg->coherent_walk || cfg->quirks ||
@@ -1158,6 +1186,10 @@ static struct dart_pgtable *dart_alloc(enum io_pgtable_fmt fmt,
 		goto err_free;
 	d->n_ttbrs = 1U << ret;
 	d->ttbr_shift = d->pg_shift + d->levels * d->bpl;
+	/* Index bits left for the top table; any above select the TTBR. */
+	d->top_entries = 1U << min(d->bpl, cfg->ias - d->pg_shift -
+				   (d->levels - 1) * d->bpl);
+	d->fmt = pte_fmt;
 	d->top_size = max_t(size_t, d->tbl_size,
 			    1UL << dart_ttbr_fmts[dc->ttbr_layout].pa_shift);
 
@@ -1176,6 +1208,7 @@ static struct dart_pgtable *dart_alloc(enum io_pgtable_fmt fmt,
 	d->iop.cfg.apple_dart_cfg.n_ttbrs = d->n_ttbrs;
 	dc->n_ttbrs = d->n_ttbrs;
 	dc->n_levels = d->levels;
+	dc->top_entries = d->top_entries;
 	*cfg = d->iop.cfg;
 	return d;
 
@@ -1299,6 +1332,158 @@ void dart_io_pgtable_get_stats(struct io_pgtable_ops *ops,
 	stats->bytes = atomic_long_read(&d->nr_bytes);
 }
 EXPORT_SYMBOL_GPL(dart_io_pgtable_get_stats);
+
+/**
+ * dart_io_pgtable_fmt_pgsizes() - page sizes a PTE format can map
+ * @fmt:	APPLE_DART or APPLE_DART2
+ *
+ * The granules whose page and table addresses the format's PA field can
+ * hold (section 4.1), i.e. what dart_io_pgtable_alloc() accepts in
+ * io_pgtable_cfg.pgsize_bitmap, one at a time.
+ *
+ * Context: any context.
+ * Return: a bitmap of page sizes, 0 for a format this backend lacks.
+ */
+unsigned long dart_io_pgtable_fmt_pgsizes(enum io_pgtable_fmt fmt)
+{
+	const struct dart_pte_fmt *f = dart_pte_fmt_of(fmt);
+
+	return f ? f->granules : 0;
+}
+EXPORT_SYMBOL_GPL(dart_io_pgtable_fmt_pgsizes);
+
+/**
+ * dart_io_pgtable_fmt_name() - a PTE format's name for logs and debugfs
+ * @fmt:	APPLE_DART or APPLE_DART2
+ *
+ * Context: any context.
+ * Return: "dart1" or "dart2", "unknown" for a format this backend lacks.
+ */
+const char *dart_io_pgtable_fmt_name(enum io_pgtable_fmt fmt)
+{
+	const struct dart_pte_fmt *f = dart_pte_fmt_of(fmt);
+
+	return f ? f->name : "unknown";
+}
+EXPORT_SYMBOL_GPL(dart_io_pgtable_fmt_name);
+
+/**
+ * struct dart_walk - state of one dart_io_pgtable_walk()
+ * @d:		the page tables
+ * @fn:		the caller's callback
+ * @priv:	its argument
+ * @stats:	the caller's counts
+ * @run:	the run being collected; @run.size is 0 when there is none
+ */
+struct dart_walk {
+	struct dart_pgtable		*d;
+	void (*fn)(void *priv, const struct dart_pgtable_run *run);
+	void				*priv;
+	struct dart_pgtable_walk_stats	*stats;
+	struct dart_pgtable_run		run;
+};
+
+static void dart_walk_flush(struct dart_walk *w)
+{
+	if (!w->run.size)
+		return;
+	w->fn(w->priv, &w->run);
+	w->run.size = 0;
+}
+
+/* Leaves differ only in the PA field within a run (section 4.1). */
+static void dart_walk_leaf(struct dart_walk *w, unsigned long iova, u64 pte)
+{
+	struct dart_pgtable_run *r = &w->run;
+	struct dart_pgtable *d = w->d;
+	phys_addr_t pa = dart_pte_to_pa(d, pte);
+	u64 attrs = pte & ~d->pa_mask;
+
+	w->stats->pages++;
+	if (r->size && iova == r->iova + r->size && pa == r->pa + r->size &&
+	    attrs == r->attrs) {
+		r->size += 1UL << d->pg_shift;
+		return;
+	}
+	dart_walk_flush(w);
+	r->iova = iova;
+	r->pa = pa;
+	r->attrs = attrs;
+	r->prot = dart_pte_to_prot(d->fmt, pte);
+	r->size = 1UL << d->pg_shift;
+}
+
+static void dart_walk_table(struct dart_walk *w, u64 *table, unsigned int lvl,
+			    unsigned int entries, unsigned long base)
+{
+	struct dart_pgtable *d = w->d;
+	unsigned int i;
+
+	w->stats->tables++;
+	for (i = 0; i < entries; i++) {
+		unsigned long iova = base + ((unsigned long)i <<
+					     dart_lvl_shift(d, lvl));
+		u64 pte = READ_ONCE(table[i]);
+		atomic_t *cnt;
+		u64 *leaves;
+
+		if (!dart_pte_valid(pte)) {
+			dart_walk_flush(w);
+		} else if (lvl == d->levels - 1) {
+			dart_walk_leaf(w, iova, pte);
+		} else if (!dart_is_leaf_parent(d, lvl)) {
+			/* Upper tables live as long as the page table. */
+			dart_walk_table(w, dart_pte_to_table(d, pte), lvl + 1,
+					dart_entries(d), iova);
+		} else {
+			/* Held, a leaf table cannot be reclaimed under us. */
+			dart_leaf_slot(d, iova, 0, &cnt);
+			dart_slot_hold(cnt, 1);
+			leaves = dart_slot_table(d, table + i, iova, 0);
+			if (leaves)
+				dart_walk_table(w, leaves, lvl + 1,
+						dart_entries(d), iova);
+			else
+				dart_walk_flush(w);
+			dart_slot_put(cnt, 1);
+		}
+	}
+}
+
+/**
+ * dart_io_pgtable_walk() - report what the page tables map, run by run
+ * @ops:	the page tables
+ * @fn:		called with each run of pages that follow each other in
+ *		IOVA and in PA and whose entries agree on everything but the
+ *		address, in IOVA order; a run never spans two TTBRs
+ * @priv:	passed to @fn
+ * @stats:	set to the tables visited and the pages found
+ *
+ * For debugging output: the caller learns what is mapped without knowing
+ * the PTE format.  Mappings may change during the walk, so a run may be
+ * stale by the time @fn sees it; each leaf table is held while it is read
+ * and cannot be reclaimed meanwhile.
+ *
+ * Context: any context; @fn runs in the caller's.
+ */
+void dart_io_pgtable_walk(struct io_pgtable_ops *ops,
+			  void (*fn)(void *priv,
+				     const struct dart_pgtable_run *run),
+			  void *priv, struct dart_pgtable_walk_stats *stats)
+{
+	struct dart_walk w = {
+		.d = to_dart(ops), .fn = fn, .priv = priv, .stats = stats,
+	};
+	unsigned int i;
+
+	memset(stats, 0, sizeof(*stats));
+	for (i = 0; i < w.d->n_ttbrs; i++) {
+		dart_walk_table(&w, w.d->top[i], 0, w.d->top_entries,
+				(unsigned long)i << w.d->ttbr_shift);
+		dart_walk_flush(&w);
+	}
+}
+EXPORT_SYMBOL_GPL(dart_io_pgtable_walk);
 
 #ifndef MODULE
 /*

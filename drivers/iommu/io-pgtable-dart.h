@@ -48,6 +48,7 @@ enum dart_ttbr_layout {
  * @n_ttbrs:	out: TTBRs in use; the others must be programmed invalid.
  * @n_levels:	out: table levels below the TTBR (2, 3 or 4); the walk
  *		needs TCR.FOUR_LEVEL when this is 3.
+ * @top_entries: out: entries of each top table the IAS can reach.
  * @ttbr:	out: value for TTBR register i in @ttbr_layout, VALID set.
  */
 struct dart_pgtable_cfg {
@@ -59,6 +60,7 @@ struct dart_pgtable_cfg {
 
 	unsigned int		n_ttbrs;
 	unsigned int		n_levels;
+	unsigned int		top_entries;
 	u32			ttbr[DART_PGTABLE_MAX_TTBRS];
 };
 
@@ -74,6 +76,33 @@ struct dart_pgtable_stats {
 	unsigned long	bytes;
 };
 
+/**
+ * struct dart_pgtable_run - pages mapped back to back, as a walk reports them
+ * @iova:	first IOVA of the run
+ * @pa:		physical address @iova maps to
+ * @size:	bytes; IOVA and PA both advance page by page over them
+ * @prot:	IOMMU_READ, IOMMU_WRITE and IOMMU_CACHE the pages allow
+ * @attrs:	every PTE bit outside the address field, the same on all
+ *		pages of the run; for debugging output only
+ */
+struct dart_pgtable_run {
+	u64		iova;
+	phys_addr_t	pa;
+	u64		size;
+	int		prot;
+	u64		attrs;
+};
+
+/**
+ * struct dart_pgtable_walk_stats - what a walk went through
+ * @tables:	tables visited, top tables included
+ * @pages:	pages found mapped
+ */
+struct dart_pgtable_walk_stats {
+	unsigned long	tables;
+	unsigned long	pages;
+};
+
 struct io_pgtable_ops *dart_io_pgtable_alloc(enum io_pgtable_fmt fmt,
 					     struct io_pgtable_cfg *cfg,
 					     struct dart_pgtable_cfg *dcfg,
@@ -83,5 +112,11 @@ unsigned int dart_io_pgtable_sync_top(struct io_pgtable_ops *ops,
 				      unsigned int ttbr, u64 *dst);
 void dart_io_pgtable_get_stats(struct io_pgtable_ops *ops,
 			       struct dart_pgtable_stats *stats);
+unsigned long dart_io_pgtable_fmt_pgsizes(enum io_pgtable_fmt fmt);
+const char *dart_io_pgtable_fmt_name(enum io_pgtable_fmt fmt);
+void dart_io_pgtable_walk(struct io_pgtable_ops *ops,
+			  void (*fn)(void *priv,
+				     const struct dart_pgtable_run *run),
+			  void *priv, struct dart_pgtable_walk_stats *stats);
 
 #endif /* __IO_PGTABLE_DART_H */

@@ -30,10 +30,6 @@ TREE_FILES = [BINDING, 'MAINTAINERS', 'drivers/iommu/Kconfig', 'drivers/iommu/Ma
               'drivers/iommu/io-pgtable.c', 'drivers/iommu/io-pgtable-dart.c',
               'drivers/iommu/apple-dart.c', 'include/linux/io-pgtable.h']
 
-# Our objects that only exist out of tree (benchmarks against the built-in
-# backend): not part of the series.
-OUT_OF_TREE_ONLY = {'io-pgtable-dart-bench.c'}
-
 
 def die(msg):
     sys.stderr.write('make-series: %s\n' % msg)
@@ -74,14 +70,18 @@ def replace_kconfig(tree_text, ours, syms, anchor):
     return tree_text.replace(old.rstrip('\n') + '\n', new, 1)
 
 
-def kbuild_lines(kbuild, prefix):
-    """Our Kbuild's object lines for objects whose name starts with PREFIX."""
-    out = []
+def kbuild_lines(kbuild, syms):
+    """Our Kbuild's obj-$(CONFIG_...) lines for the symbols SYMS, and the
+    composite-object lines (name-y := ...) of the objects they build."""
+    out, objs = [], set()
     for line in kbuild.splitlines():
-        if re.match(r'^(obj-\$\(CONFIG_\w+\)|obj-[my]|%s[\w-]*-[ym])\s*[:+]?=' %
-                    re.escape(prefix), line) and prefix in line:
-            if 'bench' in line:
-                continue
+        m = re.match(r'^obj-\$\(CONFIG_(\w+)\)\s*\+=\s*(.*)$', line)
+        if m and m.group(1) in syms:
+            out.append(line)
+            objs.update(o[:-2] for o in m.group(2).split() if o.endswith('.o'))
+            continue
+        m = re.match(r'^([\w-]+)-y\s*[:+]?=', line)
+        if m and m.group(1) in objs:
             out.append(line)
     return out
 
@@ -141,7 +141,7 @@ def main():
         def add_sources(prefix):
             names = sorted(n for n in os.listdir(srcdir)
                            if n.startswith(prefix) and re.search(r'\.[ch]$', n)
-                           and not n.endswith('.mod.c') and n not in OUT_OF_TREE_ONLY)
+                           and not n.endswith('.mod.c'))
             if not names:
                 die('no %s* sources' % prefix)
             for n in names:
@@ -188,7 +188,7 @@ def main():
                                                         ours_k, syms, symbol))
             os.unlink(path('drivers/iommu/' + obj.replace('.o', '.c')))
             add_sources(prefix)
-            lines = [l for l in kbuild_lines(kbuild, prefix) if not l.startswith('obj-m')]
+            lines = kbuild_lines(kbuild, syms)
             wr('drivers/iommu/Makefile', sub1(
                 rd('drivers/iommu/Makefile'),
                 'obj-$(CONFIG_%s) += %s\n' % (symbol, obj), '\n'.join(lines) + '\n',

@@ -164,8 +164,8 @@ step_intree() {
 		return 1
 	fi
 	# Built in, composite objects go straight into built-in.a.
-	for f in io-pgtable-dart.o io-pgtable-dart-test.o apple-dart-main.o \
-		apple-dart-kunit.o; do
+	for f in io-pgtable-dart.o io-pgtable-dart_kunit.o apple-dart.o \
+		apple-dart_kunit.o; do
 		aarch64-linux-gnu-ar t "$build/drivers/iommu/built-in.a" | grep -q "drivers/iommu/$f$" ||
 			{ echo "intree: $f is not in drivers/iommu/built-in.a"; return 1; }
 	done

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# apple-dart.ko on -machine virt,apple-dart=bad: every bad DART and bad
+# apple_dart.ko on -machine virt,apple-dart=bad: every bad DART and bad
 # master is refused with its own reason in the log, the good DARTs on the
 # same machine probe and their engines do DMA (the KUnit suite of
 # apple_dart_engines_kunit.ko), nothing splats, and everything unloads.
@@ -37,7 +37,7 @@ refused_masters() {
 	dmesg | grep 'dma-test' | sed 's/^/# /'
 	said 90f3000.dma-test 'stream 20, but the DART has 16 streams' &&
 		said 90f4000.dma-test 'behind more than 3 DARTs' &&
-		said 90f5000.dma-test 'use different PTE formats (DART1, DART2)' &&
+		said 90f5000.dma-test 'use different PTE formats (dart1, dart2)' &&
 		said 90f6000.dma-test 'use different page sizes (16 KiB, 4 KiB)' &&
 		for e in 90f3000 90f4000 90f5000 90f6000; do
 			[ ! -e $plat/$e.dma-test/iommu_group ] || return 1
@@ -63,7 +63,7 @@ unbind_unload() {
 }
 
 insmod "$DART_MOD/io-pgtable-dart.ko"
-insmod "$DART_MOD/apple-dart.ko"
+insmod "$DART_MOD/apple_dart.ko"
 ktest_check bad refused-darts refused_darts
 ktest_check bad good-darts-probed good_darts_probed
 engine_lib

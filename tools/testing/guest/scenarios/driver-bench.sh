@@ -1,4 +1,4 @@
-# manual: dma_map_benchmark through apple-dart.ko (make check skips it).
+# manual: dma_map_benchmark through apple_dart.ko (make check skips it).
 # SPDX-License-Identifier: GPL-2.0
 # Needs a static arm64 build of the kernel's dma_map_benchmark tool in the
 # initramfs as /dart/bin/dma_map_benchmark, see Documentation/dart/driver.rst.
@@ -22,10 +22,10 @@ bench_run() {
 }
 
 if [ "$bench_drv" = oracle ]; then
-	insmod "$DART_MOD/oracle-apple-dart.ko"
+	insmod "$DART_MOD/oracle-apple_dart.ko"
 else
 	insmod "$DART_MOD/io-pgtable-dart.ko"
-	insmod "$DART_MOD/apple-dart.ko"
+	insmod "$DART_MOD/apple_dart.ko"
 fi
 
 if [ -x "$bench_bin" ]; then

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# The project's apple-dart.ko on every DART of apple-dart=full: probe of
+# The project's apple_dart.ko on every DART of apple-dart=full: probe of
 # each generation, the DMA-API tests of dart_engine_dma_kunit.ko through it, and
 # PCIe DMA through dart-pcie.  The model reports any missing invalidation
 # or bad register write as a DART-VIOLATION, which fails the run.
@@ -50,13 +50,13 @@ driver_fault_decoded() {
 }
 
 insmod "$DART_MOD/io-pgtable-dart.ko"
-insmod "$DART_MOD/apple-dart.ko"
+insmod "$DART_MOD/apple_dart.ko"
 ktest_check driver probed driver_probed
 ktest_check driver four-level driver_four_level
 ktest_check driver sysfs driver_sysfs
 engine_lib
 ktest_kunit dart_engine_dma_kunit.ko
-ktest_kunit apple-dart-kunit.ko
+ktest_kunit apple-dart_kunit.ko
 ktest_kunit apple_dart_engines_kunit.ko
 ktest_check driver fault-decoded driver_fault_decoded
 ktest_check driver pcie-dma driver_pcie_dma

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# apple-dart.ko beyond the first probe: lazy (flush-queue) and identity
+# apple_dart.ko beyond the first probe: lazy (flush-queue) and identity
 # domains chosen through sysfs, the MSI doorbell reservation of PCI
 # devices, debugfs, system suspend/resume (pm_test=devices), and unbind,
 # unload and reload with devices behind the DARTs.
@@ -144,7 +144,7 @@ reload() {
 	local p
 	rmmod apple-dart && rmmod io-pgtable-dart &&
 		insmod "$DART_MOD/io-pgtable-dart.ko" &&
-		insmod "$DART_MOD/apple-dart.ko" || return 1
+		insmod "$DART_MOD/apple_dart.ko" || return 1
 	for p in /sys/bus/pci/devices/*; do
 		echo "$(basename "$p")" >/sys/bus/pci/drivers_probe 2>/dev/null
 	done
@@ -232,7 +232,7 @@ devlinks_cycle() {
 }
 
 insmod "$DART_MOD/io-pgtable-dart.ko"
-insmod "$DART_MOD/apple-dart.ko"
+insmod "$DART_MOD/apple_dart.ko"
 ktest_kunit dart_engine_dma_kunit.ko
 ktest_check life set-lazy set_type_lazy
 ktest_check life refuse-identity-without-bypass refuse_identity_no_bypass

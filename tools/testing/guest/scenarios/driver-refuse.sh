@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# What apple-dart.ko cannot drive yet it refuses cleanly: locked DARTs
+# What apple_dart.ko cannot drive yet it refuses cleanly: locked DARTs
 # (hw §6) fail probe with the reason, nothing is registered, nothing is
 # written to a locked register (the model would report it), and the
 # module unloads again.
@@ -16,6 +16,6 @@ unloads() {
 }
 
 insmod "$DART_MOD/io-pgtable-dart.ko"
-insmod "$DART_MOD/apple-dart.ko"
+insmod "$DART_MOD/apple_dart.ko"
 ktest_check refuse locked refused_locked
 ktest_check refuse unloads unloads

@@ -4,6 +4,6 @@
 # benchmark against the kernel's built-in APPLE_DART2 backend.
 # Soak: the manual scenario pgtable-soak runs more random operations.
 ktest_check pgtable load-backend insmod "$DART_MOD/io-pgtable-dart.ko"
-ktest_kunit io-pgtable-dart-test.ko ${pgtable_test_args:-}
+ktest_kunit io-pgtable-dart_kunit.ko ${pgtable_test_args:-}
 ktest_kunit io-pgtable-dart-bench.ko ${pgtable_bench_args:-}
 ktest_check pgtable unload-backend rmmod io-pgtable-dart

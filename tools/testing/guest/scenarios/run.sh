@@ -12,9 +12,9 @@ dmesg -n 4
 
 say "kernel $(uname -r), page size $(sed -n 's/^KernelPageSize: *//p' /proc/self/smaps | head -n 1)"
 
-say "loading io-pgtable-dart.ko and apple-dart.ko"
+say "loading io-pgtable-dart.ko and apple_dart.ko"
 insmod "$DART_MOD/io-pgtable-dart.ko"
-insmod "$DART_MOD/apple-dart.ko"
+insmod "$DART_MOD/apple_dart.ko"
 dmesg | grep -E 'apple-dart [0-9a-f]+\.iommu' | sed 's/^\[[^]]*\] //'
 
 say "IOMMU groups (group: type: devices)"

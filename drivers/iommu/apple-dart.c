@@ -21,6 +21,7 @@
 #include <linux/interrupt.h>
 #include <linux/io-pgtable.h>
 #include <linux/iommu.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/pci.h>
@@ -77,7 +78,7 @@ static void adart_release(struct kref *ref)
 	kfree(dart);
 }
 
-void adart_put(struct adart *dart)
+static void adart_put(struct adart *dart)
 {
 	kref_put(&dart->ref, adart_release);
 }
@@ -96,26 +97,40 @@ static struct adart *adart_find(unsigned int id)
 /* ---- flushing ---------------------------------------------------------- */
 
 /*
- * Every invalidation drops whole streams (hw §2.3, §3.3: no ranges), so
- * a domain flush is one command per DART on the T8020 layout and one per
- * stream on the T8110 one, whatever the range.
+ * Call @fn with each port of @dom under @dom->lock, interrupts off: the
+ * set cannot change meanwhile, and each port holds a reference on its
+ * DART.
  */
-static void adart_domain_flush(struct adart_domain *dom)
+static void adart_domain_visit_ports(struct adart_domain *dom,
+				     void (*fn)(const struct adart_port *p,
+						void *priv),
+				     void *priv)
 {
 	unsigned long flags;
 	unsigned int i;
 
 	spin_lock_irqsave(&dom->lock, flags);
-	for (i = 0; i < ADART_MAX_PORTS; i++) {
-		struct adart *dart = dom->ports[i].dart;
-
-		if (!dart)
-			continue;
-		spin_lock(&dart->lock);
-		adart_hw_invalidate(dart, dom->ports[i].sids);
-		spin_unlock(&dart->lock);
-	}
+	for (i = 0; i < ADART_MAX_PORTS; i++)
+		if (dom->ports[i].dart)
+			fn(&dom->ports[i], priv);
 	spin_unlock_irqrestore(&dom->lock, flags);
+}
+
+/*
+ * Every invalidation drops whole streams (hw §2.3, §3.3: no ranges), so
+ * a domain flush is one command per DART on the T8020 layout and one per
+ * stream on the T8110 one, whatever the range.
+ */
+static void adart_port_flush(const struct adart_port *p, void *unused)
+{
+	spin_lock(&p->dart->lock);
+	adart_hw_invalidate(p->dart, p->sids);
+	spin_unlock(&p->dart->lock);
+}
+
+static void adart_domain_flush(struct adart_domain *dom)
+{
+	adart_domain_visit_ports(dom, adart_port_flush, NULL);
 }
 
 static void adart_tlb_flush_all(void *cookie)
@@ -142,54 +157,63 @@ static const struct iommu_flush_ops adart_flush_ops = {
 
 /* ---- domain stream sets ------------------------------------------------- */
 
-static struct adart_port *adart_domain_port(struct adart_domain *dom,
-					    struct adart *dart)
+/* The port of @ports that names @dart (NULL: a free one), or NULL. */
+static struct adart_port *adart_ports_find(struct adart_port *ports,
+					   const struct adart *dart)
 {
 	unsigned int i;
 
 	for (i = 0; i < ADART_MAX_PORTS; i++)
-		if (dom->ports[i].dart == dart)
-			return &dom->ports[i];
+		if (ports[i].dart == dart)
+			return &ports[i];
 	return NULL;
+}
+
+/*
+ * Add the streams of @m to a set of ports (a domain's flush set, a
+ * group's record): each of its DARTs gets the port already naming it, or
+ * claims a free one, which then holds a reference on the DART.  All or
+ * nothing: -ENOSPC, with @ports unchanged, if too few ports are free.
+ */
+static int adart_ports_merge(struct adart_port *ports,
+			     const struct adart_master *m)
+{
+	unsigned int i, missing = 0, n_free = 0;
+	struct adart_port *p;
+
+	for (i = 0; i < m->n_ports; i++)
+		if (!adart_ports_find(ports, m->ports[i].dart))
+			missing++;
+	for (i = 0; i < ADART_MAX_PORTS; i++)
+		if (!ports[i].dart)
+			n_free++;
+	if (missing > n_free)
+		return -ENOSPC;
+
+	for (i = 0; i < m->n_ports; i++) {
+		const struct adart_port *mp = &m->ports[i];
+
+		p = adart_ports_find(ports, mp->dart);
+		if (!p) {
+			p = adart_ports_find(ports, NULL);
+			p->dart = mp->dart;
+			kref_get(&p->dart->ref);
+			bitmap_zero(p->sids, ADART_MAX_SIDS);
+		}
+		bitmap_or(p->sids, p->sids, mp->sids, ADART_MAX_SIDS);
+	}
+	return 0;
 }
 
 /* Add all streams of @m to @dom, or none if its DARTs do not fit. */
 static int adart_domain_add_master(struct adart_domain *dom,
 				   struct adart_master *m)
 {
-	struct adart_port *slot[ADART_MAX_DARTS_PER_MASTER];
-	bool claimed[ADART_MAX_DARTS_PER_MASTER] = { };
 	unsigned long flags;
-	unsigned int i;
-	int ret = 0;
+	int ret;
 
 	spin_lock_irqsave(&dom->lock, flags);
-	for (i = 0; i < m->n_ports; i++) {
-		slot[i] = adart_domain_port(dom, m->ports[i].dart);
-		if (slot[i])
-			continue;
-		slot[i] = adart_domain_port(dom, NULL);
-		if (!slot[i]) {
-			ret = -ENOSPC;
-			break;
-		}
-		slot[i]->dart = m->ports[i].dart;
-		kref_get(&slot[i]->dart->ref);
-		bitmap_zero(slot[i]->sids, ADART_MAX_SIDS);
-		claimed[i] = true;
-	}
-	if (ret) {
-		while (i--) {
-			if (claimed[i]) {
-				adart_put(slot[i]->dart);
-				slot[i]->dart = NULL;
-			}
-		}
-	} else {
-		for (i = 0; i < m->n_ports; i++)
-			bitmap_or(slot[i]->sids, slot[i]->sids,
-				  m->ports[i].sids, ADART_MAX_SIDS);
-	}
+	ret = adart_ports_merge(dom->ports, m);
 	spin_unlock_irqrestore(&dom->lock, flags);
 	return ret;
 }
@@ -204,22 +228,18 @@ static void adart_domain_del_sid(struct adart_domain *dom, struct adart *dart,
 				 unsigned int sid)
 {
 	struct adart *put = NULL;
+	struct adart_port *p;
 	unsigned long flags;
-	unsigned int i;
 
 	WARN_ON_ONCE(rcu_access_pointer(dart->streams[sid].domain) == dom);
 	spin_lock_irqsave(&dom->lock, flags);
-	for (i = 0; i < ADART_MAX_PORTS; i++) {
-		struct adart_port *p = &dom->ports[i];
-
-		if (p->dart != dart)
-			continue;
+	p = adart_ports_find(dom->ports, dart);
+	if (p) {
 		clear_bit(sid, p->sids);
 		if (bitmap_empty(p->sids, ADART_MAX_SIDS)) {
 			put = p->dart;
 			p->dart = NULL;
 		}
-		break;
 	}
 	spin_unlock_irqrestore(&dom->lock, flags);
 	if (put)
@@ -398,18 +418,12 @@ static int adart_domain_finalize(struct adart_domain *dom,
 	dom->domain.geometry.aperture_start = 0;
 	dom->domain.geometry.aperture_end = DMA_BIT_MASK(ias);
 	dom->domain.geometry.force_aperture = true;
-	/* Pairs with the acquire in adart_domain_ops(). */
+	/* Pairs with the acquire in adart_domain_pgtable(). */
 	smp_store_release(&dom->pgtbl, ops);
 	adart_debugfs_add_domain(dom);
 out:
 	mutex_unlock(&dom->init_lock);
 	return ret;
-}
-
-static struct io_pgtable_ops *adart_domain_ops(struct adart_domain *dom)
-{
-	/* Pairs with the release in adart_domain_finalize(). */
-	return smp_load_acquire(&dom->pgtbl);
 }
 
 static struct iommu_domain *adart_domain_alloc_paging(struct device *dev)
@@ -480,7 +494,7 @@ static int adart_map_pages(struct iommu_domain *domain, unsigned long iova,
 			   int prot, gfp_t gfp, size_t *mapped)
 {
 	struct adart_domain *dom = to_adart_domain(domain);
-	struct io_pgtable_ops *ops = adart_domain_ops(dom);
+	struct io_pgtable_ops *ops = adart_domain_pgtable(dom);
 	struct dart_pgtable_stats before, after;
 	int ret;
 
@@ -501,7 +515,7 @@ static size_t adart_unmap_pages(struct iommu_domain *domain, unsigned long iova,
 				size_t pgsize, size_t pgcount,
 				struct iommu_iotlb_gather *gather)
 {
-	struct io_pgtable_ops *ops = adart_domain_ops(to_adart_domain(domain));
+	struct io_pgtable_ops *ops = adart_domain_pgtable(to_adart_domain(domain));
 
 	if (!ops)
 		return 0;
@@ -511,7 +525,7 @@ static size_t adart_unmap_pages(struct iommu_domain *domain, unsigned long iova,
 static phys_addr_t adart_iova_to_phys(struct iommu_domain *domain,
 				      dma_addr_t iova)
 {
-	struct io_pgtable_ops *ops = adart_domain_ops(to_adart_domain(domain));
+	struct io_pgtable_ops *ops = adart_domain_pgtable(to_adart_domain(domain));
 
 	return ops ? ops->iova_to_phys(ops, iova) : 0;
 }
@@ -650,11 +664,6 @@ static int adart_of_xlate(struct device *dev,
 	return iommu_fwspec_add_ids(dev, &id, 1);
 }
 
-static const char *adart_fmt_name(const struct adart *dart)
-{
-	return dart->hw->fmt == APPLE_DART ? "DART1" : "DART2";
-}
-
 static void adart_master_free(struct adart_master *m)
 {
 	unsigned int i;
@@ -690,7 +699,8 @@ static int adart_master_add_id(struct adart_master *m, u32 id)
 	if (first && first->hw->fmt != dart->hw->fmt) {
 		dev_err(m->dev, "%s and %s use different PTE formats (%s, %s)\n",
 			dev_name(first->dev), dev_name(dart->dev),
-			adart_fmt_name(first), adart_fmt_name(dart));
+			dart_io_pgtable_fmt_name(first->hw->fmt),
+			dart_io_pgtable_fmt_name(dart->hw->fmt));
 		return -EINVAL;
 	}
 	if (first && first->pgsize != dart->pgsize) {
@@ -725,11 +735,10 @@ static struct device *adart_other_user(struct adart *dart, unsigned int sid)
 }
 
 /*
- * Count @m in or out of the users of its streams.  A stream shared with
- * other devices keeps reporting its faults: when @m goes and was the
- * device named for them, one of the devices left is named instead.
+ * Count @m in as a user of its streams.  A stream's fault reports name
+ * the first device probed on it.
  */
-static void adart_master_count(struct adart_master *m, bool add)
+static void adart_master_count_in(struct adart_master *m)
 {
 	unsigned long flags;
 	unsigned int i, sid;
@@ -740,26 +749,42 @@ static void adart_master_count(struct adart_master *m, bool add)
 		struct adart *dart = p->dart;
 
 		spin_lock_irqsave(&dart->lock, flags);
-		if (add) {
-			u->m = m;
-			u->port = i;
-			list_add_tail(&u->node, &dart->users);
-		} else {
-			list_del(&u->node);
-		}
+		u->m = m;
+		u->port = i;
+		list_add_tail(&u->node, &dart->users);
 		for_each_set_bit(sid, p->sids, dart->nsids) {
 			struct adart_stream *s = &dart->streams[sid];
 
-			if (add) {
-				s->users++;
-				if (!s->master)
-					WRITE_ONCE(s->master, m->dev);
-			} else {
-				s->users--;
-				if (s->master == m->dev)
-					WRITE_ONCE(s->master,
-						   adart_other_user(dart, sid));
-			}
+			s->users++;
+			if (!s->master)
+				WRITE_ONCE(s->master, m->dev);
+		}
+		spin_unlock_irqrestore(&dart->lock, flags);
+	}
+}
+
+/*
+ * Count @m out again.  A stream shared with other devices keeps
+ * reporting its faults: when @m was the device named for them, one of
+ * the devices left is named instead.
+ */
+static void adart_master_count_out(struct adart_master *m)
+{
+	unsigned long flags;
+	unsigned int i, sid;
+
+	for (i = 0; i < m->n_ports; i++) {
+		struct adart_port *p = &m->ports[i];
+		struct adart *dart = p->dart;
+
+		spin_lock_irqsave(&dart->lock, flags);
+		list_del(&m->users[i].node);
+		for_each_set_bit(sid, p->sids, dart->nsids) {
+			struct adart_stream *s = &dart->streams[sid];
+
+			s->users--;
+			if (s->master == m->dev)
+				WRITE_ONCE(s->master, adart_other_user(dart, sid));
 		}
 		spin_unlock_irqrestore(&dart->lock, flags);
 	}
@@ -815,7 +840,7 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 		}
 	}
 
-	adart_master_count(m, true);
+	adart_master_count_in(m);
 	dev_iommu_priv_set(dev, m);
 	return &m->ports[0].dart->iommu;
 }
@@ -830,7 +855,7 @@ static void adart_release_device(struct device *dev)
 	struct adart_port idle;
 	unsigned int i, sid;
 
-	adart_master_count(m, false);
+	adart_master_count_out(m);
 	for (i = 0; i < m->n_ports; i++) {
 		struct adart *dart = m->ports[i].dart;
 
@@ -883,24 +908,15 @@ static void adart_group_release(void *data)
 static int adart_group_record(struct adart_group_data *gd,
 			      struct adart_master *m)
 {
-	unsigned int i, j, sid;
+	unsigned int i, sid;
+	int ret;
 
+	ret = adart_ports_merge(gd->ports, m);
+	if (ret)
+		return ret;
 	for (i = 0; i < m->n_ports; i++) {
-		struct adart_port *mp = &m->ports[i], *gp = NULL;
+		const struct adart_port *mp = &m->ports[i];
 
-		for (j = 0; j < ADART_MAX_PORTS && !gp; j++)
-			if (gd->ports[j].dart == mp->dart)
-				gp = &gd->ports[j];
-		for (j = 0; j < ADART_MAX_PORTS && !gp; j++) {
-			if (!gd->ports[j].dart) {
-				gp = &gd->ports[j];
-				gp->dart = mp->dart;
-				kref_get(&gp->dart->ref);
-			}
-		}
-		if (!gp)
-			return -ENOSPC;
-		bitmap_or(gp->sids, gp->sids, mp->sids, ADART_MAX_SIDS);
 		for_each_set_bit(sid, mp->sids, mp->dart->nsids)
 			mp->dart->streams[sid].group = gd->group;
 	}
@@ -1119,11 +1135,11 @@ static int adart_check_params(struct adart *dart)
 			dart->nsids, ADART_MAX_SIDS);
 		return -EINVAL;
 	}
-	/* hw §4: 16K pages, 4K only on pre-M1 DART1 parts. */
-	if (dart->pgsize != SZ_16K &&
-	    !(dart->pgsize == SZ_4K && dart->hw->fmt == APPLE_DART)) {
+	/* hw §4: which page sizes a PTE format can address is its own. */
+	if (!is_power_of_2(dart->pgsize) ||
+	    !(dart_io_pgtable_fmt_pgsizes(dart->hw->fmt) & dart->pgsize)) {
 		dev_err(dev, "page size %#x unusable with the %s PTE format\n",
-			dart->pgsize, adart_fmt_name(dart));
+			dart->pgsize, dart_io_pgtable_fmt_name(dart->hw->fmt));
 		return -EINVAL;
 	}
 	if (dart->pgsize > PAGE_SIZE && !dart->bypass) {
@@ -1355,11 +1371,15 @@ static struct platform_driver adart_driver = {
 	.remove	= adart_remove,
 };
 
+static const struct adart_debugfs_ops adart_debugfs_ops = {
+	.domain_visit_ports	= adart_domain_visit_ports,
+};
+
 static int __init adart_init(void)
 {
 	int ret;
 
-	adart_debugfs_init();
+	adart_debugfs_init(&adart_debugfs_ops);
 	ret = platform_driver_register(&adart_driver);
 	if (ret)
 		adart_debugfs_exit();

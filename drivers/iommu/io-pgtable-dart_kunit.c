@@ -287,8 +287,9 @@ static const struct iommu_flush_ops t_tlb = {
 	.tlb_flush_walk	= t_flush_walk,
 };
 
+/* A configuration for @c; tables come from the default allocator. */
 static void t_init_cfg(struct tctx *t, struct kunit *test,
-		       const struct dart_case *c, bool hooks)
+		       const struct dart_case *c)
 {
 	t_drain(t);
 	memset(t, 0, sizeof(*t));
@@ -302,13 +303,16 @@ static void t_init_cfg(struct tctx *t, struct kunit *test,
 	t->cfg.oas = c->oas;
 	t->cfg.coherent_walk = true;
 	t->cfg.tlb = &t_tlb;
-	if (hooks) {
-		t->cfg.alloc = t_alloc;
-		t->cfg.free = t_free;
-	}
 	t->dcfg.max_ttbrs = c->max_ttbrs;
 	t->dcfg.max_levels = c->max_levels;
 	t->dcfg.ttbr_layout = c->ttbr_ref->layout;
+}
+
+/* Tables go through the test's allocator, which counts and poisons. */
+static void t_use_hooks(struct tctx *t)
+{
+	t->cfg.alloc = t_alloc;
+	t->cfg.free = t_free;
 }
 
 static void t_alloc_ops(struct tctx *t)
@@ -318,13 +322,14 @@ static void t_alloc_ops(struct tctx *t)
 			       PTR_ERR(t->ops));
 }
 
-static struct tctx *t_new(struct kunit *test, bool hooks)
+static struct tctx *t_new(struct kunit *test)
 {
 	const struct dart_case *c = test->param_value;
 	struct tctx *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	t_init_cfg(t, test, c, hooks);
+	t_init_cfg(t, test, c);
+	t_use_hooks(t);
 	t_alloc_ops(t);
 	return t;
 }
@@ -498,7 +503,7 @@ static phys_addr_t t_pa(struct tctx *t, unsigned long n)
 
 static void dart_test_geometry(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	const struct dart_case *c = t->c;
 	struct dart_pgtable_stats st;
 	unsigned int i;
@@ -548,7 +553,7 @@ static unsigned int t_edges(struct tctx *t, unsigned long *iova)
 
 static void dart_test_empty(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	unsigned long iova[16];
 	unsigned int i, n = t_edges(t, iova);
 
@@ -573,7 +578,7 @@ static void t_check_range(struct tctx *t, unsigned long iova, phys_addr_t pa,
 /* Map each size, translate, overlap, unmap, remap. */
 static void dart_test_map_sizes(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	unsigned long entries = 1UL << t->bpl;
 	unsigned long span = t_leaf_span(t);
 	struct {
@@ -630,7 +635,7 @@ static void dart_test_map_sizes(struct kunit *test)
 /* First and last page of each TTBR, last page of the space, and across. */
 static void dart_test_edges(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	int prot = IOMMU_READ | IOMMU_WRITE;
 	unsigned long iova[16];
 	unsigned int i, n = t_edges(t, iova);
@@ -658,7 +663,7 @@ static void dart_test_edges(struct kunit *test)
 
 static void dart_test_errors(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	unsigned long top = 1UL << t->c->ias, g = t->gran;
 	phys_addr_t oas_top = 1ULL << t->c->oas;
 	int rw = IOMMU_READ | IOMMU_WRITE;
@@ -726,7 +731,7 @@ static void dart_test_encoding(struct kunit *test)
 		IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE,
 		IOMMU_READ | IOMMU_NOEXEC | IOMMU_MMIO,
 	};
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	const struct ref_pte_layout *l = t->c->ref;
 	size_t mapped;
 	unsigned int i;
@@ -748,6 +753,84 @@ static void dart_test_encoding(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, t_map(t, 64 * t->gran, t->gran, 1, IOMMU_READ,
 				    &mapped), 0);
 	ref_check_page(t, 64 * t->gran, t->gran, IOMMU_READ);
+	t_done(t);
+}
+
+/* What dart_io_pgtable_walk() reported, in order. */
+struct walk_log {
+	struct dart_pgtable_run	runs[8];
+	unsigned int		n;
+};
+
+static void walk_record(void *priv, const struct dart_pgtable_run *run)
+{
+	struct walk_log *log = priv;
+
+	if (log->n < ARRAY_SIZE(log->runs))
+		log->runs[log->n] = *run;
+	log->n++;
+}
+
+/*
+ * The walk reports the mappings as runs: pages that follow each other in
+ * IOVA and PA with the same protection are one run, also across a leaf
+ * table boundary; a PA or protection break starts a new one; pages behind
+ * a TTBR other than the first carry that TTBR's IOVA base (section 4.2).
+ */
+/* The first page of the last TTBR, or near the top of a single one. */
+static unsigned long t_last_base(struct tctx *t)
+{
+	if (t->c->ttbrs > 1)
+		return (t->c->ttbrs - 1) * t_ttbr_span(t);
+	return (1UL << t->c->ias) - 2 * t->gran;
+}
+
+static void dart_test_walk(struct kunit *test)
+{
+	struct tctx *t = t_new(test);
+	const struct ref_pte_layout *l = t->c->ref;
+	unsigned long g = t->gran, span = t_leaf_span(t);
+	const struct {
+		unsigned long	iova;
+		phys_addr_t	pa;
+		unsigned long	pages;
+		int		prot;
+	} want[] = {
+		{ span - 2 * g, t_pa(t, 40), 4,
+		  IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE },
+		{ span + 2 * g, t_pa(t, 10), 1, IOMMU_READ | IOMMU_WRITE },
+		{ span + 3 * g, t_pa(t, 10) + g, 2, IOMMU_READ },
+		{ t_last_base(t), t_pa(t, 60), 2, IOMMU_WRITE },
+	};
+	struct dart_pgtable_walk_stats ws;
+	struct dart_pgtable_stats st;
+	struct walk_log log = { };
+	size_t mapped;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		KUNIT_ASSERT_EQ(test, t_map(t, want[i].iova, want[i].pa,
+					    want[i].pages, want[i].prot,
+					    &mapped), 0);
+	dart_io_pgtable_walk(t->ops, walk_record, &log, &ws);
+	KUNIT_ASSERT_EQ(test, log.n, (unsigned int)ARRAY_SIZE(want));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		const struct dart_pgtable_run *r = &log.runs[i];
+
+		KUNIT_EXPECT_EQ_MSG(test, r->iova, (u64)want[i].iova, "run %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, r->pa, want[i].pa, "run %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, r->size, (u64)want[i].pages * g,
+				    "run %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, r->prot,
+				    ref_expected_prot(l, want[i].prot), "run %u", i);
+		/* Everything but the address field, as section 4.1 has it. */
+		KUNIT_EXPECT_EQ_MSG(test, r->attrs, ref_leaf(l, 0, want[i].prot),
+				    "run %u", i);
+	}
+	KUNIT_EXPECT_EQ(test, ws.pages, 9UL);
+	/* Nothing runs concurrently: every table owned is reachable. */
+	dart_io_pgtable_get_stats(t->ops, &st);
+	KUNIT_EXPECT_EQ(test, ws.tables, st.tables);
 	t_done(t);
 }
 
@@ -819,21 +902,30 @@ static unsigned long rand_model_leaves(struct rand_state *s)
 	return n;
 }
 
-/* Pages [@pg0, @pg0 + @k) were mapped (@unmap false) or unmapped. */
-static void rand_model_spans(struct rand_state *s, unsigned long pg0,
-			     unsigned long k, bool unmap)
+/* Pages [@pg0, @pg0 + @k) were mapped: their leaf tables exist. */
+static void rand_model_map_spans(struct rand_state *s, unsigned long pg0,
+				 unsigned long k)
 {
 	unsigned int bpl = s->t->bpl;
 	unsigned long sp;
 
 	if (!k)
 		return;
-	for (sp = pg0 >> bpl; sp <= (pg0 + k - 1) >> bpl; sp++) {
-		if (!unmap)
-			xa_store(&s->spans, sp, xa_mk_value(1), GFP_KERNEL);
-		else if (pg0 <= sp << bpl && pg0 + k >= (sp + 1) << bpl)
-			xa_erase(&s->spans, sp);
-	}
+	for (sp = pg0 >> bpl; sp <= (pg0 + k - 1) >> bpl; sp++)
+		xa_store(&s->spans, sp, xa_mk_value(1), GFP_KERNEL);
+}
+
+/*
+ * Pages [@pg0, @pg0 + @k) were unmapped by one call: the leaf tables
+ * whose whole span it cleared are reclaimed.
+ */
+static void rand_model_unmap_spans(struct rand_state *s, unsigned long pg0,
+				   unsigned long k)
+{
+	unsigned long sp, end = (pg0 + k) >> s->t->bpl;
+
+	for (sp = DIV_ROUND_UP(pg0, 1UL << s->t->bpl); sp < end; sp++)
+		xa_erase(&s->spans, sp);
 }
 
 /*
@@ -944,7 +1036,7 @@ static void rand_one(struct rand_state *s)
 		for (i = 0; i < k; i++)
 			xa_store(&s->model, pg0 + i,
 				 xa_mk_value((pfn + i) << 3 | pi), GFP_KERNEL);
-		rand_model_spans(s, pg0, k, false);
+		rand_model_map_spans(s, pg0, k);
 	} else if (op < 90) {
 		size_t ret;
 
@@ -955,7 +1047,7 @@ static void rand_one(struct rand_state *s)
 			return;
 		for (i = 0; i < k; i++)
 			xa_erase(&s->model, pg0 + i);
-		rand_model_spans(s, pg0, k, true);
+		rand_model_unmap_spans(s, pg0, k);
 	} else {
 		s->ops[2]++;
 	}
@@ -965,7 +1057,7 @@ static void rand_one(struct rand_state *s)
 
 static void dart_test_random(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	struct dart_pgtable_stats st;
 	struct rand_state *s;
 	unsigned long idx, n;
@@ -1017,7 +1109,7 @@ static void dart_test_random(struct kunit *test)
  */
 static void dart_test_reclaim(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	unsigned long entries = 1UL << t->bpl, tables = 8, i;
 	unsigned long pages = tables * entries;
 	struct dart_pgtable_stats empty, full, after;
@@ -1131,7 +1223,7 @@ static void dart_test_gather(struct kunit *test)
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	t_init_cfg(t, test, c, false);
+	t_init_cfg(t, test, c);
 	t_alloc_ops(t);
 	entries = 1UL << t->bpl;
 
@@ -1206,7 +1298,7 @@ static void dart_test_reclaim_walk_cache(struct kunit *test)
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	/* The default allocator: the one whose tables can ride a gather. */
-	t_init_cfg(t, test, c, false);
+	t_init_cfg(t, test, c);
 	t_alloc_ops(t);
 	base = t_leaf_span(t);
 	depth = c->levels - 2;
@@ -1244,7 +1336,7 @@ static void dart_test_reclaim_walk_cache(struct kunit *test)
 /* The shadow top level reports exactly the entries that changed. */
 static void dart_test_dirty_top(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	unsigned long entries = 1UL << t->bpl, far;
 	u64 *shadow;
 	size_t mapped;
@@ -1302,7 +1394,8 @@ static void dart_test_foreign_top(struct kunit *test)
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	t_init_cfg(t, test, c, true);
+	t_init_cfg(t, test, c);
+	t_use_hooks(t);
 	for (i = 0; i < c->ttbrs; i++) {
 		top[i] = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
 						  get_order(size));
@@ -1330,7 +1423,8 @@ static void dart_test_foreign_top(struct kunit *test)
 		free_pages((unsigned long)top[i], get_order(size));
 
 	/* A table that is not empty is refused. */
-	t_init_cfg(t, test, c, true);
+	t_init_cfg(t, test, c);
+	t_use_hooks(t);
 	top[0] = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, get_order(size));
 	KUNIT_ASSERT_NOT_NULL(test, top[0]);
 	((u64 *)top[0])[1] = 1;
@@ -1352,7 +1446,8 @@ static void dart_test_foreign_top(struct kunit *test)
 	 */
 	if (c->ttbrs < 2)
 		return;
-	t_init_cfg(t, test, c, true);
+	t_init_cfg(t, test, c);
+	t_use_hooks(t);
 	top[1] = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, get_order(size));
 	KUNIT_ASSERT_NOT_NULL(test, top[1]);
 	t->dcfg.top_va[1] = top[1];
@@ -1426,7 +1521,7 @@ static int stress_fn(void *data)
 
 static void dart_test_concurrent(struct kunit *test)
 {
-	struct tctx *t = t_new(test, true);
+	struct tctx *t = t_new(test);
 	struct stress_arg a[2];
 	struct dart_pgtable_stats st;
 	struct task_struct *k;
@@ -1550,6 +1645,7 @@ static struct kunit_case dart_pgtable_cases[] = {
 	KUNIT_CASE_PARAM(dart_test_edges, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_errors, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_encoding, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_walk, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_random, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_reclaim, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_gather, dart_case_gen_params),

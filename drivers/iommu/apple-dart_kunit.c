@@ -6,7 +6,7 @@
  *
  * The tests that drive every DART generation through DMA need the
  * emulated platform's test engines; they live out of tree, in
- * tools/testing/dart-driver/.
+ * tools/testing/kernel/driver/.
  */
 
 #include <kunit/test.h>
