@@ -825,6 +825,11 @@ static void add_realize(DeviceState *dev, Error **errp)
     s->l1_buf = g_malloc0(ADD_NUM_L1 * ADD_PAGE);
     memory_region_init_io(&s->l1_mr, OBJECT(s), &add_l1_ops, s,
                           "apple-dart-display-l1", ADD_NUM_L1 * ADD_PAGE);
+    /*
+     * The check after a store walks the DART's tables, reading this same
+     * region: plain memory, safe to re-enter.
+     */
+    s->l1_mr.disable_reentrancy_guard = true;
     memory_region_add_subregion_overlap(get_system_memory(), s->l1_area,
                                         &s->l1_mr, 1);
     s->frame_chunk = g_malloc(ADD_PAGE);
