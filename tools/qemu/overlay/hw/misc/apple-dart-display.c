@@ -38,6 +38,7 @@
 #include "exec/address-spaces.h"
 #include "sysemu/dma.h"
 #include "sysemu/reset.h"
+#include "sysemu/runstate.h"
 #include "hw/misc/apple-dart-display.h"
 #include "trace.h"
 #include <zlib.h>
@@ -552,6 +553,34 @@ static void add_heartbeat(void *opaque)
     trace_apple_dart_display_heartbeat(s->hb_ticks, true);
 }
 
+/*
+ * At shutdown, for boots whose guest cannot read the registers: the
+ * display must have kept scanning the splash for "shutdown-min-frames"
+ * frames.  Faulted frames were reported as they happened.
+ */
+static void add_shutdown(Notifier *n, void *data)
+{
+    AppleDARTDisplayState *s = container_of(n, AppleDARTDisplayState,
+                                            shutdown);
+
+    qemu_log_mask(LOG_GUEST_ERROR, "disp0: at shutdown: %u frames, %u "
+                  "faulted, last CRC 0x%08x (splash 0x%08x), heartbeat %u "
+                  "ticks, %u faulted, %u bad\n", s->frames, s->frame_faults,
+                  s->last_crc, s->splash_crc, s->hb_ticks, s->hb_faults,
+                  s->hb_bad);
+    if (!s->min_frames) {
+        return;
+    }
+    if (s->frames < s->min_frames) {
+        add_violation(s, "scanout: only %u frames until shutdown, expected "
+                      "at least %u", s->frames, s->min_frames);
+    }
+    if (s->last_crc != s->splash_crc) {
+        add_violation(s, "scanout: the last frame (CRC 0x%08x) is not the "
+                      "boot splash (0x%08x)", s->last_crc, s->splash_crc);
+    }
+}
+
 /* ---------------------------------------------------------------------- */
 /* Registers                                                               */
 
@@ -838,6 +867,8 @@ static void add_realize(DeviceState *dev, Error **errp)
     timer_init_ns(&s->hb_timer, QEMU_CLOCK_VIRTUAL, add_heartbeat, s);
     s->init_done.notify = add_init_done;
     qemu_add_machine_init_done_notifier(&s->init_done);
+    s->shutdown.notify = add_shutdown;
+    qemu_register_shutdown_notifier(&s->shutdown);
 }
 
 static Property add_properties[] = {
@@ -859,6 +890,8 @@ static Property add_properties[] = {
                        16666667),
     DEFINE_PROP_UINT64("heartbeat-ns", AppleDARTDisplayState, hb_ns,
                        10000000),
+    DEFINE_PROP_UINT32("shutdown-min-frames", AppleDARTDisplayState,
+                       min_frames, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
 

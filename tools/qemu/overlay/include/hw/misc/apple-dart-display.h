@@ -68,6 +68,7 @@ struct AppleDARTDisplayState {
     QEMUTimer hb_timer;
     AddressSpace as[ADD_NUM_MASTERS];
     Notifier init_done;
+    Notifier shutdown;
     uint8_t *frame_chunk;
 
     /* properties */
@@ -81,6 +82,7 @@ struct AppleDARTDisplayState {
     char *preset_name;
     uint64_t vsync_ns;
     uint64_t hb_ns;
+    uint32_t min_frames;
 
     /* layout, fixed at realize */
     AppleDARTDisplayPreset preset;
