@@ -46,9 +46,10 @@ rm -f "$stagedir/.complete"
 if [ -d "$DART_TOP/tools/qemu/overlay" ]; then
 	cp -r "$DART_TOP/tools/qemu/overlay/." "$stagedir/"
 fi
-# The engine's register map is shared with the guest's tests.
-cp "$DART_TOP/tools/testing/include/apple-dart-test-engine.h" \
-	"$stagedir/include/hw/misc/"
+# The engines' register maps are shared with the guest's tests.
+for h in "${qemu_shared_headers[@]}"; do
+	cp "$h" "$stagedir/include/hw/misc/"
+done
 cp "$DART_TOP/tools/qemu/dart-devices.mak" \
 	"$stagedir/configs/devices/aarch64-softmmu/dart.mak"
 for p in "$DART_TOP"/tools/qemu/patches/*.patch; do

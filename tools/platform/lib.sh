@@ -84,11 +84,18 @@ qemu_src_version() {
 	apt-cache showsrc qemu | sed -n 's/^Version: //p' | sort -V | tail -n 1
 }
 
+# Register maps in tools/testing/include that QEMU's models include too;
+# build-qemu.sh copies them into QEMU's tree.
+qemu_shared_headers=(
+	"$DART_TOP/tools/testing/include/apple-dart-test-engine.h"
+	"$DART_TOP/tools/testing/include/apple-dart-display-regs.h"
+)
+
 qemu_bin_dir() {
 	local ver
 	ver=$(qemu_src_version)
 	echo "$DART_CACHE/qemu/${ver//[:+~]/_}/bin/$(hash_of "$DART_TOP/tools/qemu" \
-		"$DART_TOP/tools/testing/include/apple-dart-test-engine.h" \
+		"${qemu_shared_headers[@]}" \
 		"$DART_TOP/tools/platform/build-qemu.sh")"
 }
 

@@ -9,6 +9,9 @@
  * and the PCIe one), which is what the unmodified 6.12 driver can be
  * checked against.  "apple-dart=bad" adds DARTs and masters whose device
  * tree a driver must refuse, next to good ones (no PCIe path).
+ * "apple-dart=display" adds the display DARTs as the boot loader leaves
+ * them: locked, translating through firmware tables, with a scanout
+ * engine and the display coprocessor's firmware live behind them.
  *
  * Layout (also in Documentation/dart/emulator.rst):
  *   DARTs    0x090c0000 + 0x4000 * n, SPI 176 + n
@@ -29,6 +32,7 @@
 #include "hw/arm/virt-apple-dart.h"
 #include "hw/misc/apple-dart.h"
 #include "hw/misc/apple-dart-testdev.h"
+#include "hw/misc/apple-dart-display.h"
 #include "hw/arm/fdt.h"
 #include "sysemu/device_tree.h"
 
@@ -168,9 +172,11 @@ static void virt_set_apple_dart(Object *obj, const char *value, Error **errp)
     VirtMachineState *vms = VIRT_MACHINE(obj);
 
     if (strcmp(value, "off") && strcmp(value, "full") &&
-        strcmp(value, "t8103") && strcmp(value, "bad")) {
+        strcmp(value, "t8103") && strcmp(value, "bad") &&
+        strcmp(value, "display")) {
         error_setg(errp, "Invalid apple-dart value");
-        error_append_hint(errp, "Valid values are off, full, t8103, bad.\n");
+        error_append_hint(errp, "Valid values are off, full, t8103, bad, "
+                          "display.\n");
         return;
     }
     g_free(vms->apple_dart);
@@ -184,8 +190,9 @@ void virt_apple_dart_class_init(ObjectClass *oc)
     object_class_property_set_description(oc, "apple-dart",
         "Add Apple DART IOMMU models with DMA test engines: "
         "off (default), full, t8103 (only the M1 DARTs: the first "
-        "with its engines, and the PCIe one), or bad (device trees a "
-        "driver must refuse, next to good DARTs)");
+        "with its engines, and the PCIe one), bad (device trees a "
+        "driver must refuse, next to good DARTs) or display (the "
+        "display DARTs locked and live, as the boot loader leaves them)");
 }
 
 static AddressSpace *vad_pci_iommu(PCIBus *bus, void *opaque, int devfn)
@@ -252,6 +259,176 @@ static void vad_engine_create(VirtMachineState *vms, int i, const VadEngine *e,
     qemu_fdt_setprop(ms->fdt, node, "iommus", cells,
                      e->n * 2 * sizeof(uint32_t));
     g_free(node);
+}
+
+/* Create DART @d in DART slot @i, with its DT node. */
+static AppleDARTState *vad_dart_create(VirtMachineState *vms, int i,
+                                       const VadDart *d, uint32_t *phandle)
+{
+    MachineState *ms = MACHINE(vms);
+    hwaddr base = VAD_DART_BASE + i * APPLE_DART_MMIO_SIZE;
+    DeviceState *dev;
+    char *node;
+
+    dev = qdev_new(TYPE_APPLE_DART);
+    qdev_prop_set_string(dev, "name", d->name);
+    qdev_prop_set_string(dev, "layout", d->layout);
+    qdev_prop_set_string(dev, "pte-format", d->pte);
+    qdev_prop_set_uint32(dev, "num-sids", d->num_sids);
+    qdev_prop_set_bit(dev, "bypass", d->bypass);
+    qdev_prop_set_uint8(dev, "va-width", d->va_width);
+    object_property_add_child(OBJECT(vms), d->name, OBJECT(dev));
+    sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
+    sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
+                       qdev_get_gpio_in(vms->gic, VAD_DART_IRQ + i));
+
+    node = g_strdup_printf("/iommu@%" PRIx64, base);
+    qemu_fdt_add_subnode(ms->fdt, node);
+    qemu_fdt_setprop_string_array(ms->fdt, node, "compatible",
+                                  (char **)d->compat, d->compat[1] ? 2 : 1);
+    qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, base, 2,
+                                 APPLE_DART_MMIO_SIZE);
+    vad_irq_prop(ms->fdt, node, VAD_DART_IRQ + i);
+    qemu_fdt_setprop_cell(ms->fdt, node, "#iommu-cells", 1);
+    qemu_fdt_setprop_string(ms->fdt, node, "label", d->name);
+    *phandle = qemu_fdt_alloc_phandle(ms->fdt);
+    qemu_fdt_setprop_cell(ms->fdt, node, "phandle", *phandle);
+    g_free(node);
+    return APPLE_DART(dev);
+}
+
+/*
+ * "apple-dart=display": the machine Linux finds after iBoot and m1n1 on
+ * an M1 laptop (hw §6), written from dart-hw.md and prior-art.md, not from
+ * a driver.  dart-dcp and dart-disp0 come up translating through
+ * firmware tables and locked; the display block (apple-dart-display.c)
+ * scans out the boot framebuffer and runs the coprocessor's heartbeat;
+ * two DMA test engines give a driver the coprocessor's stream ("dcp") and
+ * a second stream of dart-disp0 ("piodma").  The DT is what m1n1 writes:
+ * /reserved-memory nodes with iommu-addresses per master, memory-region
+ * on the masters, dart-disp0 enabled only because it is locked.
+ */
+enum { VD_DCP, VD_DISP0, VD_NUM_DARTS };
+
+static const VadEngine vad_display_engines[] = {
+    { .name = "dcp", .n = 1, .dart = { VD_DCP }, .sid = { ADD_SID_DCP } },
+    {
+        .name = "piodma", .n = 1, .dart = { VD_DISP0 },
+        .sid = { ADD_SID_PIODMA },
+    },
+};
+
+static void vad_create_display(VirtMachineState *vms)
+{
+    MachineState *ms = MACHINE(vms);
+    AppleDARTState *darts[VD_NUM_DARTS];
+    uint32_t phandles[VD_NUM_DARTS];
+    uint32_t master_ph[ADD_NUM_MASTERS], region_ph[ADD_MAX_REGIONS];
+    uint32_t cells[ADD_NUM_MASTERS][ADD_MAX_REGIONS];
+    const char *master_node[ADD_NUM_MASTERS];
+    AppleDARTDisplayState *disp;
+    DeviceState *dev;
+    char *node, *dcp_node, *disp_node;
+    GString *names[ADD_NUM_MASTERS];
+    unsigned n[ADD_NUM_MASTERS] = { 0 };
+    unsigned i, m;
+
+    darts[VD_DCP] = vad_dart_create(vms, VD_DCP, &vad_darts[VAD_DCP],
+                                    &phandles[VD_DCP]);
+    darts[VD_DISP0] = vad_dart_create(vms, VD_DISP0, &vad_darts[VAD_DISP0],
+                                      &phandles[VD_DISP0]);
+    for (i = 0; i < ARRAY_SIZE(vad_display_engines); i++) {
+        vad_engine_create(vms, i, &vad_display_engines[i], darts, phandles);
+    }
+
+    dev = qdev_new(TYPE_APPLE_DART_DISPLAY);
+    object_property_set_link(OBJECT(dev), "dart-dcp", OBJECT(darts[VD_DCP]),
+                             &error_fatal);
+    object_property_set_link(OBJECT(dev), "dart-disp0",
+                             OBJECT(darts[VD_DISP0]), &error_fatal);
+    qdev_prop_set_uint64(dev, "ram-base", vms->memmap[VIRT_MEM].base);
+    qdev_prop_set_uint64(dev, "ram-size", ms->ram_size);
+    object_property_add_child(OBJECT(vms), "disp0", OBJECT(dev));
+    sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, ADD_DISPLAY_BASE);
+    disp = APPLE_DART_DISPLAY(dev);
+
+    /* m1n1 turns dart-disp0 on only once it has locked it. */
+    node = g_strdup_printf("/iommu@%x", ADD_DART_DISP0_BASE);
+    qemu_fdt_setprop_string(ms->fdt, node, "status",
+                            disp->locked ? "okay" : "disabled");
+    g_free(node);
+
+    /* The masters: the coprocessor's engine and the display pipe. */
+    dcp_node = g_strdup_printf("/dma-test@%x", ADD_DCP_ENGINE_BASE);
+    disp_node = g_strdup_printf("/display@%x", ADD_DISPLAY_BASE);
+    qemu_fdt_add_subnode(ms->fdt, disp_node);
+    qemu_fdt_setprop_string(ms->fdt, disp_node, "compatible",
+                            "qemu,apple-dart-display");
+    qemu_fdt_setprop_sized_cells(ms->fdt, disp_node, "reg", 2,
+                                 ADD_DISPLAY_BASE, 2, ADD_MMIO_SIZE);
+    qemu_fdt_setprop_string(ms->fdt, disp_node, "label", "disp0");
+    qemu_fdt_setprop_cells(ms->fdt, disp_node, "iommus", phandles[VD_DISP0],
+                           ADD_SID_DISP);
+    master_node[ADD_MASTER_DCP] = dcp_node;
+    master_node[ADD_MASTER_DISP] = disp_node;
+    for (m = 0; m < ADD_NUM_MASTERS; m++) {
+        master_ph[m] = qemu_fdt_alloc_phandle(ms->fdt);
+        qemu_fdt_setprop_cell(ms->fdt, master_node[m], "phandle",
+                              master_ph[m]);
+        names[m] = g_string_new(NULL);
+    }
+
+    qemu_fdt_add_subnode(ms->fdt, "/reserved-memory");
+    qemu_fdt_setprop_cell(ms->fdt, "/reserved-memory", "#address-cells", 2);
+    qemu_fdt_setprop_cell(ms->fdt, "/reserved-memory", "#size-cells", 2);
+    qemu_fdt_setprop(ms->fdt, "/reserved-memory", "ranges", NULL, 0);
+    for (i = 0; i < disp->num_regions; i++) {
+        const AppleDARTDisplayRegion *r = &disp->regions[i];
+        uint32_t ia[5 * ADD_NUM_MASTERS];
+        unsigned k = 0;
+
+        node = g_strdup_printf("/reserved-memory/%s@%" PRIx64, r->name,
+                               r->pa);
+        qemu_fdt_add_subnode(ms->fdt, node);
+        if (i == disp->fb_region) {
+            qemu_fdt_setprop_string(ms->fdt, node, "compatible",
+                                    "framebuffer");
+        }
+        qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, r->pa, 2,
+                                     r->size);
+        qemu_fdt_setprop(ms->fdt, node, "no-map", NULL, 0);
+        region_ph[i] = qemu_fdt_alloc_phandle(ms->fdt);
+        qemu_fdt_setprop_cell(ms->fdt, node, "phandle", region_ph[i]);
+        /* iommu-addresses = <&master IOVA(64) SIZE(64)> per master. */
+        for (m = 0; m < ADD_NUM_MASTERS; m++) {
+            if (r->iova[m] == ADD_NO_IOVA) {
+                continue;
+            }
+            ia[k++] = cpu_to_be32(master_ph[m]);
+            ia[k++] = cpu_to_be32(r->iova[m] >> 32);
+            ia[k++] = cpu_to_be32(r->iova[m]);
+            ia[k++] = cpu_to_be32(r->size >> 32);
+            ia[k++] = cpu_to_be32(r->size);
+            cells[m][n[m]++] = cpu_to_be32(region_ph[i]);
+            g_string_append_len(names[m], r->label, strlen(r->label) + 1);
+        }
+        if (k) {
+            qemu_fdt_setprop(ms->fdt, node, "iommu-addresses", ia,
+                             k * sizeof(uint32_t));
+        }
+        g_free(node);
+    }
+    for (m = 0; m < ADD_NUM_MASTERS; m++) {
+        qemu_fdt_setprop(ms->fdt, master_node[m], "memory-region", cells[m],
+                         n[m] * sizeof(uint32_t));
+        qemu_fdt_setprop(ms->fdt, master_node[m], "memory-region-names",
+                         names[m]->str, names[m]->len);
+        g_string_free(names[m], true);
+    }
+    g_free(dcp_node);
+    g_free(disp_node);
 }
 
 /*
@@ -425,44 +602,15 @@ void virt_apple_dart_create(VirtMachineState *vms)
         vad_create_bad(vms);
         return;
     }
+    if (!strcmp(vms->apple_dart, "display")) {
+        vad_create_display(vms);
+        return;
+    }
 
     for (i = 0; i < VAD_NUM_DARTS; i++) {
-        const VadDart *d = &vad_darts[i];
-        hwaddr base = VAD_DART_BASE + i * APPLE_DART_MMIO_SIZE;
-        int irq = VAD_DART_IRQ + i;
-        DeviceState *dev;
-        char *node;
-
-        if (!full && !d->in_t8103_set) {
-            continue;
+        if (full || vad_darts[i].in_t8103_set) {
+            darts[i] = vad_dart_create(vms, i, &vad_darts[i], &phandles[i]);
         }
-        dev = qdev_new(TYPE_APPLE_DART);
-        qdev_prop_set_string(dev, "name", d->name);
-        qdev_prop_set_string(dev, "layout", d->layout);
-        qdev_prop_set_string(dev, "pte-format", d->pte);
-        qdev_prop_set_uint32(dev, "num-sids", d->num_sids);
-        qdev_prop_set_bit(dev, "bypass", d->bypass);
-        qdev_prop_set_uint8(dev, "va-width", d->va_width);
-        object_property_add_child(OBJECT(vms), d->name, OBJECT(dev));
-        sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
-        sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
-        sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
-                           qdev_get_gpio_in(vms->gic, irq));
-        darts[i] = APPLE_DART(dev);
-
-        node = g_strdup_printf("/iommu@%" PRIx64, base);
-        qemu_fdt_add_subnode(ms->fdt, node);
-        qemu_fdt_setprop_string_array(ms->fdt, node, "compatible",
-                                      (char **)d->compat,
-                                      d->compat[1] ? 2 : 1);
-        qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, base, 2,
-                                     APPLE_DART_MMIO_SIZE);
-        vad_irq_prop(ms->fdt, node, VAD_DART_IRQ + i);
-        qemu_fdt_setprop_cell(ms->fdt, node, "#iommu-cells", 1);
-        qemu_fdt_setprop_string(ms->fdt, node, "label", d->name);
-        phandles[i] = qemu_fdt_alloc_phandle(ms->fdt);
-        qemu_fdt_setprop_cell(ms->fdt, node, "phandle", phandles[i]);
-        g_free(node);
     }
 
     for (i = 0; i < ARRAY_SIZE(vad_engines); i++) {

@@ -675,6 +675,26 @@ static bool tcr_ttbr_locked(AppleDARTState *s)
     return *lock_reg(s) & s->layout->lock_bit;
 }
 
+/*
+ * T8020: besides TCR/TTBR, the lock also freezes the registers that
+ * decide whether and how a stream translates, ENABLED_STREAMS and REMAP.
+ * Which registers CONFIG.LOCK covers is not documented beyond "the
+ * translation config" (hw §2, §6); this is the model's choice.  Returns
+ * true when the write was dropped.
+ */
+static bool locked_write(AppleDARTState *s, const char *reg, unsigned idx,
+                         uint32_t val)
+{
+    if (!tcr_ttbr_locked(s)) {
+        return false;
+    }
+    trace_apple_dart_locked_write(apple_dart_name(s), reg, 0, idx, val);
+    s->counters.locked_writes++;
+    apple_dart_violation(s, "write 0x%x to %s of a locked DART ignored",
+                         val, reg);
+    return true;
+}
+
 static void write_tcr(AppleDARTState *s, unsigned sid, uint32_t val)
 {
     const AppleDARTLayoutDesc *l = s->layout;
@@ -869,7 +889,9 @@ static void t8020_write(AppleDARTState *s, hwaddr addr, uint32_t val,
         s->config = val | (s->config & R_T8020_CONFIG_LOCK_MASK);
         return;
     case A_T8020_REMAP0 ... A_T8020_REMAP3:
-        s->remap[(addr - A_T8020_REMAP0) / 4] = val;
+        if (!locked_write(s, "REMAP", (addr - A_T8020_REMAP0) / 4, val)) {
+            s->remap[(addr - A_T8020_REMAP0) / 4] = val;
+        }
         return;
     case A_T8020_DAPF_LOCK:
         s->dapf_lock = val;
@@ -878,7 +900,9 @@ static void t8020_write(AppleDARTState *s, hwaddr addr, uint32_t val,
         s->unk1 = val;
         return;
     case A_T8020_ENABLED_STREAMS:
-        s->enabled[0] = val;
+        if (!locked_write(s, "ENABLED_STREAMS", 0, val)) {
+            s->enabled[0] = val;
+        }
         return;
     }
     *ok = false;
@@ -1150,6 +1174,47 @@ AppleDARTCounters *apple_dart_stream_counters(AppleDARTState *s,
 {
     assert(sid < s->num_sids);
     return &s->streams[sid].counters;
+}
+
+void apple_dart_boot_stream(AppleDARTState *s, unsigned sid, unsigned idx,
+                            uint64_t table, bool valid)
+{
+    const AppleDARTLayoutDesc *l = s->layout;
+
+    assert(sid < s->num_sids && idx < l->num_ttbrs);
+    s->enabled[sid / 32] |= BIT(sid % 32);
+    s->ttbr[sid][idx] = deposit32(valid ? l->ttbr_valid : 0,
+                                  l->ttbr_addr_shift, l->ttbr_addr_len,
+                                  table >> l->ttbr_pa_shift);
+    s->tcr[sid] = l->tcr_translate;
+    apple_dart_tlb_flush(&s->streams[sid]);
+}
+
+void apple_dart_boot_lock(AppleDARTState *s)
+{
+    *lock_reg(s) |= s->layout->lock_bit;
+}
+
+bool apple_dart_resolve(AppleDARTState *s, unsigned sid, uint64_t iova,
+                        uint64_t *pa)
+{
+    AppleDARTTlbEntry e;
+    unsigned bits;
+
+    assert(sid < s->num_sids);
+    if (!stream_enabled(s, sid) ||
+        stream_mode(s, sid) != DART_MODE_TRANSLATE) {
+        return false;
+    }
+    bits = walk_iova_bits(s, sid);
+    if (bits < 64) {
+        iova &= MAKE_64BIT_MASK(0, bits);
+    }
+    if (stream_walk(s, sid, iova, &e, true) != DART_OK || !e.readable) {
+        return false;
+    }
+    *pa = e.pa + (iova & (apple_dart_page_size(s) - 1));
+    return true;
 }
 
 void apple_dart_hold_busy(AppleDARTState *s, bool hold)

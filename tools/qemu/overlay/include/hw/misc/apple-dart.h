@@ -169,4 +169,22 @@ AppleDARTCounters *apple_dart_stream_counters(AppleDARTState *s,
 void apple_dart_hold_busy(AppleDARTState *s, bool hold);
 uint32_t apple_dart_tlb_entries(AppleDARTState *s, unsigned sid);
 
+/*
+ * The boot loader's step (hw §6): stream @sid enabled and translating
+ * through the table at @table in TTBR @idx (VALID clear if !@valid, for
+ * a broken preset), written past any lock; then the lock set.  Boards
+ * call these after the DART's own reset.
+ */
+void apple_dart_boot_stream(AppleDARTState *s, unsigned sid, unsigned idx,
+                            uint64_t table, bool valid);
+void apple_dart_boot_lock(AppleDARTState *s);
+/*
+ * Where @iova of stream @sid leads through the tables as they are in
+ * memory now, ignoring the TLB, counting and reporting nothing: the
+ * boot loader's view of its mappings.  False if it does not resolve to a
+ * readable page.
+ */
+bool apple_dart_resolve(AppleDARTState *s, unsigned sid, uint64_t iova,
+                        uint64_t *pa);
+
 #endif

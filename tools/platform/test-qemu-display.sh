@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test-qemu-display.sh: the display machine ("-machine virt,apple-dart=
+# display") behaves as the boot loader leaves it.  No guest: QEMU's qtest
+# accelerator is driven over stdin, as test-qemu-trace.sh does.
+#   - the DT has the reserved regions m1n1 writes (reg, no-map,
+#     iommu-addresses per master, memory-region on the masters);
+#   - the splash is scanned from reset: frames advance, none faults, the
+#     CRC is the splash's (computed here from the documented pattern);
+#   - the coprocessor heartbeat never faults on an untouched machine;
+#   - a page flip takes effect at the next vsync, not before;
+#   - writes to the locked registers are dropped and flagged;
+#   - a store into a firmware L1 that removes the framebuffer's entry
+#     raises a DART-VIOLATION at once, and once the TLB is invalidated the
+#     next frame faults (and is flagged); the invalidate still works.
+. "$(dirname "$0")/lib.sh"
+
+qemu=$(qemu_bin_dir)/qemu-system-aarch64
+log=$DART_LOGS/qemu-display
+
+DISP=0x09100000
+DCP=0x090c0000
+DISP0=0x090c4000
+VSYNC=16666667
+fail=0
+
+nok() {
+	echo "not ok: $*"
+	fail=1
+}
+
+# The splash (apple-dart-display-regs.h add_splash_pixel), its CRC-32 and
+# that of the frame a flip by 4096 bytes shows (the rest of the reserved
+# page reads zero).
+read -r splash_crc flip_crc < <(python3 - <<'EOF'
+import struct, zlib
+w, h = 1920, 1080
+fb = b''.join(struct.pack('<%dI' % w, *[0xff000000 | (((x >> 3) & 0xff) << 16)
+                                       | ((y & 0xff) << 8) | ((x + y) & 0xff)
+                                       for x in range(w)]) for y in range(h))
+print(zlib.crc32(fb), zlib.crc32(fb[4096:] + bytes(4096)))
+EOF
+)
+
+# qt_start NAME [qemu args]: a machine under qtest, its log in $log-NAME.log.
+qt_start() {
+	local name=$1
+	shift
+	qlog=$log-$name.log
+	coproc QT { exec "$qemu" -machine virt,apple-dart=display -m 1G \
+		-accel qtest -qtest stdio -qtest-log /dev/null -nodefaults \
+		-display none -d guest_errors -D "$qlog" "$@" 2>"$qlog.stderr"; }
+}
+
+# qt CMD: one qtest command; the value it read (if any) goes to $val.
+qt() {
+	local reply=
+	echo "$1" >&"${QT[1]}"
+	read -r -t 60 reply <&"${QT[0]}" || true
+	case $reply in
+	OK*) val=${reply#OK }; [ "$val" = "$reply" ] || val=$((val)) ;;
+	*) nok "qtest '$1' answered '$reply'"; val=-1 ;;
+	esac
+}
+
+qt_stop() {
+	kill "$QT_PID" 2>/dev/null
+	wait "$QT_PID" 2>/dev/null || true
+	# QEMU's own warnings (a blocked re-entrant access, say) are failures.
+	[ ! -s "$qlog.stderr" ] || nok "QEMU warned: $(head -n 3 "$qlog.stderr")"
+}
+
+rd() { qt "readl $(($1))"; }
+
+# expect WHAT GOT WANT
+expect() {
+	[ "$2" = "$3" ] || nok "$1: $2, expected $3"
+}
+
+violations() { grep -c 'DART-VIOLATION' "$qlog" || true; }
+
+# -- the device tree --------------------------------------------------------
+dtb=$log.dtb
+"$qemu" -machine virt,apple-dart=display,dumpdtb="$dtb" -m 1G -nodefaults \
+	-display none >/dev/null 2>&1
+dts=$(dtc -q -I dtb -O dts "$dtb")
+fb_node=$(grep -o 'framebuffer@[0-9a-f]*' <<<"$dts" | head -n 1)
+[ -n "$fb_node" ] || nok "no /reserved-memory/framebuffer node"
+rm_node=/reserved-memory/$fb_node
+fdtget "$dtb" "$rm_node" no-map >/dev/null 2>&1 || nok "$rm_node: no no-map"
+# Two masters see the framebuffer: <&dcp IOVA SIZE &disp0 IOVA SIZE>.
+expect "$rm_node iommu-addresses cells" \
+	"$(fdtget "$dtb" "$rm_node" iommu-addresses | wc -w)" 10
+for n in /dma-test@90f0000 /display@9100000; do
+	fdtget "$dtb" "$n" memory-region >/dev/null 2>&1 ||
+		nok "$n: no memory-region"
+	fdtget "$dtb" "$n" memory-region-names | grep -q framebuffer ||
+		nok "$n: no framebuffer in memory-region-names"
+done
+expect "dcp heap IOVA" "$(fdtget "$dtb" \
+	"/reserved-memory/$(grep -o 'dcp-heap@[0-9a-f]*' <<<"$dts")" \
+	iommu-addresses | cut -d' ' -f2-3)" "0 0"
+expect "dart-disp0 status" "$(fdtget "$dtb" /iommu@90c4000 status)" okay
+
+# -- an untouched machine: splash, heartbeat, flip ----------------------------
+qt_start clean
+rd $DISP; expect ID "$val" $((0x44535031))
+rd $DISP+0x48; expect "SPLASH_CRC register" "$val" "$splash_crc"
+# 60 frames (one second; vsyncs at k * VSYNC).
+qt "clock_step $((60 * VSYNC + VSYNC / 2))"
+rd $DISP+0x24; expect "frames after 1 s" "$val" 60
+rd $DISP+0x28; expect "faulted frames" "$val" 0
+rd $DISP+0x2c; expect "last frame CRC" "$val" "$splash_crc"
+# A marker, ten frames: one distinct CRC, ten times.
+qt "writel $((DISP + 0x30)) 1"
+qt "clock_step $((10 * VSYNC))"
+rd $DISP+0x30; expect "frames since marker" "$val" 10
+rd $DISP+0x38; expect "distinct CRCs since marker" "$val" 1
+qt "writel $((DISP + 0x3c)) 0"
+rd $DISP+0x40; expect "histogram CRC" "$val" "$splash_crc"
+rd $DISP+0x44; expect "histogram count" "$val" 10
+rd $DISP+0x70; hb=$val
+[ "$hb" -ge 70 ] || nok "heartbeat ticks after 1.17 s: $hb"
+rd $DISP+0x74; expect "heartbeat faults" "$val" 0
+rd $DISP+0x78; expect "heartbeat bad reads" "$val" 0
+# Page flip, mid-frame: nothing changes until the next vsync.
+rd $DISP+0x08; base=$val
+qt "writel $((DISP + 0x18)) $((base + 4096))"
+qt "writel $((DISP + 0x1c)) 0"
+qt "writel $((DISP + 0x20)) 1"
+qt "clock_step $((VSYNC / 4))"
+rd $DISP+0x20; expect "flip pending before vsync" "$val" 1
+rd $DISP+0x08; expect "base before vsync" "$val" "$base"
+rd $DISP+0x2c; expect "CRC before vsync" "$val" "$splash_crc"
+qt "clock_step $((VSYNC / 2))"
+rd $DISP+0x20; expect "flip pending after vsync" "$val" 0
+rd $DISP+0x08; expect "base after vsync" "$val" $((base + 4096))
+rd $DISP+0x2c; expect "CRC of the flipped frame" "$val" "$flip_crc"
+rd $DISP+0x28; expect "faulted frames after flip" "$val" 0
+rd $DISP+0x54; expect "display violations" "$val" 0
+qt_stop
+expect "DART-VIOLATION lines, untouched machine" "$(violations)" 0
+
+# -- a careless driver ----------------------------------------------------------
+qt_start careless
+# Locked: TCR, TTBR and stream enables ignore writes, each one flagged.
+rd $DCP+0x60; expect "dart-dcp CONFIG.LOCK" $((val & 0x8000)) $((0x8000))
+rd $DCP+0x100; tcr=$val
+qt "writel $((DCP + 0x100)) 0"
+rd $DCP+0x100; expect "locked TCR[0]" "$val" "$tcr"
+rd $DISP0+0x200; ttbr=$val
+qt "writel $((DISP0 + 0x200)) 0"
+rd $DISP0+0x200; expect "locked TTBR[0][0]" "$val" "$ttbr"
+rd $DISP0+0xfc; en=$val
+qt "writel $((DISP0 + 0xfc)) 0"
+rd $DISP0+0xfc; expect "locked ENABLED_STREAMS" "$val" "$en"
+expect "flagged locked writes" "$(grep -c 'DART-VIOLATION .*of a locked DART ignored' "$qlog")" 3
+# The framebuffer's L1 entry in dart-disp0 (IOVA 0x4000000: entry 2 of the
+# L1 TTBR[0][0] points at), cleared: flagged before anything else runs.
+qt "clock_step $VSYNC"
+l1=$(((ttbr & 0x7fffffff) << 12))
+# Rewriting the entry with its own value breaks nothing.
+qt "readq $((l1 + 16))"; l1e=$val
+qt "writeq $((l1 + 16)) $l1e"
+rd $DISP+0x60; expect "L1 stores seen" "$val" 1
+rd $DISP+0x64; expect "L1 stores that broke a mapping (same value)" "$val" 0
+qt "writeq $((l1 + 16)) 0"
+rd $DISP+0x64; expect "L1 stores that broke a mapping" "$val" 1
+rd $DISP+0x54; expect "display violations after the store" "$val" 1
+# The TLB still holds the page; invalidating stream 0 (still possible when
+# locked) makes the next frame fault.
+rd $DISP+0x28; expect "faulted frames before invalidate" "$val" 0
+qt "writel $((DISP0 + 0x34)) 1"
+qt "writel $((DISP0 + 0x20)) $((0x100000))"
+qt "clock_step 100000"
+rd $DISP0+0x20; expect "invalidate done" $((val & 4)) 0
+qt "clock_step $VSYNC"
+rd $DISP+0x28; expect "faulted frames after invalidate" "$val" 1
+rd $DISP+0x54; expect "display violations after the frame" "$val" 2
+qt_stop
+grep -q 'DART-VIOLATION store to the firmware L1 of dart-disp0 stream 0 .* framebuffer IOVA 0x4000000 unmapped' "$qlog" ||
+	nok "no L1-store violation in $qlog"
+grep -q 'DART-VIOLATION scanout: frame [0-9]* faulted at IOVA 0x4000000' "$qlog" ||
+	nok "no scanout-fault violation in $qlog"
+
+[ $fail -eq 0 ] && echo "ok: display machine: DT, splash, heartbeat, flip, locks, L1 checks"
+exit $fail
