@@ -31,6 +31,8 @@ stage setup bash "$T/setup-host.sh" || failed_build
 # The harness must be able to fail: prove the results parser catches every
 # failure kind before trusting what it says about the guest.
 stage parser-selftest python3 "$T/test_parse_results.py" || failed_build
+# Documentation/ parses without a warning (Debian's docutils).
+stage docs /usr/bin/python3 "$T/check-docs.py" "$DART_TOP" || failed_build
 # One build at a time: the machine has two cores and both builds use them.
 stage qemu bash "$T/build-qemu.sh" || failed_build
 # The DART model's trace events exist and fire (qtest, no guest).

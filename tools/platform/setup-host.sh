@@ -10,7 +10,7 @@ need_pkgs=(
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 	linux-source-6.12 sparse flex bison bc libssl-dev libelf-dev cpio make gcc
 	libc6-dev device-tree-compiler xz-utils kmod rsync python3 perl
-	python3-ply meson ninja-build pkgconf libglib2.0-dev libpixman-1-dev zlib1g-dev
+	python3-ply python3-docutils meson ninja-build pkgconf libglib2.0-dev libpixman-1-dev zlib1g-dev
 	libfdt-dev dpkg-dev git ca-certificates
 )
 
