@@ -16,19 +16,14 @@
 #     next frame faults (and is flagged); the invalidate still works.
 . "$(dirname "$0")/lib.sh"
 
-qemu=$(qemu_bin_dir)/qemu-system-aarch64
 log=$DART_LOGS/qemu-display
+qt_machine=virt,apple-dart=display
+. "$(dirname "$0")/test-qemu-lib.sh"
 
 DISP=0x09100000
 DCP=0x090c0000
 DISP0=0x090c4000
 VSYNC=16666667
-fail=0
-
-nok() {
-	echo "not ok: $*"
-	fail=1
-}
 
 # The splash (apple-dart-display-regs.h add_splash_pixel), its CRC-32 and
 # that of the frame a flip by 4096 bytes shows (the rest of the reserved
@@ -42,43 +37,6 @@ fb = b''.join(struct.pack('<%dI' % w, *[0xff000000 | (((x >> 3) & 0xff) << 16)
 print(zlib.crc32(fb), zlib.crc32(fb[4096:] + bytes(4096)))
 EOF
 )
-
-# qt_start NAME [qemu args]: a machine under qtest, its log in $log-NAME.log.
-qt_start() {
-	local name=$1
-	shift
-	qlog=$log-$name.log
-	coproc QT { exec "$qemu" -machine virt,apple-dart=display -m 1G \
-		-accel qtest -qtest stdio -qtest-log /dev/null -nodefaults \
-		-display none -d guest_errors -D "$qlog" "$@" 2>"$qlog.stderr"; }
-}
-
-# qt CMD: one qtest command; the value it read (if any) goes to $val.
-qt() {
-	local reply=
-	echo "$1" >&"${QT[1]}"
-	read -r -t 60 reply <&"${QT[0]}" || true
-	case $reply in
-	OK*) val=${reply#OK }; [ "$val" = "$reply" ] || val=$((val)) ;;
-	*) nok "qtest '$1' answered '$reply'"; val=-1 ;;
-	esac
-}
-
-qt_stop() {
-	kill "$QT_PID" 2>/dev/null
-	wait "$QT_PID" 2>/dev/null || true
-	# QEMU's own warnings (a blocked re-entrant access, say) are failures.
-	[ ! -s "$qlog.stderr" ] || nok "QEMU warned: $(head -n 3 "$qlog.stderr")"
-}
-
-rd() { qt "readl $(($1))"; }
-
-# expect WHAT GOT WANT
-expect() {
-	[ "$2" = "$3" ] || nok "$1: $2, expected $3"
-}
-
-violations() { grep -c 'DART-VIOLATION' "$qlog" || true; }
 
 # -- the device tree --------------------------------------------------------
 dtb=$log.dtb
