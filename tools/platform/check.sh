@@ -37,6 +37,8 @@ stage docs /usr/bin/python3 "$T/check-docs.py" "$DART_TOP" || failed_build
 stage qemu bash "$T/build-qemu.sh" || failed_build
 # The DART model's trace events exist and fire (qtest, no guest).
 stage qemu-trace bash "$T/test-qemu-trace.sh" || failed_build
+# Fidelity checks of the DART model itself (qtest, no guest).
+stage qemu-model bash "$T/test-qemu-model.sh" || failed_build
 # The display machine as the boot loader leaves it (qtest, no guest).
 stage qemu-display bash "$T/test-qemu-display.sh" || failed_build
 stage kernel bash "$T/build-kernel.sh" || failed_build

@@ -13,22 +13,21 @@
 #   - writes to the locked registers are dropped and flagged;
 #   - a store into a firmware L1 that removes the framebuffer's entry
 #     raises a DART-VIOLATION at once, and once the TLB is invalidated the
-#     next frame faults (and is flagged); the invalidate still works.
+#     next frame faults (and is flagged); the invalidate still works;
+#   - the variants build what Documentation/dart/emulator.rst says:
+#     locked=off (same tables, live, unlocked, dart-disp0 disabled),
+#     preset=invalid-ttbr (dart-dcp TTBR0 without VALID) and preset=outside
+#     (dart-dcp's L1 just below the reserved block), both without heartbeat.
 . "$(dirname "$0")/lib.sh"
 
-qemu=$(qemu_bin_dir)/qemu-system-aarch64
 log=$DART_LOGS/qemu-display
+qt_machine=virt,apple-dart=display
+. "$(dirname "$0")/test-qemu-lib.sh"
 
 DISP=0x09100000
 DCP=0x090c0000
 DISP0=0x090c4000
 VSYNC=16666667
-fail=0
-
-nok() {
-	echo "not ok: $*"
-	fail=1
-}
 
 # The splash (apple-dart-display-regs.h add_splash_pixel), its CRC-32 and
 # that of the frame a flip by 4096 bytes shows (the rest of the reserved
@@ -42,43 +41,6 @@ fb = b''.join(struct.pack('<%dI' % w, *[0xff000000 | (((x >> 3) & 0xff) << 16)
 print(zlib.crc32(fb), zlib.crc32(fb[4096:] + bytes(4096)))
 EOF
 )
-
-# qt_start NAME [qemu args]: a machine under qtest, its log in $log-NAME.log.
-qt_start() {
-	local name=$1
-	shift
-	qlog=$log-$name.log
-	coproc QT { exec "$qemu" -machine virt,apple-dart=display -m 1G \
-		-accel qtest -qtest stdio -qtest-log /dev/null -nodefaults \
-		-display none -d guest_errors -D "$qlog" "$@" 2>"$qlog.stderr"; }
-}
-
-# qt CMD: one qtest command; the value it read (if any) goes to $val.
-qt() {
-	local reply=
-	echo "$1" >&"${QT[1]}"
-	read -r -t 60 reply <&"${QT[0]}" || true
-	case $reply in
-	OK*) val=${reply#OK }; [ "$val" = "$reply" ] || val=$((val)) ;;
-	*) nok "qtest '$1' answered '$reply'"; val=-1 ;;
-	esac
-}
-
-qt_stop() {
-	kill "$QT_PID" 2>/dev/null
-	wait "$QT_PID" 2>/dev/null || true
-	# QEMU's own warnings (a blocked re-entrant access, say) are failures.
-	[ ! -s "$qlog.stderr" ] || nok "QEMU warned: $(head -n 3 "$qlog.stderr")"
-}
-
-rd() { qt "readl $(($1))"; }
-
-# expect WHAT GOT WANT
-expect() {
-	[ "$2" = "$3" ] || nok "$1: $2, expected $3"
-}
-
-violations() { grep -c 'DART-VIOLATION' "$qlog" || true; }
 
 # -- the device tree --------------------------------------------------------
 dtb=$log.dtb
@@ -184,5 +146,98 @@ grep -q 'DART-VIOLATION store to the firmware L1 of dart-disp0 stream 0 .* frame
 grep -q 'DART-VIOLATION scanout: frame [0-9]* faulted at IOVA 0x4000000' "$qlog" ||
 	nok "no scanout-fault violation in $qlog"
 
-[ $fail -eq 0 ] && echo "ok: display machine: DT, splash, heartbeat, flip, locks, L1 checks"
+# -- the variants: unlocked, and the broken presets --------------------------
+# What the good machine's live streams point at, to compare with.
+qt_start baseline
+rd $DCP+0x200; dcp_ttbr0=$val
+rd $DCP+0x204; dcp_ttbr1=$val
+rd $DISP0+0x200; disp0_ttbr0=$val
+rd $DISP0+0x240; disp0_ttbr4=$val
+qt_stop
+
+# variant NAME [qemu args]: a machine built with a display property changed;
+# its DT in $vdtb, its reserved block's base (the dart-tables region) in
+# $vbase and dcp-heap's PA in $vheap.  The scanout behind dart-disp0 runs
+# in every variant: one second of the splash, no faulted frame.
+variant() {
+	local name=$1 rm
+	shift
+	vdtb=$log-$name.dtb
+	"$qemu" -machine virt,apple-dart=display,dumpdtb="$vdtb" -m 1G \
+		-nodefaults -display none "$@" >/dev/null 2>&1
+	rm=$(dtc -q -I dtb -O dts "$vdtb" | grep -o 'dart-tables@[0-9a-f]*' | head -n 1)
+	vbase=$((0x$(fdtget -tx "$vdtb" "/reserved-memory/$rm" reg | cut -d' ' -f2)))
+	rm=$(dtc -q -I dtb -O dts "$vdtb" | grep -o 'dcp-heap@[0-9a-f]*' | head -n 1)
+	vheap=$((0x$(fdtget -tx "$vdtb" "/reserved-memory/$rm" reg | cut -d' ' -f2)))
+	qt_start "$name" "$@"
+	qt "clock_step $((60 * VSYNC + VSYNC / 2))"
+	rd $DISP+0x24; expect "$name: frames after 1 s" "$val" 60
+	rd $DISP+0x28; expect "$name: faulted frames" "$val" 0
+	rd $DISP+0x2c; expect "$name: last frame CRC" "$val" "$splash_crc"
+}
+
+# dcp_read IOVA: the coprocessor's engine reads a word through dart-dcp
+# stream 0 at IOVA; the word goes to $val.
+dcp_read() {
+	wr "$DCP_ENGINE + 0x18" "$1"
+	wr "$DCP_ENGINE + 0x0c" 5
+	rd "$DCP_ENGINE + 0x2c"
+}
+DCP_ENGINE=0x090f0000
+# The first word of the DCP heap (IOVA 0): its PA XOR "DCPF".
+heap_word() { echo $(($1 ^ 0x44435046)); }
+
+# locked=off: the same tables, live, but neither DART locked, and dart-disp0
+# disabled in the DT (m1n1 enables it only once locked).
+variant unlocked -global apple-dart-display.locked=off
+rd $DCP+0x60; expect "unlocked: dart-dcp CONFIG.LOCK" $((val & 0x8000)) 0
+rd $DISP0+0x60; expect "unlocked: dart-disp0 CONFIG.LOCK" $((val & 0x8000)) 0
+rd $DCP+0x200; expect "unlocked: dart-dcp TTBR[0][0]" "$val" "$dcp_ttbr0"
+rd $DCP+0x204; expect "unlocked: dart-dcp TTBR[0][1]" "$val" "$dcp_ttbr1"
+rd $DISP0+0x200; expect "unlocked: dart-disp0 TTBR[0][0]" "$val" "$disp0_ttbr0"
+rd $DISP0+0x240; expect "unlocked: dart-disp0 TTBR[4][0]" "$val" "$disp0_ttbr4"
+rd $DCP+0x100; expect "unlocked: dart-dcp TCR[0]" "$val" $((0x80))
+rd $DISP+0x04; expect "unlocked: CTRL (scanout, heartbeat)" "$val" 3
+dcp_read 0; expect "unlocked: DCP heap through dart-dcp" "$val" "$(heap_word $vheap)"
+rd $DISP+0x70; [ "$val" -gt 0 ] || nok "unlocked: heartbeat ticks $val"
+rd $DISP+0x74; expect "unlocked: heartbeat faults" "$val" 0
+# Unlocked means writable: a TCR write lands and is not flagged.
+wr $DISP0+0x114 0x80
+rd $DISP0+0x114; expect "unlocked: dart-disp0 TCR[5] written" "$val" $((0x80))
+qt_stop
+expect "unlocked: DART-VIOLATION lines" "$(violations)" 0
+expect "unlocked: dart-disp0 status" "$(fdtget "$vdtb" /iommu@90c4000 status)" disabled
+
+# preset=invalid-ttbr: dart-dcp TTBR[0][0] lacks VALID (its table is the
+# good one's), the rest as usual; locked; the coprocessor is not started.
+variant invalid-ttbr -global apple-dart-display.preset=invalid-ttbr
+rd $DCP+0x200; expect "invalid-ttbr: dart-dcp TTBR[0][0]" "$val" $((dcp_ttbr0 & 0x7fffffff))
+rd $DCP+0x204; expect "invalid-ttbr: dart-dcp TTBR[0][1]" "$val" "$dcp_ttbr1"
+rd $DISP0+0x200; expect "invalid-ttbr: dart-disp0 TTBR[0][0]" "$val" "$disp0_ttbr0"
+rd $DCP+0x60; expect "invalid-ttbr: dart-dcp CONFIG.LOCK" $((val & 0x8000)) $((0x8000))
+rd $DISP+0x04; expect "invalid-ttbr: CTRL (scanout only)" "$val" 1
+rd $DISP+0x70; expect "invalid-ttbr: heartbeat ticks" "$val" 0
+# IOVA 0 is behind TTBR0: NO_TTBR on stream 0 (ERROR = FLAG | code 1).
+dcp_read 0
+rd $DCP+0x40; expect "invalid-ttbr: dart-dcp ERROR after an IOVA 0 read" "$val" $((0x80000001))
+qt_stop
+expect "invalid-ttbr: DART-VIOLATION lines" "$(violations)" 0
+expect "invalid-ttbr: dart-disp0 status" "$(fdtget "$vdtb" /iommu@90c4000 status)" okay
+
+# preset=outside: dart-dcp stream 0's L1 is the ordinary RAM page just
+# below the reserved block (Linux would hand it out), filled like the
+# good one; locked; the coprocessor is not started.
+variant outside -global apple-dart-display.preset=outside
+rd $DCP+0x200
+expect "outside: dart-dcp TTBR[0][0] VALID" $((val >> 31)) 1
+expect "outside: dart-dcp L1 PA" $(((val & 0x7fffffff) << 12)) $((vbase - 0x4000))
+rd $DCP+0x204; expect "outside: dart-dcp TTBR[0][1]" "$val" "$dcp_ttbr1"
+rd $DCP+0x60; expect "outside: dart-dcp CONFIG.LOCK" $((val & 0x8000)) $((0x8000))
+rd $DISP+0x04; expect "outside: CTRL (scanout only)" "$val" 1
+rd $DISP+0x70; expect "outside: heartbeat ticks" "$val" 0
+dcp_read 0; expect "outside: DCP heap through the outside L1" "$val" "$(heap_word $vheap)"
+qt_stop
+expect "outside: DART-VIOLATION lines" "$(violations)" 0
+
+[ $fail -eq 0 ] && echo "ok: display machine: DT, splash, heartbeat, flip, locks, L1 checks, variants"
 exit $fail

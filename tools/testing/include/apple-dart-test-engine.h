@@ -84,6 +84,7 @@
 #define DTE_CNT_BYPASS		0xac
 #define DTE_CNT_BLOCKED		0xb0
 #define DTE_CNT_TLB_ENTRIES	0xb4	/* of this engine's stream */
+#define DTE_CNT_NOCACHE		0xb8	/* walks that met a DART2 NO_CACHE leaf */
 #define DTE_CNT_RESET		0xc0	/* write: zero the selected counters */
 #define DTE_EXPECT_VIOL		0xc4	/* write N: next N violations expected */
 #define DTE_BUSY_HOLD		0xc8	/* 1: the DART's TLB commands stay BUSY */

@@ -336,6 +336,8 @@ static uint64_t dte_counter(AppleDARTTestDevState *s, hwaddr addr)
         return c->blocked;
     case DTE_CNT_TLB_ENTRIES:
         return apple_dart_tlb_entries(d, s->sid[s->cnt_select & DTE_CNT_SEL_PORT1]);
+    case DTE_CNT_NOCACHE:
+        return c->nocache;
     }
     return 0;
 }
@@ -389,7 +391,7 @@ static uint64_t dte_read(void *opaque, hwaddr addr, unsigned size)
         return s->delay;
     case DTE_CNT_SELECT:
         return s->cnt_select;
-    case DTE_CNT_WALKS ... DTE_CNT_TLB_ENTRIES:
+    case DTE_CNT_WALKS ... DTE_CNT_NOCACHE:
         return (uint32_t)dte_counter(s, addr);
     case DTE_EXPECT_VIOL:
         return dte_cnt_dart(s) ? dte_cnt_dart(s)->expected_violations : 0;

@@ -76,6 +76,7 @@ static void decode_leaf(AppleDARTState *s, unsigned sid, uint64_t iova,
     uint32_t sp_end = (pte >> PTE_SP_END_SHIFT) & PTE_SP_MASK;
     bool sp_enforced;
 
+    out->uncached = false;
     if (s->pte == APPLE_DART_PTE_DART1) {
         allowed = PTE_VALID | PTE_BIT1 | DART1_PTE_NO_WRITE |
                   DART1_PTE_NO_READ | DART1_PTE_ADDR | PTE_SP_FIELDS;
@@ -90,6 +91,8 @@ static void decode_leaf(AppleDARTState *s, unsigned sid, uint64_t iova,
         out->writable = !(pte & DART2_PTE_NO_WRITE);
         /* On DART2 sub-page protection cannot be disabled (hw §4.1). */
         sp_enforced = true;
+        /* DART2 bit 1: an uncached mapping (hw §4.1). */
+        out->uncached = pte & PTE_BIT1;
     }
     out->pa = pte_table_addr(s, pte);
     if (!quiet && (pte & ~allowed)) {
@@ -119,6 +122,43 @@ static void decode_leaf(AppleDARTState *s, unsigned sid, uint64_t iova,
 }
 
 /*
+ * The walk cache ("walk-cache" property, off by default) keeps what walks
+ * read: every table entry (L0/L1, valid or not) and every invalid leaf, so
+ * a "no entry" answer is remembered as well.  T8110 PARAMS2 announces
+ * prefetching caches of table entries (CTC, STT, hw §1); what they hold and
+ * when is UNCERTAIN, so the model takes the most a driver must allow for:
+ * everything a walk saw, until a TLB command flushes the stream.  Valid
+ * leaves are the TLB's.  The key is the level and the IOVA bits above that
+ * level's entries, which name one entry under a given TTBR.
+ */
+static uint64_t walk_cache_key(AppleDARTState *s, uint64_t iova, int level)
+{
+    unsigned shift = s->page_shift + level * (s->page_shift - 3);
+
+    return ((uint64_t)level << 60) | (iova >> shift);
+}
+
+static bool walk_cache_get(AppleDARTStream *st, uint64_t key, uint64_t *pte)
+{
+    uint64_t *e = g_hash_table_lookup(st->walk_cache, &key);
+
+    if (e) {
+        *pte = *e;
+    }
+    return e;
+}
+
+static void walk_cache_put(AppleDARTStream *st, uint64_t key, uint64_t pte)
+{
+    if (g_hash_table_size(st->walk_cache) >= st->dart->tlb_size) {
+        /* Capacity, as for the TLB: anything may go at any time. */
+        g_hash_table_remove_all(st->walk_cache);
+    }
+    g_hash_table_insert(st->walk_cache, g_memdup2(&key, sizeof(key)),
+                        g_memdup2(&pte, sizeof(pte)));
+}
+
+/*
  * Walk the tables of @sid for @iova (already reduced to the bits the walk
  * resolves) from the top table at @table through @levels levels.  @quiet
  * suppresses violation reports, for the strict-mode re-walk of an entry
@@ -126,9 +166,12 @@ static void decode_leaf(AppleDARTState *s, unsigned sid, uint64_t iova,
  */
 AppleDARTFault apple_dart_walk(AppleDARTState *s, unsigned sid,
                                uint64_t iova, uint64_t table, int levels,
-                               AppleDARTTlbEntry *out, bool quiet)
+                               AppleDARTTlbEntry *out, bool quiet,
+                               bool use_cache)
 {
+    AppleDARTStream *st = &s->streams[sid];
     unsigned bpl = s->page_shift - 3;
+    bool cache = use_cache && s->walk_cache;
     int level;
 
     if (table & (apple_dart_page_size(s) - 1)) {
@@ -142,15 +185,22 @@ AppleDARTFault apple_dart_walk(AppleDARTState *s, unsigned sid,
     for (level = levels - 1; level >= 0; level--) {
         unsigned shift = s->page_shift + level * bpl;
         uint64_t index = (iova >> shift) & MAKE_64BIT_MASK(0, bpl);
-        uint64_t pte;
+        uint64_t key = walk_cache_key(s, iova, level);
+        uint64_t pte = 0;
+        bool cached = cache && walk_cache_get(st, key, &pte);
 
         /* The walker is cache-coherent with the CPUs (hw §4). */
-        if (ldq_le_dma(&address_space_memory, table + index * 8, &pte,
-                       MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
-            return DART_FAULT_PTE_READ;
+        if (!cached) {
+            if (ldq_le_dma(&address_space_memory, table + index * 8, &pte,
+                           MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+                return DART_FAULT_PTE_READ;
+            }
+            trace_apple_dart_walk_pte(apple_dart_name(s), sid, level,
+                                      table + index * 8, pte);
+            if (cache && (level > 0 || !(pte & PTE_VALID))) {
+                walk_cache_put(st, key, pte);
+            }
         }
-        trace_apple_dart_walk_pte(apple_dart_name(s), sid, level,
-                                  table + index * 8, pte);
         /* Hardware looks at VALID, not at "pte != 0" (hw §4.1). */
         if (!(pte & PTE_VALID)) {
             switch (level) {
@@ -167,7 +217,7 @@ AppleDARTFault apple_dart_walk(AppleDARTState *s, unsigned sid,
             return DART_OK;
         }
         /* No block mappings: the level alone says "table" (hw §4). */
-        check_table_pte(s, sid, iova, level, pte, quiet);
+        check_table_pte(s, sid, iova, level, pte, quiet || cached);
         table = pte_table_addr(s, pte) & ~(apple_dart_page_size(s) - 1);
     }
     g_assert_not_reached();
@@ -202,6 +252,7 @@ static void apple_dart_notify_unmap(AppleDARTStream *st)
 void apple_dart_tlb_flush(AppleDARTStream *st)
 {
     g_hash_table_remove_all(st->tlb);
+    g_hash_table_remove_all(st->walk_cache);
     apple_dart_notify_unmap(st);
 }
 
@@ -218,6 +269,8 @@ void apple_dart_tlb_init(AppleDARTStream *st)
     /* Keyed by IOVA page number. */
     st->tlb = g_hash_table_new_full(g_int64_hash, g_int64_equal,
                                     g_free, g_free);
+    st->walk_cache = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+                                           g_free, g_free);
 }
 
 AppleDARTTlbEntry *apple_dart_tlb_lookup(AppleDARTStream *st, uint64_t iova)

@@ -39,9 +39,14 @@ static inline uint64_t apple_dart_page_size(AppleDARTState *s)
 void G_GNUC_PRINTF(2, 3) apple_dart_violation(AppleDARTState *s,
                                               const char *fmt, ...);
 
+/*
+ * With @use_cache and the DART's "walk-cache" on, entries the walk cached
+ * earlier are used instead of memory, and the ones it reads are cached.
+ */
 AppleDARTFault apple_dart_walk(AppleDARTState *s, unsigned sid,
                                uint64_t iova, uint64_t table, int levels,
-                               AppleDARTTlbEntry *out, bool quiet);
+                               AppleDARTTlbEntry *out, bool quiet,
+                               bool use_cache);
 
 void apple_dart_tlb_init(AppleDARTStream *st);
 /* The cached translation of the page holding @iova, or NULL. */

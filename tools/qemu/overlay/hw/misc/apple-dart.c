@@ -188,6 +188,7 @@ struct AppleDARTLayoutDesc {
     unsigned err_sid_len;
     uint32_t err_write;             /* 0: direction not reported */
     uint32_t err_secondary;         /* 0: later faults leave no trace */
+    hwaddr err_streams0;            /* 0: no ERROR_STREAMS registers */
 
     /* The TCR/TTBR lock (hw §6): a bit of the register at this offset. */
     size_t lock_reg;
@@ -300,7 +301,7 @@ static unsigned walk_iova_bits(AppleDARTState *s, unsigned sid)
  */
 static AppleDARTFault stream_walk(AppleDARTState *s, unsigned sid,
                                   uint64_t iova, AppleDARTTlbEntry *out,
-                                  bool quiet)
+                                  bool quiet, bool use_cache)
 {
     unsigned bpl = s->page_shift - 3;
     unsigned idx = (iova >> (s->page_shift + 2 * bpl)) &
@@ -311,7 +312,7 @@ static AppleDARTFault stream_walk(AppleDARTState *s, unsigned sid,
         return DART_FAULT_NO_TTBR;
     }
     return apple_dart_walk(s, sid, iova, ttbr_table(s, ttbr),
-                           stream_levels(s, sid), out, quiet);
+                           stream_levels(s, sid), out, quiet, use_cache);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -339,6 +340,22 @@ static void apple_dart_update_irq(AppleDARTState *s)
 }
 
 /*
+ * Latch @error for @iova unless an error is latched already: the first
+ * stays until software clears it; on T8110 a later one marks SECONDARY
+ * (hw §3.2; meaning inferred).
+ */
+static void apple_dart_latch(AppleDARTState *s, uint32_t error, uint64_t iova)
+{
+    if (s->error & DART_ERR_FLAG) {
+        s->error |= s->layout->err_secondary;
+        return;
+    }
+    s->error = error;
+    s->error_addr = iova;
+    apple_dart_update_irq(s);
+}
+
+/*
  * Record a refused translation.  Returns false when it only repeats the
  * fault already reported for this piece of the same access.
  */
@@ -348,6 +365,7 @@ static bool apple_dart_fault(AppleDARTState *s, unsigned sid, uint64_t iova,
     const AppleDARTLayoutDesc *l = s->layout;
     AppleDARTStream *st = &s->streams[sid];
     uint32_t code = fault_code(s, f, is_write);
+    uint32_t error, stream_bit;
 
     /*
      * QEMU retries a refused access in small pieces, so one refused burst
@@ -374,25 +392,75 @@ static bool apple_dart_fault(AppleDARTState *s, unsigned sid, uint64_t iova,
      * Per-stream error indicators (hw §3, ERROR_STREAMS).  Only T8110 has
      * a register to read them; on T8020 nothing looks at them.
      */
+    stream_bit = s->error_streams[sid / 32] & BIT(sid % 32);
     s->error_streams[sid / 32] |= BIT(sid % 32);
     if ((code & s->error_mask) == code) {
         /* T8110 ERROR_MASK set for this source: not reported. */
         return true;
     }
-    if (s->error & DART_ERR_FLAG) {
+    error = DART_ERR_FLAG | code |
+            deposit32(0, l->err_sid_shift, l->err_sid_len, sid) |
+            (is_write ? l->err_write : 0);
+    if (l->err_streams0 && stream_bit && !(s->error & DART_ERR_FLAG)) {
         /*
-         * The first error stays latched until software clears it; on T8110
-         * a later one marks SECONDARY (hw §3.2; meaning inferred).
+         * What a stream whose ERROR_STREAMS bit software never cleared
+         * does on its next fault is not documented (hw §3.2).  The model
+         * makes the bit gate the stream's reports: the fault waits (the
+         * first one only) and latches when software clears the bit, so
+         * clearing ERROR first and then the bits, as Linux does, loses
+         * nothing.
          */
-        s->error |= l->err_secondary;
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: fault of stream %u held: its "
+                      "ERROR_STREAMS bit is still set\n", apple_dart_name(s),
+                      sid);
+        if (!s->held) {
+            s->held = true;
+            s->held_reported = false;
+            s->held_sid = sid;
+            s->held_error = error;
+            s->held_addr = iova;
+        }
         return true;
     }
-    s->error = DART_ERR_FLAG | code |
-               deposit32(0, l->err_sid_shift, l->err_sid_len, sid) |
-               (is_write ? l->err_write : 0);
-    s->error_addr = iova;
-    apple_dart_update_irq(s);
+    apple_dart_latch(s, error, iova);
     return true;
+}
+
+/*
+ * Software cleared ERROR_STREAMS bits: a held fault whose stream bit is now
+ * clear is reported as it would have been.
+ */
+static void apple_dart_release_held(AppleDARTState *s)
+{
+    unsigned sid = s->held_sid;
+
+    if (!s->held || (s->error_streams[sid / 32] & BIT(sid % 32))) {
+        return;
+    }
+    s->held = false;
+    s->error_streams[sid / 32] |= BIT(sid % 32);
+    apple_dart_latch(s, s->held_error, s->held_addr);
+}
+
+/*
+ * A fault is held and software goes on with other registers, ERROR clear:
+ * it has handled the last error without clearing ERROR_STREAMS (hw §3.2),
+ * and that stream's faults go unreported.  Clearing ERROR and then the
+ * bits, with nothing in between, never gets here.
+ */
+static void apple_dart_check_held(AppleDARTState *s, hwaddr addr)
+{
+    hwaddr streams0 = s->layout->err_streams0;
+
+    if (!s->held || s->held_reported || (s->error & DART_ERR_FLAG) ||
+        (addr >= streams0 && addr < streams0 + 4 * ARRAY_SIZE(
+            s->error_streams))) {
+        return;
+    }
+    s->held_reported = true;
+    apple_dart_violation(s, "fault of stream %u at IOVA 0x%" PRIx64 " not "
+                         "reported: its ERROR_STREAMS bit was not cleared "
+                         "after the last error", s->held_sid, s->held_addr);
 }
 
 /* ERROR is write-one-to-clear (writing back the value read clears it). */
@@ -515,6 +583,31 @@ static void apple_dart_start_cmd(AppleDARTState *s, uint32_t cmd)
 /* ---------------------------------------------------------------------- */
 /* Translation                                                             */
 
+/*
+ * Strict mode with the walk cache: a walk that used cached table entries
+ * or "no entry" answers must agree with the tables as they are now, or the
+ * driver changed them without the TLB command that hardware needs to see
+ * it (a map without its invalidate, a table unhooked and freed before
+ * one).  The walk's result is used anyway, as hardware would.
+ */
+static void check_walk_cache(AppleDARTState *s, unsigned sid, uint64_t addr,
+                             uint64_t iova, AppleDARTFault f,
+                             const AppleDARTTlbEntry *walked)
+{
+    AppleDARTTlbEntry now;
+    AppleDARTFault fn = stream_walk(s, sid, iova, &now, true, false);
+
+    if (fn == f &&
+        (f != DART_OK || apple_dart_tlb_entry_equal(walked, &now))) {
+        return;
+    }
+    COUNT_STREAM(s, sid, stale);
+    apple_dart_violation(s, "stale walk-cache use: stream %u IOVA 0x%" PRIx64
+                         " (cached walk: %s, tables now: %s; missing TLB "
+                         "invalidate?)", sid, addr, fault_names[f],
+                         fault_names[fn]);
+}
+
 static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
                                           hwaddr addr, IOMMUAccessFlags flag,
                                           int iommu_idx)
@@ -588,7 +681,7 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
              * checked against the tables, so a missing invalidate is a
              * deterministic failure instead of silent corruption.
              */
-            f = stream_walk(s, sid, iova, &walked, true);
+            f = stream_walk(s, sid, iova, &walked, true, false);
             if (f != DART_OK || !apple_dart_tlb_entry_equal(e, &walked)) {
                 COUNT_STREAM(s, sid, stale);
                 apple_dart_violation(s, "stale TLB use: stream %u IOVA 0x%"
@@ -602,11 +695,17 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
         trace_apple_dart_tlb_miss(apple_dart_name(s), sid, iova);
         COUNT_STREAM(s, sid, tlb_misses);
         COUNT_STREAM(s, sid, walks);
-        f = stream_walk(s, sid, iova, &walked, false);
+        f = stream_walk(s, sid, iova, &walked, false, true);
+        if (s->walk_cache && s->strict_tlb) {
+            check_walk_cache(s, sid, addr, iova, f, &walked);
+        }
         if (f != DART_OK) {
             /* Failed walks are not cached. */
             apple_dart_fault(s, sid, addr, f, is_write);
             return ret;
+        }
+        if (walked.uncached) {
+            COUNT_STREAM(s, sid, nocache);
         }
         e = apple_dart_tlb_insert(st, iova, &walked);
     }
@@ -997,6 +1096,7 @@ static void t8110_write(AppleDARTState *s, hwaddr addr, uint32_t val,
         return;
     case A_T8110_ERROR_STREAMS0 ... A_T8110_ERROR_STREAMS7:
         s->error_streams[(addr - A_T8110_ERROR_STREAMS0) / 4] &= ~val;
+        apple_dart_release_held(s);
         return;
     case A_T8110_PROTECT:
         /* Protection can always be added (hw §3). */
@@ -1046,6 +1146,7 @@ static uint64_t apple_dart_read(void *opaque, hwaddr addr, unsigned size)
     uint64_t val;
 
     apple_dart_busy_update(s);
+    apple_dart_check_held(s, addr);
     if (size != 4 || (addr & 3)) {
         /* All registers are 32-bit (hw preamble). */
         apple_dart_violation(s, "%u-byte read at 0x%" HWADDR_PRIx, size, addr);
@@ -1075,6 +1176,7 @@ static void apple_dart_write(void *opaque, hwaddr addr, uint64_t val64,
     unsigned sid, idx;
 
     apple_dart_busy_update(s);
+    apple_dart_check_held(s, addr);
     if (size != 4 || (addr & 3)) {
         apple_dart_violation(s, "%u-byte write at 0x%" HWADDR_PRIx,
                              size, addr);
@@ -1210,7 +1312,8 @@ bool apple_dart_resolve(AppleDARTState *s, unsigned sid, uint64_t iova,
     if (bits < 64) {
         iova &= MAKE_64BIT_MASK(0, bits);
     }
-    if (stream_walk(s, sid, iova, &e, true) != DART_OK || !e.readable) {
+    if (stream_walk(s, sid, iova, &e, true, false) != DART_OK ||
+        !e.readable) {
         return false;
     }
     *pa = e.pa + (iova & (apple_dart_page_size(s) - 1));
@@ -1346,6 +1449,7 @@ static const AppleDARTLayoutDesc t8110_layout = {
     .err_sid_len = R_T8110_ERROR_SID_LENGTH,
     .err_write = R_T8110_ERROR_WRITE_MASK,
     .err_secondary = R_T8110_ERROR_SECONDARY_MASK,
+    .err_streams0 = A_T8110_ERROR_STREAMS0,
 
     .lock_reg = offsetof(AppleDARTState, protect),
     .lock_bit = R_T8110_PROTECT_TCR_TTBR_MASK,
@@ -1398,6 +1502,7 @@ static void apple_dart_reset(DeviceState *dev)
     s->error = 0;
     s->error_addr = 0;
     s->error_mask = 0;
+    s->held = false;
     s->config = 0;
     s->dapf_lock = 0;
     s->unk1 = 0;
@@ -1520,6 +1625,7 @@ static Property apple_dart_properties[] = {
     DEFINE_PROP_BOOL("upper-iova-fault", AppleDARTState, upper_iova_fault,
                      false),
     DEFINE_PROP_UINT32("tlb-size", AppleDARTState, tlb_size, 4096),
+    DEFINE_PROP_BOOL("walk-cache", AppleDARTState, walk_cache, false),
     DEFINE_PROP_BOOL("locked", AppleDARTState, preset_locked, false),
     DEFINE_PROP_UINT32("preset-sid", AppleDARTState, preset_sid, UINT32_MAX),
     DEFINE_PROP_UINT64("preset-table", AppleDARTState, preset_table, 0),

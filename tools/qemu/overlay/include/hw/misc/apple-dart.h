@@ -59,6 +59,7 @@ typedef struct AppleDARTCounters {
     uint64_t busy_polls;        /* command register reads while BUSY */
     uint64_t bypass;            /* accesses passed through in bypass */
     uint64_t blocked;           /* accesses to disabled/blocked streams */
+    uint64_t nocache;           /* walks that found a DART2 NO_CACHE leaf */
 } AppleDARTCounters;
 
 typedef struct AppleDARTTlbEntry {
@@ -67,6 +68,7 @@ typedef struct AppleDARTTlbEntry {
     bool writable;
     uint32_t sp_lo;             /* accessible bytes: [sp_lo, sp_hi) */
     uint32_t sp_hi;
+    bool uncached;              /* DART2 NO_CACHE (not compared) */
 } AppleDARTTlbEntry;
 
 typedef struct AppleDARTStream {
@@ -76,6 +78,7 @@ typedef struct AppleDARTStream {
     struct AppleDARTState *dart;
     uint32_t sid;
     GHashTable *tlb;            /* page number -> AppleDARTTlbEntry */
+    GHashTable *walk_cache;     /* "walk-cache": entry key -> raw entry */
     bool faulted;               /* last translation of this stream failed */
     int fault_kind;
     uint64_t fault_iova;
@@ -105,6 +108,7 @@ struct AppleDARTState {
     bool strict_tlb;
     bool upper_iova_fault;
     uint32_t tlb_size;
+    bool walk_cache;
     bool preset_locked;
     uint32_t preset_sid;
     uint64_t preset_table;
@@ -122,6 +126,12 @@ struct AppleDARTState {
     uint64_t error_addr;
     uint32_t error_mask;                    /* T8110 */
     uint32_t error_streams[APPLE_DART_MAX_SIDS / 32];  /* T8110 */
+    /* T8110: a fault waiting for its stream's ERROR_STREAMS bit to clear */
+    bool held;
+    bool held_reported;
+    unsigned held_sid;
+    uint32_t held_error;
+    uint64_t held_addr;
     uint32_t stream_select[2];              /* T8020 */
     uint32_t config;                        /* T8020 */
     uint32_t remap[4];                      /* T8020 */
