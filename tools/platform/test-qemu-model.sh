@@ -10,9 +10,10 @@
 #     does, is latched when the bit drops;
 #   - DART2 NO_CACHE: walks meeting it are counted (DART and stream), DART1
 #     bit 1 (SP_DIS) is not;
-#   - "walk-cache=on": a "no entry" answer survives a map without its
-#     invalidate, a table entry survives unhooking the table, and strict
-#     mode reports both; a TLB command drops them;
+#   - "walk-cache=on": a table entry survives unhooking the table; with
+#     "walk-cache-misses=on" a "no entry" answer also survives a map
+#     without its invalidate; strict mode reports both; a TLB command
+#     drops them;
 #   - BUSY: every command and every STREAM_SELECT write while a command is
 #     BUSY is flagged, however long it has been BUSY.
 . "$(dirname "$0")/lib.sh"
@@ -127,10 +128,11 @@ qt_stop
 expect "DART-VIOLATION lines, NO_CACHE" "$(violations)" 0
 
 # -- walk cache -----------------------------------------------------------------
-# walk_cache_case NAME WANT_FAULT WANT_VIOL [qemu args]: dart-t8103 stream 1,
-# a map without its invalidate, then a table unhooked before one.
+# walk_cache_case NAME WANT_MISS WANT_TABLE [qemu args]: dart-t8103 stream
+# 1, a map without its invalidate (a stale "no entry" if misses are cached),
+# then a table unhooked before one (a stale table entry if tables are).
 walk_cache_case() {
-	local name=$1 want_fault=$2 want_viol=$3 faults
+	local name=$1 want_miss=$2 want_table=$3 faults
 	shift 3
 	qt_start "$name" "$@"
 	L1=0x40200000 L2=0x40204000 L2B=0x4020c000
@@ -147,9 +149,9 @@ walk_cache_case() {
 	qt "writeq $L2 $(dart1_leaf 0x40208000)"
 	read32 $E8103 0
 	rd "$E8103 + CNT_FAULTS"
-	expect "$name: faults on a map without invalidate" $((val - faults)) "$want_fault"
+	expect "$name: faults on a map without invalidate" $((val - faults)) "$want_miss"
 	expect "$name: stale 'no entry' flagged" \
-		"$(violations 'stale walk-cache use: stream 1 IOVA 0x0 (cached walk: no PTE, tables now: ok')" "$want_viol"
+		"$(violations 'stale walk-cache use: stream 1 IOVA 0x0 (cached walk: no PTE, tables now: ok')" "$want_miss"
 	rd "$T8103 + 0x40"; wr "$T8103 + 0x40" "$val"
 	t8020_inv $T8103 1
 	read32 $E8103 0; expect "$name: IOVA 0 after the invalidate" "$val" $((0x11111111))
@@ -164,9 +166,9 @@ walk_cache_case() {
 	rd "$E8103 + CNT_FAULTS"; faults=$val
 	read32 $E8103 0x2004000
 	rd "$E8103 + CNT_FAULTS"
-	expect "$name: faults through an unhooked table" $((val - faults)) $((1 - want_fault))
+	expect "$name: faults through an unhooked table" $((val - faults)) $((1 - want_table))
 	expect "$name: stale table entry flagged" \
-		"$(violations 'stale walk-cache use: stream 1 IOVA 0x2004000 (cached walk: ok, tables now: no PMD')" "$want_viol"
+		"$(violations 'stale walk-cache use: stream 1 IOVA 0x2004000 (cached walk: ok, tables now: no PMD')" "$want_table"
 	rd "$T8103 + 0x40"; wr "$T8103 + 0x40" "$val"
 	# The invalidate drops the cached table entry: the next walk faults.
 	t8020_inv $T8103 1
@@ -175,11 +177,15 @@ walk_cache_case() {
 	rd "$E8103 + CNT_FAULTS"
 	expect "$name: faults after the invalidate" $((val - faults)) 1
 	qt_stop
-	expect "$name: DART-VIOLATION lines" "$(violations)" $((2 * want_viol))
+	expect "$name: DART-VIOLATION lines" "$(violations)" $((want_miss + want_table))
 }
 # Off (the default): walks read memory, nothing is stale.
 walk_cache_case walk-cache-off 0 0
-walk_cache_case walk-cache-on 1 1 -global apple-dart.walk-cache=on
+# Table entries only (the driver scenarios' setting).
+walk_cache_case walk-cache-tables 0 1 -global apple-dart.walk-cache=on
+# And "no entry" answers.
+walk_cache_case walk-cache-misses 1 1 -global apple-dart.walk-cache=on \
+	-global apple-dart.walk-cache-misses=on
 
 # -- BUSY -----------------------------------------------------------------------
 qt_start busy

@@ -122,13 +122,16 @@ static void decode_leaf(AppleDARTState *s, unsigned sid, uint64_t iova,
 }
 
 /*
- * The walk cache ("walk-cache" property, off by default) keeps what walks
- * read: every table entry (L0/L1, valid or not) and every invalid leaf, so
- * a "no entry" answer is remembered as well.  T8110 PARAMS2 announces
- * prefetching caches of table entries (CTC, STT, hw §1); what they hold and
- * when is UNCERTAIN, so the model takes the most a driver must allow for:
- * everything a walk saw, until a TLB command flushes the stream.  Valid
- * leaves are the TLB's.  The key is the level and the IOVA bits above that
+ * The walk cache ("walk-cache" property, off by default) keeps the valid
+ * table entries walks read (L0/L1 pointing at a next table); with
+ * "walk-cache-misses" also every invalid entry at any level, so a "no
+ * entry" answer is remembered as well.  T8110 PARAMS2 announces prefetching
+ * caches of table entries (CTC, STT, hw §1); what they hold and when is
+ * UNCERTAIN.  Both modes keep what they hold until a TLB command flushes
+ * the stream.  The first is what a table-entry cache must at least do, and
+ * is on in the driver scenarios; the second goes past what the facts sheet
+ * documents (no negative caching is known, hw §2.2/§3.2), so it is a
+ * separate choice.  Valid leaves are the TLB's.  The key is the level and the IOVA bits above that
  * level's entries, which name one entry under a given TTBR.
  */
 static uint64_t walk_cache_key(AppleDARTState *s, uint64_t iova, int level)
@@ -197,7 +200,8 @@ AppleDARTFault apple_dart_walk(AppleDARTState *s, unsigned sid,
             }
             trace_apple_dart_walk_pte(apple_dart_name(s), sid, level,
                                       table + index * 8, pte);
-            if (cache && (level > 0 || !(pte & PTE_VALID))) {
+            if (cache && ((pte & PTE_VALID) ? level > 0
+                                            : s->walk_cache_misses)) {
                 walk_cache_put(st, key, pte);
             }
         }

@@ -1626,6 +1626,8 @@ static Property apple_dart_properties[] = {
                      false),
     DEFINE_PROP_UINT32("tlb-size", AppleDARTState, tlb_size, 4096),
     DEFINE_PROP_BOOL("walk-cache", AppleDARTState, walk_cache, false),
+    DEFINE_PROP_BOOL("walk-cache-misses", AppleDARTState, walk_cache_misses,
+                     false),
     DEFINE_PROP_BOOL("locked", AppleDARTState, preset_locked, false),
     DEFINE_PROP_UINT32("preset-sid", AppleDARTState, preset_sid, UINT32_MAX),
     DEFINE_PROP_UINT64("preset-table", AppleDARTState, preset_table, 0),

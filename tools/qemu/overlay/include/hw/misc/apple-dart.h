@@ -109,6 +109,7 @@ struct AppleDARTState {
     bool upper_iova_fault;
     uint32_t tlb_size;
     bool walk_cache;
+    bool walk_cache_misses;     /* "walk-cache-misses": keep "no entry" too */
     bool preset_locked;
     uint32_t preset_sid;
     uint64_t preset_table;
