@@ -670,6 +670,7 @@ static void adart_master_free(struct adart_master *m)
 
 	for (i = 0; i < m->n_ports; i++)
 		adart_put(m->ports[i].dart);
+	kfree(m->resv);
 	kfree(m);
 }
 
@@ -808,6 +809,8 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 	for (i = 0; i < fwspec->num_ids && !ret; i++)
 		ret = adart_master_add_id(m, fwspec->ids[i]);
 	mutex_unlock(&adart_lock);
+	if (!ret)
+		ret = adart_resv_parse(m);
 	if (ret) {
 		adart_master_free(m);
 		return ERR_PTR(ret);
