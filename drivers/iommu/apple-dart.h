@@ -355,6 +355,8 @@ struct adart_domain_counters {
  * @fmt:	PTE format of the tables
  * @pgsize:	granule
  * @table_added: a map installed a table since the last iotlb_sync_map
+ * @fw:		IOVA ranges holding a master's boot mappings, which unmaps
+ *		leave alone (apple-dart-resv.c); added under @init_lock
  * @lock:	protects @ports against attach/detach while flushing
  * @ports:	streams translating through this domain
  * @id:		number shown in debugfs
@@ -371,6 +373,7 @@ struct adart_domain {
 	enum io_pgtable_fmt		fmt;
 	u32				pgsize;
 	atomic_t			table_added;
+	struct list_head		fw;	/* RCU; add under @init_lock */
 
 	spinlock_t			lock;	/* @ports */
 	struct adart_port		ports[ADART_MAX_PORTS];
@@ -412,7 +415,8 @@ struct adart_debugfs_ops {
 
 /* apple-dart-hw.c: register access, all under dart->lock */
 int adart_hw_read_params(struct adart *dart);
-int adart_hw_reset(struct adart *dart);
+int adart_hw_reset(struct adart *dart, const unsigned long *keep);
+void adart_hw_read_stream(struct adart *dart, unsigned int sid);
 bool adart_hw_locked(struct adart *dart);
 void adart_hw_write_stream(struct adart *dart, unsigned int sid);
 int adart_hw_invalidate(struct adart *dart, const unsigned long *sids);
@@ -425,6 +429,13 @@ u32 adart_tcr_translate(struct adart *dart, const struct adart_domain *dom);
 /* apple-dart-resv.c */
 u32 adart_walk_ias(const struct adart *dart);
 int adart_resv_parse(struct adart_master *m);
+u32 adart_resv_ias(const struct adart_master *m);
+bool adart_resv_translated(const struct adart_master *m);
+void adart_resv_report(const struct adart_master *m, struct list_head *head);
+int adart_resv_install(struct adart_domain *dom, struct adart_master *m);
+bool adart_resv_protected(struct adart_domain *dom, u64 iova, u64 size);
+void adart_resv_domain_free(struct adart_domain *dom);
+void adart_resv_live_streams(struct adart *dart, unsigned long *live);
 
 /* apple-dart-debugfs.c */
 void adart_debugfs_init(const struct adart_debugfs_ops *ops);
