@@ -356,6 +356,25 @@ static void __iomem *adart_ttbr_reg(struct adart *dart, unsigned int sid,
  * off loses TCR first and a stream being switched on gets TCR last, so
  * it never translates through half-written TTBRs.
  */
+/**
+ * adart_hw_read_stream() - take a stream's TCR and TTBRs as programmed
+ * @dart:	the DART, its lock held
+ * @sid:	the stream
+ *
+ * For a stream the boot loader left translating (adart_probe()): the
+ * driver's copy then restores the same state on resume.
+ */
+void adart_hw_read_stream(struct adart *dart, unsigned int sid)
+{
+	struct adart_stream *s = &dart->streams[sid];
+	unsigned int i;
+
+	lockdep_assert_held(&dart->lock);
+	s->tcr = readl(dart->regs + dart->lay->tcr + 4 * sid);
+	for (i = 0; i < dart->lay->n_ttbrs; i++)
+		s->ttbr[i] = readl(adart_ttbr_reg(dart, sid, i));
+}
+
 void adart_hw_write_stream(struct adart *dart, unsigned int sid)
 {
 	struct adart_stream *s = &dart->streams[sid];
@@ -413,15 +432,17 @@ static void adart_clear_err_streams(struct adart *dart)
 /**
  * adart_hw_reset() - put an unlocked DART in a known state (hw §7)
  * @dart:	the DART, its lock held
+ * @keep:	streams whose TCR and TTBRs stay as they are (a boot loader's
+ *		live mappings, apple-dart-resv.c), or NULL
  *
- * Every stream is disabled with no TTBR, every stream is enabled in the
+ * Every other stream is disabled with no TTBR, every stream is enabled in the
  * enable registers (isolation is per stream through TCR), latched errors
  * are cleared and unmasked and the TLB is emptied.  The software stream
  * state is left alone: resume programs it back afterwards.
  *
  * Return: 0, -EBUSY when the DART is locked, or -ETIMEDOUT.
  */
-int adart_hw_reset(struct adart *dart)
+int adart_hw_reset(struct adart *dart, const unsigned long *keep)
 {
 	const struct adart_layout *lay = dart->lay;
 	DECLARE_BITMAP(all, ADART_MAX_SIDS);
@@ -433,6 +454,8 @@ int adart_hw_reset(struct adart *dart)
 		return -EBUSY;
 
 	for (sid = 0; sid < dart->nsids; sid++) {
+		if (keep && test_bit(sid, keep))
+			continue;
 		writel(0, dart->regs + lay->tcr + 4 * sid);
 		for (i = 0; i < lay->n_ttbrs; i++)
 			writel(0, adart_ttbr_reg(dart, sid, i));

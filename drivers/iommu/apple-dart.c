@@ -385,6 +385,12 @@ static int adart_domain_finalize(struct adart_domain *dom,
 		ttbrs = min(ttbrs, dart->lay->n_ttbrs);
 		levels = min(levels, dart->max_levels);
 	}
+	/*
+	 * Boot mappings above the default width (the display coprocessor's
+	 * at 0xf00000000 and up on a T8020, hw §4.4) widen the tables, up
+	 * to what the walker translates (checked by adart_resv_parse()).
+	 */
+	ias = max(ias, adart_resv_ias(m));
 
 	dom->fmt = first->hw->fmt;
 	dom->pgsize = first->pgsize;
@@ -436,6 +442,7 @@ static struct iommu_domain *adart_domain_alloc_paging(struct device *dev)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&dom->init_lock);
 	spin_lock_init(&dom->lock);
+	INIT_LIST_HEAD(&dom->fw);
 	dom->id = ida_alloc(&adart_domain_ida, GFP_KERNEL);
 	if (dom->id < 0) {
 		ret = dom->id;
@@ -465,6 +472,7 @@ static void adart_domain_free(struct iommu_domain *domain)
 	adart_debugfs_remove(&dom->debugfs);
 	/* No stream uses the tables any more: the core detached them all. */
 	dart_io_pgtable_free(dom->pgtbl);
+	adart_resv_domain_free(dom);
 	ida_free(&adart_domain_ida, dom->id);
 	mutex_destroy(&dom->init_lock);
 	/* A fault handler may still be looking at it (adart_report_fault). */
@@ -478,6 +486,8 @@ static int adart_attach_paging(struct iommu_domain *domain, struct device *dev)
 	int ret;
 
 	ret = adart_domain_finalize(dom, m);
+	if (!ret)
+		ret = adart_resv_install(dom, m);
 	if (ret)
 		return ret;
 	ret = adart_domain_add_master(dom, m);
@@ -515,9 +525,11 @@ static size_t adart_unmap_pages(struct iommu_domain *domain, unsigned long iova,
 				size_t pgsize, size_t pgcount,
 				struct iommu_iotlb_gather *gather)
 {
-	struct io_pgtable_ops *ops = adart_domain_pgtable(to_adart_domain(domain));
+	struct adart_domain *dom = to_adart_domain(domain);
+	struct io_pgtable_ops *ops = adart_domain_pgtable(dom);
 
-	if (!ops)
+	/* A boot mapping stays while the domain lives (driver.rst). */
+	if (!ops || adart_resv_protected(dom, iova, (u64)pgsize * pgcount))
 		return 0;
 	return ops->unmap_pages(ops, iova, pgsize, pgcount, gather);
 }
@@ -593,6 +605,10 @@ static int adart_attach_identity(struct iommu_domain *domain,
 	struct adart_master *m = dev_iommu_priv_get(dev);
 	unsigned int i;
 
+	if (adart_resv_translated(m)) {
+		dev_err(dev, "boot mappings at IOVAs other than their PAs need a paging domain\n");
+		return -EINVAL;
+	}
 	/* hw §2.1: bypass only where PARAMS2 offers it, on every DART. */
 	for (i = 0; i < m->n_ports; i++) {
 		if (!m->ports[i].dart->bypass) {
@@ -670,6 +686,7 @@ static void adart_master_free(struct adart_master *m)
 
 	for (i = 0; i < m->n_ports; i++)
 		adart_put(m->ports[i].dart);
+	kfree(m->resv);
 	kfree(m);
 }
 
@@ -790,6 +807,24 @@ static void adart_master_count_out(struct adart_master *m)
 	}
 }
 
+/* Block the streams of @m that no probed device uses. */
+static void adart_master_block_idle(struct adart_master *m)
+{
+	struct adart_port idle;
+	unsigned int i, sid;
+
+	for (i = 0; i < m->n_ports; i++) {
+		struct adart *dart = m->ports[i].dart;
+
+		idle.dart = dart;
+		bitmap_zero(idle.sids, ADART_MAX_SIDS);
+		for_each_set_bit(sid, m->ports[i].sids, dart->nsids)
+			if (!READ_ONCE(dart->streams[sid].users))
+				set_bit(sid, idle.sids);
+		adart_port_set(&idle, NULL, ADART_BLOCK, NULL);
+	}
+}
+
 static struct iommu_device *adart_probe_device(struct device *dev)
 {
 	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
@@ -809,6 +844,13 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 		ret = adart_master_add_id(m, fwspec->ids[i]);
 	mutex_unlock(&adart_lock);
 	if (ret) {
+		adart_master_free(m);
+		return ERR_PTR(ret);
+	}
+	ret = adart_resv_parse(m);
+	if (ret) {
+		/* Its streams may still walk the boot loader's tables. */
+		adart_master_block_idle(m);
 		adart_master_free(m);
 		return ERR_PTR(ret);
 	}
@@ -852,20 +894,9 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 static void adart_release_device(struct device *dev)
 {
 	struct adart_master *m = dev_iommu_priv_get(dev);
-	struct adart_port idle;
-	unsigned int i, sid;
 
 	adart_master_count_out(m);
-	for (i = 0; i < m->n_ports; i++) {
-		struct adart *dart = m->ports[i].dart;
-
-		idle.dart = dart;
-		bitmap_zero(idle.sids, ADART_MAX_SIDS);
-		for_each_set_bit(sid, m->ports[i].sids, dart->nsids)
-			if (!READ_ONCE(dart->streams[sid].users))
-				set_bit(sid, idle.sids);
-		adart_port_set(&idle, NULL, ADART_BLOCK, NULL);
-	}
+	adart_master_block_idle(m);
 	adart_master_free(m);
 }
 
@@ -988,6 +1019,8 @@ static int adart_def_domain_type(struct device *dev)
 	struct adart_master *m = dev_iommu_priv_get(dev);
 	unsigned int i;
 
+	if (adart_resv_translated(m))
+		return IOMMU_DOMAIN_DMA;
 	for (i = 0; i < m->n_ports; i++)
 		if (!m->ports[i].dart->bypass)
 			return IOMMU_DOMAIN_DMA;
@@ -999,6 +1032,8 @@ static int adart_def_domain_type(struct device *dev)
 
 static void adart_get_resv_regions(struct device *dev, struct list_head *head)
 {
+	struct adart_master *m = dev_iommu_priv_get(dev);
+
 	if (dev_is_pci(dev)) {
 		struct iommu_resv_region *r;
 
@@ -1009,7 +1044,15 @@ static void adart_get_resv_regions(struct device *dev, struct list_head *head)
 		if (r)
 			list_add_tail(&r->list, head);
 	}
-	iommu_dma_get_resv_regions(dev, head);
+	/*
+	 * 6.12's of_iommu_get_resv_regions() would turn translated regions
+	 * into bare reservations with a warning: DT devices get the regions
+	 * parsed at probe instead (apple-dart-resv.c).
+	 */
+	if (dev->of_node)
+		adart_resv_report(m, head);
+	else
+		iommu_dma_get_resv_regions(dev, head);
 }
 
 /*
@@ -1152,11 +1195,13 @@ static int adart_check_params(struct adart *dart)
 
 static int adart_probe(struct platform_device *pdev)
 {
+	DECLARE_BITMAP(live, ADART_MAX_SIDS);
 	struct device *dev = &pdev->dev;
 	struct clk_bulk_data *clks;
 	struct resource *res;
 	struct adart *dart;
 	unsigned long flags;
+	unsigned int sid;
 	u32 cells;
 	int ret;
 
@@ -1233,9 +1278,20 @@ static int adart_probe(struct platform_device *pdev)
 		goto err_put;
 	}
 
+	/*
+	 * Streams the boot loader left translating for a master with boot
+	 * mappings keep fetching through its tables until that master
+	 * attaches a domain holding the same mappings (apple-dart-resv.c).
+	 */
+	adart_resv_live_streams(dart, live);
 	spin_lock_irqsave(&dart->lock, flags);
-	ret = adart_hw_reset(dart);
+	ret = adart_hw_reset(dart, live);
+	for_each_set_bit(sid, live, dart->nsids)
+		adart_hw_read_stream(dart, sid);
 	spin_unlock_irqrestore(&dart->lock, flags);
+	for_each_set_bit(sid, live, dart->nsids)
+		dev_info(dev, "stream %u left as the boot loader programmed it (TCR %#x TTBR0 %#x) until its master attaches\n",
+			 sid, dart->streams[sid].tcr, dart->streams[sid].ttbr[0]);
 	if (ret) {
 		dev_err(dev, "reset failed: %d\n", ret);
 		goto err_put;
@@ -1295,7 +1351,7 @@ static void adart_remove(struct platform_device *pdev)
 	adart_debugfs_remove(&dart->debugfs);
 
 	spin_lock_irqsave(&dart->lock, flags);
-	adart_hw_reset(dart);
+	adart_hw_reset(dart, NULL);
 	dart->gone = true;
 	spin_unlock_irqrestore(&dart->lock, flags);
 	free_irq(dart->irq, dart);
@@ -1319,7 +1375,7 @@ static int adart_suspend(struct device *dev)
 	int ret;
 
 	spin_lock_irqsave(&dart->lock, flags);
-	ret = adart_hw_reset(dart);
+	ret = adart_hw_reset(dart, NULL);
 	spin_unlock_irqrestore(&dart->lock, flags);
 	if (ret)
 		dev_warn(dev, "reset on suspend failed: %d\n", ret);
@@ -1335,7 +1391,7 @@ static int adart_resume(struct device *dev)
 	int ret;
 
 	spin_lock_irqsave(&dart->lock, flags);
-	ret = adart_hw_reset(dart);
+	ret = adart_hw_reset(dart, NULL);
 	if (!ret) {
 		for (sid = 0; sid < dart->nsids; sid++)
 			adart_hw_write_stream(dart, sid);

@@ -269,6 +269,34 @@ struct adart_port {
 struct adart_master;
 
 /**
+ * enum adart_resv_kind - what a boot loader's region needs (apple-dart-resv.c)
+ * @ADART_RESV_DIRECT:		mapped at IOVA = PA
+ * @ADART_RESV_TRANSLATED:	mapped at an IOVA other than its PA
+ * @ADART_RESV_RESERVED:	no PA ("reg"): the IOVA range is only kept free
+ */
+enum adart_resv_kind {
+	ADART_RESV_DIRECT,
+	ADART_RESV_TRANSLATED,
+	ADART_RESV_RESERVED,
+};
+
+/**
+ * struct adart_resv - one "iommu-addresses" entry of a master
+ * @iova:	first IOVA
+ * @size:	bytes, a multiple of the DART's page
+ * @pa:		first PA (0 for %ADART_RESV_RESERVED)
+ * @kind:	how it is mapped
+ * @prot:	IOMMU_* flags the mapping gets
+ */
+struct adart_resv {
+	u64			iova;
+	u64			size;
+	phys_addr_t		pa;
+	enum adart_resv_kind	kind;
+	int			prot;
+};
+
+/**
  * struct adart_user - a master in the user list of one of its DARTs
  * @node:	entry in &adart.users
  * @m:		the master
@@ -286,12 +314,16 @@ struct adart_user {
  * @n_ports:	DARTs the device is behind
  * @ports:	its streams on each of them
  * @users:	its entries in the user lists of those DARTs
+ * @resv:	the boot loader's regions for the device (apple-dart-resv.c)
+ * @n_resv:	entries in @resv
  */
 struct adart_master {
 	struct device		*dev;
 	unsigned int		n_ports;
 	struct adart_port	ports[ADART_MAX_DARTS_PER_MASTER];
 	struct adart_user	users[ADART_MAX_DARTS_PER_MASTER];
+	struct adart_resv	*resv;
+	unsigned int		n_resv;
 };
 
 /**
@@ -323,6 +355,8 @@ struct adart_domain_counters {
  * @fmt:	PTE format of the tables
  * @pgsize:	granule
  * @table_added: a map installed a table since the last iotlb_sync_map
+ * @fw:		IOVA ranges holding a master's boot mappings, which unmaps
+ *		leave alone (apple-dart-resv.c); added under @init_lock
  * @lock:	protects @ports against attach/detach while flushing
  * @ports:	streams translating through this domain
  * @id:		number shown in debugfs
@@ -339,6 +373,7 @@ struct adart_domain {
 	enum io_pgtable_fmt		fmt;
 	u32				pgsize;
 	atomic_t			table_added;
+	struct list_head		fw;	/* RCU; add under @init_lock */
 
 	spinlock_t			lock;	/* @ports */
 	struct adart_port		ports[ADART_MAX_PORTS];
@@ -380,7 +415,8 @@ struct adart_debugfs_ops {
 
 /* apple-dart-hw.c: register access, all under dart->lock */
 int adart_hw_read_params(struct adart *dart);
-int adart_hw_reset(struct adart *dart);
+int adart_hw_reset(struct adart *dart, const unsigned long *keep);
+void adart_hw_read_stream(struct adart *dart, unsigned int sid);
 bool adart_hw_locked(struct adart *dart);
 void adart_hw_write_stream(struct adart *dart, unsigned int sid);
 int adart_hw_invalidate(struct adart *dart, const unsigned long *sids);
@@ -389,6 +425,17 @@ void adart_hw_clear_fault(struct adart *dart, const struct adart_fault *f);
 void adart_decode_fault(const struct adart_layout *lay, u32 status, u64 iova,
 			struct adart_fault *f);
 u32 adart_tcr_translate(struct adart *dart, const struct adart_domain *dom);
+
+/* apple-dart-resv.c */
+u32 adart_walk_ias(const struct adart *dart);
+int adart_resv_parse(struct adart_master *m);
+u32 adart_resv_ias(const struct adart_master *m);
+bool adart_resv_translated(const struct adart_master *m);
+void adart_resv_report(const struct adart_master *m, struct list_head *head);
+int adart_resv_install(struct adart_domain *dom, struct adart_master *m);
+bool adart_resv_protected(struct adart_domain *dom, u64 iova, u64 size);
+void adart_resv_domain_free(struct adart_domain *dom);
+void adart_resv_live_streams(struct adart *dart, unsigned long *live);
 
 /* apple-dart-debugfs.c */
 void adart_debugfs_init(const struct adart_debugfs_ops *ops);

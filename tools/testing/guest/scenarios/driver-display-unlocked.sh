@@ -1,0 +1,180 @@
+# SPDX-License-Identifier: GPL-2.0
+# apple_dart.ko takes over the unlocked dart-dcp of the display machine
+# while the coprocessor's firmware keeps running behind it: the boot
+# loader's "iommu-addresses" regions (a heap at IOVA 0, code, data through
+# TTBR1, the framebuffer, one IOVA = PA region) must be translated in
+# every domain of the dcp master before its stream switches to it, and
+# reported as reserved regions.  The model fails the run on any heartbeat
+# fault or faulted frame (DART-VIOLATION) and checks at shutdown that the
+# splash kept being scanned (driver-display-unlocked.qemu).
+
+dbg=/sys/kernel/debug/iommu/apple-dart
+dcp_dart=90c0000.iommu
+dcp=/sys/bus/platform/devices/90f0000.dma-test
+rm=/proc/device-tree/reserved-memory
+
+# A DT property as one hex string (cells are big endian).
+dt_hex() { od -An -tx1 -v "$1" | tr -d ' \n'; }
+# Cell $2 and $2+1 of hex string $1 as one 64-bit number.
+cells64() { echo $((0x$(echo "$1" | cut -c$(($2 * 8 + 1))-$(($2 * 8 + 16))))); }
+
+# "IOVA SIZE PA" per iommu-addresses entry for the dcp master (PA -1 for
+# a region without reg); the root has two address and two size cells.
+dcp_regions() {
+	local ph n h i reg
+	ph=$((0x$(dt_hex $dcp/of_node/phandle)))
+	for n in $rm/*; do
+		[ -e $n/iommu-addresses ] || continue
+		h=$(dt_hex $n/iommu-addresses)
+		reg=-1
+		[ -e $n/reg ] && reg=$(cells64 "$(dt_hex $n/reg)" 0)
+		i=0
+		while [ $((i * 8)) -lt ${#h} ]; do
+			if [ $((0x$(echo "$h" | cut -c$((i * 8 + 1))-$((i * 8 + 8))))) = "$ph" ]; then
+				echo "$(cells64 "$h" $((i + 1))) $(cells64 "$h" $((i + 3))) $reg"
+			fi
+			i=$((i + 5))
+		done
+	done
+}
+
+stream0() { awk '$1 == 0' "$dbg/$dcp_dart/streams"; }
+dom_of() { stream0 | awk '{ print $5 }'; }
+
+# The dart-dcp DART probed; dart-disp0 is disabled in this DT.
+probed() {
+	dmesg | grep 'apple-dart ' | sed 's/^/# /'
+	[ -e /sys/class/iommu/apple-dart.$dcp_dart ] &&
+		[ ! -e /sys/class/iommu/apple-dart.90c4000.iommu ]
+}
+
+# Before its master exists, stream 0 still translates through the boot
+# loader's L1 (TTBR0 points into dart-tables) with no domain of ours.
+# Catches a probe that resets the live stream: the heartbeat would fault.
+live_stream_kept() {
+	local s tb lo hi pa
+	s=$(stream0)
+	echo "# $s"
+	tb=$(echo "$s" | awk '{ split($4, t, ","); print t[1] }')
+	lo=$(cells64 "$(dt_hex $rm/dart-tables@*/reg)" 0)
+	hi=$((lo + $(cells64 "$(dt_hex $rm/dart-tables@*/reg)" 2)))
+	pa=$(((tb & 0x7fffffff) << 12))
+	[ "$(echo "$s" | awk '{ print $2, $5, $6 }')" = "translate -1 0" ] &&
+		[ $pa -ge $lo ] && [ $pa -lt $hi ] &&
+		dmesg | grep -q "$dcp_dart: stream 0 left as the boot loader programmed it"
+}
+
+# The master's stream now walks a DMA domain of ours.  Catches a driver
+# that leaves the firmware's tables in place (the checks below would then
+# prove nothing).
+own_domain() {
+	local s=$(stream0)
+	echo "# $s"
+	[ "$(dom_of)" -ge 0 ] &&
+		[ "$(echo "$s" | awk '{ print $2, $6 }')" = "translate 1" ] &&
+		grep -q '^DMA' $dcp/iommu_group/type
+}
+
+# Each region at its IOVA: direct for IOVA = PA, reserved for a
+# translated or IOVA-only one.  Catches regions not reported (the IOVA
+# allocator could hand them out), reported at the PA instead of the IOVA,
+# or a translated one reported as direct (the core would map IOVA = PA).
+reserved_regions() {
+	local f=$dcp/iommu_group/reserved_regions iova size pa type n=0
+	sed 's/^/# /' $f
+	while read -r iova size pa; do
+		type=reserved
+		[ "$pa" = "$iova" ] && type=direct
+		grep -q "^$(printf '0x%016x 0x%016x' $iova $((iova + size - 1))) $type\$" $f || {
+			echo "# missing: $iova +$size $type"
+			return 1
+		}
+		n=$((n + 1))
+	done <<-EOT
+	$(dcp_regions)
+	EOT
+	[ $n = 5 ]
+}
+
+# Does a run of pgtable dump $1 ("IOVA-LAST -> PA attrs A", "#" lines
+# are totals) map IOVA $2..$3 to PA $4 onwards?
+run_covers() {
+	local run arrow rpa rest a b
+	while read -r run arrow rpa rest; do
+		case $run in 0x*) ;; *) continue ;; esac
+		a=$((${run%-*}))
+		b=$((${run#*-}))
+		[ $a -le $2 ] && [ $3 -le $b ] && [ $((rpa + $2 - a)) = $4 ] &&
+			return 0
+	done < "$1"
+	return 1
+}
+
+# Each region with a PA is mapped in domain $1 at its IOVA to its PA.
+# Catches translations missing, at the PA instead of the IOVA, or to the
+# wrong PA.
+translated_in() {
+	local iova size pa
+	while read -r iova size pa; do
+		[ "$pa" = -1 ] && continue
+		run_covers $dbg/domains/$1/pgtable $iova $((iova + size - 1)) $pa || {
+			echo "# IOVA $iova +$size -> $pa not in domain $1"
+			return 1
+		}
+	done <<-EOT
+	$(dcp_regions)
+	EOT
+}
+
+translations() {
+	local d=$(dom_of)
+	echo "# domain $d"
+	sed 's/^/# /' $dbg/domains/$d/pgtable
+	translated_in "$d"
+}
+
+# A new default domain (sysfs type, driver unbound: DMA-FQ converts the
+# domain in place, DMA then replaces it) gets the mappings before the
+# stream switches to it; the heartbeat runs through the switch.  Catches
+# translations installed only into the first domain.
+switch_domain() {
+	local old=$(dom_of) new drv=/sys/bus/platform/drivers/dart-test-engine
+	echo 90f0000.dma-test > $drv/unbind &&
+		echo DMA-FQ > $dcp/iommu_group/type &&
+		echo DMA > $dcp/iommu_group/type &&
+		echo 90f0000.dma-test > $drv/bind || return 1
+	new=$(dom_of)
+	echo "# domain $old -> $new"
+	[ "$new" != "$old" ] && translated_in "$new"
+}
+
+# Bypass would send the firmware's IOVAs to PA = IOVA: refused.
+identity_refused() {
+	local drv=/sys/bus/platform/drivers/dart-test-engine rc=0
+	echo 90f0000.dma-test > $drv/unbind || return 1
+	echo identity > $dcp/iommu_group/type 2>/dev/null && rc=1
+	echo 90f0000.dma-test > $drv/bind || rc=1
+	[ $rc = 0 ] && grep -q '^DMA' $dcp/iommu_group/type
+}
+
+# Let the heartbeat (every 10 ms) and the scanout run on our tables; the
+# DART saw no fault.  The model's violations fail the run on their own.
+heartbeat_runs() {
+	sleep 3
+	awk '$1 == "faults" { exit $2 != 0 }' $dbg/$dcp_dart/counters
+}
+
+insmod "$DART_MOD/io-pgtable-dart.ko"
+insmod "$DART_MOD/apple_dart.ko"
+ktest_check display-unlocked probed probed
+ktest_check display-unlocked live-stream-kept live_stream_kept
+# Binding the engines (the test client's dte_use) probes the dcp master.
+engine_lib
+insmod "$DART_MOD/apple-dart-test.ko"
+ktest_check display-unlocked own-domain own_domain
+ktest_check display-unlocked reserved-regions reserved_regions
+ktest_check display-unlocked translations translations
+ktest_check display-unlocked switch-domain switch_domain
+ktest_check display-unlocked identity-refused identity_refused
+ktest_check display-unlocked heartbeat-runs heartbeat_runs
+ktest_check display-unlocked dma-debug-clean dma_debug_clean
