@@ -427,21 +427,22 @@ int adart_resv_install(struct adart_domain *dom, struct adart_master *m)
 }
 
 /**
- * adart_resv_protected() - does an unmap touch a boot mapping?
- * @dom:	the domain
+ * __adart_resv_protected() - does an unmap touch a boot mapping?
+ * @dom:	the domain, with at least one range installed
  * @iova:	first IOVA unmapped
  * @size:	bytes
+ *
+ * The out-of-line half of adart_resv_protected(), which skips the call
+ * for the domains (nearly all) that hold no boot mapping.
  *
  * Return: true, with a warning, when [@iova, @iova + @size) overlaps a
  * range adart_resv_install() put into @dom: the unmap must not happen.
  */
-bool adart_resv_protected(struct adart_domain *dom, u64 iova, u64 size)
+bool __adart_resv_protected(struct adart_domain *dom, u64 iova, u64 size)
 {
 	struct adart_fw_range *f;
 	bool hit = false;
 
-	if (list_empty(&dom->fw))
-		return false;
 	rcu_read_lock();
 	list_for_each_entry_rcu(f, &dom->fw, node) {
 		if (iova <= f->last && f->iova <= iova + size - 1) {

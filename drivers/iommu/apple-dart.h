@@ -433,7 +433,15 @@ u32 adart_resv_ias(const struct adart_master *m);
 bool adart_resv_translated(const struct adart_master *m);
 void adart_resv_report(const struct adart_master *m, struct list_head *head);
 int adart_resv_install(struct adart_domain *dom, struct adart_master *m);
-bool adart_resv_protected(struct adart_domain *dom, u64 iova, u64 size);
+bool __adart_resv_protected(struct adart_domain *dom, u64 iova, u64 size);
+
+/* On every unmap: one load for a domain without boot mappings. */
+static inline bool adart_resv_protected(struct adart_domain *dom, u64 iova,
+					u64 size)
+{
+	return !list_empty(&dom->fw) && __adart_resv_protected(dom, iova, size);
+}
+
 void adart_resv_domain_free(struct adart_domain *dom);
 void adart_resv_live_streams(struct adart *dart, unsigned long *live);
 
