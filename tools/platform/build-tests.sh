@@ -93,6 +93,12 @@ step_initramfs() {
 	cp "$(busybox_dir)/root/bin/busybox" "$r/bin/"
 	cp "$DART_TOP/tools/testing/guest/init" "$r/init"
 	cp "$DART_TOP/tools/testing/guest/lib.sh" "$r/dart/"
+	# The register map the guest's scripts read with devmem, as shell
+	# variables taken from the one header QEMU and the C tests include.
+	header_regs_sh "$DART_TOP/tools/testing/include/apple-dart-display-regs.h" \
+		ADD >"$r/dart/regs.sh"
+	grep -q '^ADD_FRAMES=' "$r/dart/regs.sh" ||
+		{ echo "initramfs: no ADD_* registers found for regs.sh"; return 1; }
 	cp "$DART_TOP"/tools/testing/guest/scenarios/*.sh "$r/dart/scenarios/"
 	cp "$mods"/*.ko "$r/dart/modules/" 2>/dev/null || true
 	find "$DART_OUT/selftests" -maxdepth 1 -type f -perm -u+x -exec cp -t "$r/dart/bin" {} +

@@ -113,3 +113,10 @@ scenarios() {
 		basename "$f" .sh
 	done
 }
+
+# header_regs_sh HEADER PREFIX: the "#define PREFIX_NAME 0x..." constants of
+# a plain-C register header as NAME=VALUE shell assignments, so scripts use
+# the header's names instead of restating its numbers.
+header_regs_sh() {
+	sed -n "s/^#define[[:space:]]\+\($2_[A-Z0-9_]*\)[[:space:]]\+\(0x[0-9a-fA-F]\+\)u*l*[[:space:]]*\(\/\*.*\)\?\$/\1=\2/p" "$1"
+}

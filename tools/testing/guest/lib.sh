@@ -28,6 +28,15 @@ dmesg() {
 	command dmesg "$@" | grep -v '^\[[^]]*\] dart| '
 }
 
+# darts_refused MESSAGE N: exactly N DARTs failed probe saying MESSAGE, and
+# no IOMMU was registered (a refused DART must leave nothing behind).
+darts_refused() {
+	local n
+	n=$(dmesg | grep -c "apple-dart .*: $1")
+	dmesg | grep 'apple-dart ' | sed 's/^/# /'
+	[ "$n" = "$2" ] && [ -z "$(ls /sys/class/iommu)" ]
+}
+
 # kmsg_lines: copy stdin to the kernel log, a record per line.  A record
 # holds at most 1 KiB, so longer lines go out in pieces.
 kmsg_lines() {

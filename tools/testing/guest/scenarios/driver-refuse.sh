@@ -4,18 +4,12 @@
 # written to a locked register (the model would report it), and the
 # module unloads again.
 
-refused_locked() {
-	local n
-	n=$(dmesg | grep -c 'apple-dart .*: locked by the boot loader; locked DARTs are not supported')
-	dmesg | grep 'apple-dart ' | sed 's/^/# /'
-	[ "$n" = 9 ] && [ -z "$(ls /sys/class/iommu)" ]
-}
-
 unloads() {
 	rmmod apple-dart && rmmod io-pgtable-dart
 }
 
 insmod "$DART_MOD/io-pgtable-dart.ko"
 insmod "$DART_MOD/apple_dart.ko"
-ktest_check refuse locked refused_locked
+ktest_check refuse locked \
+	darts_refused 'locked by the boot loader; locked DARTs are not supported' 9
 ktest_check refuse unloads unloads
