@@ -26,6 +26,20 @@ if [ -f "$qfile" ]; then
 	done <"$qfile"
 fi
 
+# NAME.dt, if present, edits the machine's own device tree: a bash snippet
+# run here with $dtb the DTB QEMU builds for the scenario's arguments
+# (dumpdtb), changed in place with fdtput; the guest then boots with it.
+dtedit=$DART_TOP/tools/testing/guest/scenarios/$name.dt
+if [ -f "$dtedit" ]; then
+	dtb=$DART_OUT/$name.dtb
+	rm -f "$dtb"
+	"$qemu" -machine "$machine,dumpdtb=$dtb" -cpu max -smp 2 -m 1G \
+		-nographic -nic none "${extra[@]}" >/dev/null 2>&1
+	[ -s "$dtb" ] || { echo "$name: no DTB from dumpdtb"; exit 1; }
+	dtb=$dtb bash -eu "$dtedit" || { echo "$name: $dtedit failed"; exit 1; }
+	extra+=(-dtb "$dtb")
+fi
+
 append="console=ttyAMA0 earlycon panic=-1 rdinit=/init dart.scenario=$name"
 append+=" deferred_probe_timeout=-1"
 if [ -n "${FILTER:-}" ]; then

@@ -1,0 +1,45 @@
+# manual
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the resv-bad-* scenarios (sourced): the display machine, locked,
+# with a device tree whose reserved regions are wrong for two masters
+# (NAME.dt edits the machine's own DTB).  Each wrong master is refused at
+# probe with the reason naming the region, and nothing else breaks: both
+# DARTs probe and stay registered, the refused coprocessor's stream keeps
+# the boot loader's tables (no L1 store), and the splash and heartbeat run
+# on.  A driver that took the bad region anyway (mapping a zero-sized,
+# misaligned, overlapping or out-of-reach range, or one meant for another
+# DART's master) fails the "refused" checks; one that let the error
+# escape to the DART fails "darts-probed"; one that touched the live
+# stream of a refused master trips the model (DART-VIOLATION).
+
+. /dart/scenarios/display-common.sh
+
+# refused DEV MESSAGE: DEV logged MESSAGE and got no IOMMU group.
+refused() {
+	dmesg | grep "$1" | sed 's/^/# /'
+	dmesg | grep -q "$1: .*$2" && [ ! -e /sys/bus/platform/devices/$1/iommu_group ]
+}
+
+darts_probed() {
+	[ -e /sys/class/iommu/apple-dart.$dcp_dart ] &&
+		[ -e /sys/class/iommu/apple-dart.$disp_dart ]
+}
+
+firmware_untouched() {
+	echo "# L1 stores: $(disp_reg $ADD_L1_STORES)"
+	[ "$(disp_reg $ADD_L1_STORES)" = 0 ]
+}
+
+# resv_bad_run DCP_MESSAGE PIODMA_MESSAGE
+resv_bad_run() {
+	insmod "$DART_MOD/io-pgtable-dart.ko"
+	insmod "$DART_MOD/apple_dart.ko"
+	engine_lib
+	insmod "$DART_MOD/apple-dart-test.ko"
+	ktest_check resv-bad darts-probed darts_probed
+	ktest_check resv-bad dcp-refused refused 90f0000.dma-test "$1"
+	ktest_check resv-bad piodma-refused refused 90f1000.dma-test "$2"
+	sleep 1
+	ktest_check resv-bad firmware-untouched firmware_untouched
+	ktest_check resv-bad heartbeat heartbeat
+}
