@@ -165,6 +165,24 @@ unbind_rebind() {
 		[ -e /sys/class/iommu/apple-dart.$disp_dart ]
 }
 
+# Unloading the module (after unbinding, as with any DART) leaves the
+# display scanning and the firmware running on the boot loader's tables;
+# loading it again takes the DARTs over again.
+unload_reload() {
+	local d
+	for d in $dcp_dart $disp_dart; do
+		echo $d > /sys/bus/platform/drivers/apple-dart/unbind || return 1
+	done
+	rmmod apple-dart && rmmod io-pgtable-dart || return 1
+	sleep 1
+	heartbeat || return 1
+	insmod "$DART_MOD/io-pgtable-dart.ko" &&
+		insmod "$DART_MOD/apple_dart.ko" || return 1
+	echo 90f0000.dma-test > /sys/bus/platform/drivers_probe 2>/dev/null
+	echo 90f1000.dma-test > /sys/bus/platform/drivers_probe 2>/dev/null
+	[ "$(dom_of)" -ge 0 ] && [ "$(stream_dom $disp_dart 4)" -ge 0 ]
+}
+
 # Let the heartbeat (every 10 ms) and the scanout run on our tables; the
 # DARTs saw no fault.  The model's violations fail the run on their own.
 keeps_running() {
@@ -191,6 +209,8 @@ ktest_check locked stores-accounted-2 stores_accounted
 ktest_check locked keeps-running keeps_running
 ktest_check locked unbind-rebind unbind_rebind
 ktest_check locked keeps-running-2 keeps_running
+ktest_check locked unload-reload unload_reload
+ktest_check locked keeps-running-3 keeps_running
 ktest_check locked scanout-frames scanout_frames
 ktest_check locked scanout-splash scanout_splash
 ktest_check locked dma-debug-clean dma_debug_clean
