@@ -122,3 +122,31 @@ heartbeat() {
 	echo "# heartbeat ticks $ticks, faults $faults, bad reads $bad"
 	[ "$ticks" -gt 0 ] && [ "$faults" = 0 ] && [ "$bad" = 0 ]
 }
+
+# A new default domain for the dcp master (sysfs type, driver unbound:
+# DMA-FQ converts the domain in place, DMA then replaces it) gets the
+# boot mappings before its stream switches to it, while the heartbeat
+# runs; on a locked DART the model checks each L1 store of the switch.
+# Catches translations installed only into the first domain, or an L1
+# rewritten from a domain not yet filled.
+switch_domain() {
+	local old=$(dom_of) new
+	echo 90f0000.dma-test > $engine_drv/unbind &&
+		echo DMA-FQ > $dcp/iommu_group/type &&
+		echo DMA > $dcp/iommu_group/type &&
+		echo 90f0000.dma-test > $engine_drv/bind || return 1
+	new=$(dom_of)
+	echo "# domain $old -> $new"
+	[ "$new" != "$old" ] && translated_in "$new"
+}
+
+# Identity is refused for the dcp master: bypass would send the
+# firmware's IOVAs to PA = IOVA, and a locked stream cannot bypass at all
+# (def_domain_type says DMA, so the core refuses the sysfs switch).
+identity_refused() {
+	local rc=0
+	echo 90f0000.dma-test > $engine_drv/unbind || return 1
+	echo identity > $dcp/iommu_group/type 2>/dev/null && rc=1
+	echo 90f0000.dma-test > $engine_drv/bind || rc=1
+	[ $rc = 0 ] && grep -q '^DMA' $dcp/iommu_group/type
+}

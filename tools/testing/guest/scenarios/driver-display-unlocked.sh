@@ -72,30 +72,6 @@ translations() {
 	translated_in "$d"
 }
 
-# A new default domain (sysfs type, driver unbound: DMA-FQ converts the
-# domain in place, DMA then replaces it) gets the mappings before the
-# stream switches to it; the heartbeat runs through the switch.  Catches
-# translations installed only into the first domain.
-switch_domain() {
-	local old=$(dom_of) new drv=$engine_drv
-	echo 90f0000.dma-test > $drv/unbind &&
-		echo DMA-FQ > $dcp/iommu_group/type &&
-		echo DMA > $dcp/iommu_group/type &&
-		echo 90f0000.dma-test > $drv/bind || return 1
-	new=$(dom_of)
-	echo "# domain $old -> $new"
-	[ "$new" != "$old" ] && translated_in "$new"
-}
-
-# Bypass would send the firmware's IOVAs to PA = IOVA: refused.
-identity_refused() {
-	local drv=$engine_drv rc=0
-	echo 90f0000.dma-test > $drv/unbind || return 1
-	echo identity > $dcp/iommu_group/type 2>/dev/null && rc=1
-	echo 90f0000.dma-test > $drv/bind || rc=1
-	[ $rc = 0 ] && grep -q '^DMA' $dcp/iommu_group/type
-}
-
 # Let the heartbeat (every 10 ms) and the scanout run on our tables; the
 # DART saw no fault.  The model's violations fail the run on their own.
 heartbeat_runs() {

@@ -86,31 +86,6 @@ stores_accounted() {
 	[ "$n" = "$sum" ]
 }
 
-# Identity cannot be offered on a locked DART: def_domain_type says DMA,
-# so the core refuses the sysfs switch (the attach refusal itself, and
-# the blocked one, are in dart_locked_test).
-identity_refused() {
-	local rc=0
-	echo 90f0000.dma-test > $engine_drv/unbind || return 1
-	echo identity > $dcp/iommu_group/type 2>/dev/null && rc=1
-	echo 90f0000.dma-test > $engine_drv/bind || rc=1
-	[ $rc = 0 ] && grep -q '^DMA' $dcp/iommu_group/type
-}
-
-# A new default domain gets the boot mappings before the L1 switches to
-# it (the model checks each store).  Catches mappings installed only in
-# the first domain, or an L1 rewritten from a domain not yet filled.
-switch_domain() {
-	local old=$(dom_of) new
-	echo 90f0000.dma-test > $engine_drv/unbind &&
-		echo DMA-FQ > $dcp/iommu_group/type &&
-		echo DMA > $dcp/iommu_group/type &&
-		echo 90f0000.dma-test > $engine_drv/bind || return 1
-	new=$(dom_of)
-	echo "# domain $old -> $new"
-	[ "$new" != "$old" ] && translated_in "$new"
-}
-
 # System suspend/resume (pm_test=devices) leaves a locked DART alone: no
 # reset is attempted, and the streams keep translating.
 suspend_resume() {
