@@ -12,7 +12,7 @@ Besides the tests' own KTAP/TAP results, these count as failures:
   - a block the guest opened but never closed (it died inside a test);
   - a boot that never reached @@DART-DONE, or QEMU timing out or failing;
   - any kernel WARNING/BUG/Oops/panic/lockdep/KASAN/UBSAN/DEBUG_LIST/
-    DEBUG_OBJECTS report;
+    DEBUG_OBJECTS report, and an interrupt the core disabled as unhandled;
   - every object kmemleak lists in the scan at the end of a scenario (a
     "kmemleak" block, tools/testing/guest/lib.sh kmemleak_report), and a
     scan that did not run;
@@ -39,7 +39,8 @@ SPLAT_RE = re.compile(
     r'WARNING: (possible|inconsistent|suspicious)|'
     r'UBSAN:|KASAN:|DMA-API: .*(error|warning|leak|not )|'
     r'ODEBUG: (.*\(active state|[Oo]ut of memory|object .*annotated)|'
-    r'list_(add|del) corruption'
+    r'list_(add|del) corruption|'
+    r'irq \d+: nobody cared|Disabling IRQ #'
     r')')
 # The end of a kmemleak block's scan; without it the scan failed.
 KMEMLEAK_DONE = '@@kmemleak-scanned'

@@ -119,6 +119,14 @@ class ParseTest(unittest.TestCase):
             res = self.run_logs(KUNIT_OK + splat + '\n' + DONE)
             self.assertEqual(self.failures(res), ['s/kernel/report-1'], splat)
 
+    def test_disabled_irq_fails(self):
+        # kernel/irq/spurious.c: a handler that does not claim its
+        # interrupts gets it disabled (a fault storm must not).
+        for splat in ('[    7.3] irq 176: nobody cared (try booting with the "irqpoll" option)',
+                      '[    7.3] Disabling IRQ #176'):
+            res = self.run_logs(KUNIT_OK + splat + '\n' + DONE)
+            self.assertEqual(self.failures(res), ['s/kernel/report-1'], splat)
+
     def kmemleak_block(self, body, scanned=True):
         return ('@@DART-BEGIN kmemleak boot\n' + body +
                 ('@@kmemleak-scanned\n' if scanned else '') +
