@@ -88,39 +88,6 @@ static int nth_disarm(int fd)
 	return n > 0 && atoi(buf) == 0;
 }
 
-/*
- * The first kernel record since kmsg_open() that is a splat, copied to
- * @out; 0 if there is none.  User-space records (the scenario's own
- * output, facility above 0) do not count.
- */
-static int kmsg_splat(int fd, char *out, size_t outlen)
-{
-	static const char * const splats[] = {
-		"WARNING:", "BUG:", "KASAN", "UBSAN", "Oops", "Call trace:",
-		"corruption", "ODEBUG:", "nobody cared", "INFO: ",
-	};
-	char rec[1024];
-	ssize_t n;
-	size_t i;
-
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;
-		if (n <= 0)
-			return 0;
-		rec[n] = '\0';
-		if (strtol(rec, NULL, 10) >= 8)
-			continue;
-		for (i = 0; i < ARRAY_SIZE(splats); i++) {
-			if (strstr(rec, splats[i])) {
-				snprintf(out, outlen, "%.200s", strchr(rec, ';') ?: rec);
-				return 1;
-			}
-		}
-	}
-}
-
 /* What one sweep iteration works with; a fresh client file each time. */
 struct ctx {
 	int fd;
@@ -447,26 +414,6 @@ TEST(buf_alloc_noncontig) {
 #define DART_DRV	PLAT "drivers/apple-dart/"
 #define MAX_ENGINES	16
 
-/* The DART device (e.g. "90c0000.iommu") behind platform device @dev. */
-static int dart_of(const char *dev, char *out, size_t len)
-{
-	char path[128], link[256];
-	const char *b;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), PLAT "devices/%s/iommu", dev);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -errno;
-	link[n] = '\0';
-	b = strrchr(link, '/');
-	b = b ? b + 1 : link;
-	if (strncmp(b, "apple-dart.", 11))
-		return -ENOENT;
-	snprintf(out, len, "%s", b + 11);
-	return 0;
-}
-
 static int dart_registered(const char *dart)
 {
 	char path[128];
@@ -508,11 +455,11 @@ TEST(probe)
 	ASSERT_EQ(0, adt_fixture_setup(_metadata, &f));
 	if (!adt_is_ours(f.fd, f.eng))
 		SKIP(return, "not the project's driver");
-	ASSERT_EQ(0, dart_of(f.ei.dev_name, dart, sizeof(dart)));
+	ASSERT_EQ(0, adt_dart_of(f.ei.dev_name, dart, sizeof(dart)));
 	/* The engines behind it, which the unbind takes away. */
 	for (i = 0; i < adt_nr_engines(f.fd) && nr < MAX_ENGINES; i++)
 		if (!adt_engine(f.fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
-		    !dart_of(ei.dev_name, d, sizeof(d)) && !strcmp(d, dart))
+		    !adt_dart_of(ei.dev_name, d, sizeof(d)) && !strcmp(d, dart))
 			behind[nr++] = ei;
 	adt_fixture_close(&f);
 	ASSERT_EQ(0, write_str(DART_DRV "unbind", dart));

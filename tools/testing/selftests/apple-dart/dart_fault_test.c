@@ -122,26 +122,6 @@ static long dart_irqs(const char *dart)
 	return total;
 }
 
-/* The DART behind port 0 of @dev, as its device name. */
-static int dart_of(const char *dev, char *out, size_t len)
-{
-	char path[128], link[256];
-	const char *b;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/iommu", dev);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -errno;
-	link[n] = '\0';
-	b = strrchr(link, '/');
-	b = b ? b + 1 : link;
-	if (strncmp(b, "apple-dart.", 11))
-		return -ENOENT;
-	snprintf(out, len, "%s", b + 11);
-	return 0;
-}
-
 /*
  * Kernel log lines reporting a fault in the 256 bytes at @iova, read from
  * @fd to its end; counts the rate limiter's "suppressed" notes too.
@@ -150,24 +130,16 @@ static unsigned int fault_lines(int fd, uint64_t iova, unsigned int *suppressed)
 {
 	char rec[1024], hex[32];
 	unsigned int n = 0;
-	ssize_t len;
 
 	/* The storm's IOVAs differ in the low byte only. */
 	snprintf(hex, sizeof(hex), "%llx", (unsigned long long)iova >> 8);
-	for (;;) {
-		len = read(fd, rec, sizeof(rec) - 1);
-		if (len < 0 && errno == EPIPE)
-			continue;
-		if (len <= 0)
-			return n;
-		rec[len] = '\0';
-		if (strtol(rec, NULL, 10) >= 8)
-			continue;
+	while (kmsg_next_kernel(fd, rec)) {
 		if (strstr(rec, "translation fault") && strstr(rec, hex))
 			n++;
 		if (strstr(rec, "callbacks suppressed"))
 			(*suppressed)++;
 	}
+	return n;
 }
 
 static double now(void)
@@ -189,7 +161,7 @@ FIXTURE_SETUP(storm)
 		return;
 	if (!adt_is_ours(self->f.fd, self->f.eng))
 		SKIP(return, "%s reports faults to no domain", self->f.ei.iommu_driver);
-	ASSERT_EQ(0, dart_of(self->f.ei.dev_name, self->dart, sizeof(self->dart)));
+	ASSERT_EQ(0, adt_dart_of(self->f.ei.dev_name, self->dart, sizeof(self->dart)));
 }
 
 FIXTURE_TEARDOWN(storm)
@@ -300,7 +272,7 @@ static int other_stream(int fd, const struct adt_engine_info *me, const char *da
 
 	for (i = 0; i < n; i++)
 		if (!adt_engine(fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
-		    ei.sid[0] != me->sid[0] && !dart_of(ei.dev_name, d, sizeof(d)) &&
+		    ei.sid[0] != me->sid[0] && !adt_dart_of(ei.dev_name, d, sizeof(d)) &&
 		    !strcmp(d, dart))
 			return i;
 	return -1;
