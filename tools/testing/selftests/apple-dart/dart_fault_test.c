@@ -10,10 +10,14 @@
  *    every access refused;
  *  - the interrupt still comes (/proc/interrupts moves) and the stream
  *    translates and reports faults as before.
- * Needs the project's driver (the oracle reports to no domain handler).
+ * And a fault report still in the domain's handler while the domain is
+ * freed.  Needs the project's driver (the oracle reports to no domain
+ * handler).
  */
 
+#define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 
 #include "kselftest_harness.h"
 #include "adt_util.h"
@@ -120,6 +124,22 @@ static long dart_irqs(const char *dart)
 	}
 	fclose(f);
 	return total;
+}
+
+/* The DART's interrupt number (its /proc/interrupts line), -1 if none. */
+static int dart_irq_number(const char *dart)
+{
+	char line[512];
+	int irq = -1;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	if (!f)
+		return -1;
+	while (irq < 0 && fgets(line, sizeof(line), f))
+		if (strstr(line, dart))
+			irq = atoi(line);
+	fclose(f);
+	return irq;
 }
 
 /*
@@ -359,6 +379,70 @@ TEST_F(storm, two_streams_at_once)
 				     0, &r));
 		EXPECT_EQ(fr[k].count + 1, faults_wait(self->f.fd, dom[k], fr[k].count + 1));
 	}
+}
+
+/*
+ * A fault report still running in the domain's handler while the domain is
+ * detached and freed.  The driver hands the report on under RCU; the
+ * caller of iommu_domain_free() frees the handler's data as soon as it
+ * returns, so the free must wait for reports in flight.  The client's
+ * handler holds its CPU ADT_HOLD_MS (on CPU 0, where the DART's interrupt
+ * is steered), then writes to its domain's data; the test frees the domain
+ * from CPU 1 meanwhile.  Caught: a free that returns before the report
+ * ends (timed here, and KASAN reports the handler's write).
+ */
+TEST_F(storm, fault_racing_domain_free)
+{
+	struct adt_attach at = { .engine = self->f.eng, .domain = ADT_ATTACH_DEFAULT };
+	char path[64], splat[256];
+	struct adt_faults fr;
+	struct adt_run r;
+	struct adt_b p;
+	double t_seen, t_freed;
+	cpu_set_t cpus;
+	uint32_t dom;
+	int irq, kfd, i;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	irq = dart_irq_number(self->dart);
+	ASSERT_LE(0, irq);
+	snprintf(path, sizeof(path), "/proc/irq/%d/smp_affinity_list", irq);
+	ASSERT_EQ(0, write_str(path, "0"));
+	CPU_ZERO(&cpus);
+	CPU_SET(1, &cpus);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
+
+	ASSERT_EQ(0, unmanaged(self->f.fd, self->f.eng, &dom, &p));
+	memset(&fr, 0, sizeof(fr));
+	fr.domain = dom;
+	fr.flags = ADT_FAULTS_HOLD;
+	ASSERT_EQ(0, adt_ioc(self->f.fd, ADT_IOC_FAULTS, &fr));
+	kfd = kmsg_open();
+	ASSERT_LE(0, kfd);
+
+	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_READ32, 0, IOVA_HOLE, 0, 4,
+			     0, &r));
+	ASSERT_TRUE(r.status & ADT_ST_ERROR);
+	for (i = 0; i < 100000; i++)
+		if (faults(self->f.fd, dom, &fr) || fr.count)
+			break;
+	t_seen = now();
+	ASSERT_EQ(1, fr.count);
+	/* The handler is inside its hold: the race is on. */
+	ASSERT_EQ(0, fr.held);
+
+	ASSERT_EQ(0, adt_ioc(self->f.fd, ADT_IOC_ATTACH, &at));
+	ASSERT_EQ(0, adt_ioc(self->f.fd, ADT_IOC_DOMAIN_FREE, &dom));
+	t_freed = now();
+	TH_LOG("domain free returned %.0f ms after the report began holding",
+	       (t_freed - t_seen) * 1000);
+	EXPECT_LE(ADT_HOLD_MS * 0.8, (t_freed - t_seen) * 1000)
+		TH_LOG("the free did not wait for the fault report in flight");
+	usleep(2 * ADT_HOLD_MS * 1000);
+	EXPECT_EQ(0, kmsg_splat(kfd, splat, sizeof(splat)))
+		TH_LOG("kernel said %s", splat);
+	close(kfd);
 }
 
 TEST_HARNESS_MAIN
