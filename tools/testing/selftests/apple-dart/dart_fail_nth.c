@@ -15,6 +15,7 @@
  * Each test prints its number of failure points; the last one the total.
  */
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 
@@ -433,12 +434,86 @@ static int dart_bound(const char *dart)
 }
 
 /*
- * TEST(probe) - unbind the default engine's DART and bind it again with
- * its Nth allocation failing, N = 1, 2, ... until the bind succeeds.  A
- * failed bind returns an error and leaves no IOMMU registered; then the
- * engines bind again behind the DART and DMA through it works.
+ * Bounds of module @mod's .text: its start, and the nearest section of
+ * any module above it (so no other module's code is inside).
  */
-TEST(probe)
+static int module_text(const char *mod, unsigned long *start, unsigned long *end)
+{
+	char path[256];
+	unsigned long a;
+	struct dirent *m, *sec;
+	DIR *mods, *secs;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/sections/.text", mod);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%lx", start) != 1 || !*start) {
+		fclose(f);
+		return -EPERM;
+	}
+	fclose(f);
+	*end = ~0UL;
+	mods = opendir("/sys/module");
+	if (!mods)
+		return -errno;
+	while ((m = readdir(mods))) {
+		snprintf(path, sizeof(path), "/sys/module/%.64s/sections", m->d_name);
+		secs = opendir(path);
+		if (!secs)
+			continue;
+		while ((sec = readdir(secs))) {
+			if (!strcmp(sec->d_name, ".") || !strcmp(sec->d_name, ".."))
+				continue;
+			snprintf(path, sizeof(path), "/sys/module/%.64s/sections/%.64s",
+				 m->d_name, sec->d_name);
+			f = fopen(path, "r");
+			if (!f)
+				continue;
+			if (fscanf(f, "%lx", &a) == 1 && a > *start && a < *end)
+				*end = a;
+			fclose(f);
+		}
+		closedir(secs);
+	}
+	closedir(mods);
+	return 0;
+}
+
+/*
+ * Only allocations with a frame in [@start, @end) on their stack count
+ * (and fail); 0, ~0UL lifts the restriction.
+ */
+static int fail_only_under(unsigned long start, unsigned long end)
+{
+	static const char * const attrs[] = { "failslab", "fail_page_alloc" };
+	char path[128], val[32];
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(attrs) && !ret; i++) {
+		snprintf(path, sizeof(path), FI_DIR "%s/require-start", attrs[i]);
+		snprintf(val, sizeof(val), "%#lx", start);
+		ret = write_str(path, val);
+		snprintf(path, sizeof(path), FI_DIR "%s/require-end", attrs[i]);
+		snprintf(val, sizeof(val), "%#lx", end);
+		ret = ret ?: write_str(path, val);
+	}
+	return ret;
+}
+
+/*
+ * probe_sweep() - unbind the default engine's DART and bind it again
+ * with its Nth allocation failing, N = 1, 2, ... until the bind succeeds;
+ * with @in_driver only the allocations made with apple_dart.ko's code on
+ * the stack count (the stack filter), not those of the sysfs write or of
+ * the driver core before the probe.  A failed bind returns an error and
+ * leaves no IOMMU registered; then the engines bind again behind the
+ * DART and DMA through it works.
+ */
+static void probe_sweep(struct __test_metadata *_metadata, const char *name,
+			int in_driver)
 {
 	unsigned int n, errors = 0, absorbed = 0;
 	struct adt_engine_info ei, behind[MAX_ENGINES];
@@ -462,6 +537,13 @@ TEST(probe)
 		    !adt_dart_of(ei.dev_name, d, sizeof(d)) && !strcmp(d, dart))
 			behind[nr++] = ei;
 	adt_fixture_close(&f);
+	if (in_driver) {
+		unsigned long start, end;
+
+		ASSERT_EQ(0, module_text(OUR_DRIVER, &start, &end));
+		ASSERT_EQ(0, fail_only_under(start, end));
+		TH_LOG("%s .text %#lx-%#lx", OUR_DRIVER, start, end);
+	}
 	ASSERT_EQ(0, write_str(DART_DRV "unbind", dart));
 	ASSERT_FALSE(dart_registered(dart));
 
@@ -499,10 +581,12 @@ TEST(probe)
 			break;
 	}
 	close(nth);
+	if (in_driver)
+		EXPECT_EQ(0, fail_only_under(0, ~0UL));
 	EXPECT_LT(n, MAX_POINTS);
-	ksft_print_msg("probe of %s: %u failure points, %u returned an error, %u absorbed\n",
-		       dart, n - 1, errors, absorbed);
-	record("probe", n - 1);
+	ksft_print_msg("%s of %s: %u failure points, %u returned an error, %u absorbed\n",
+		       name, dart, n - 1, errors, absorbed);
+	record(name, n - 1);
 
 	/* The engines the unbind took away bind again, DMA through it works. */
 	for (i = 0; i < nr; i++)
@@ -524,6 +608,9 @@ TEST(probe)
 	adt_fixture_close(&f);
 }
 
+TEST(probe) { probe_sweep(_metadata, "probe", 0); }
+TEST(probe_in_driver) { probe_sweep(_metadata, "probe_in_driver", 1); }
+
 /* The figure the issue asks for: failure points exercised in all. */
 TEST(total)
 {
@@ -538,8 +625,8 @@ TEST(total)
 	}
 	fclose(f);
 	ksft_print_msg("fail_nth: %u failure points over %u operations\n", total, ops);
-	/* Seven client operations and the probe: none skipped. */
-	EXPECT_EQ(8, ops);
+	/* Seven client operations and the probe twice: none skipped. */
+	EXPECT_EQ(9, ops);
 }
 
 TEST_HARNESS_MAIN
