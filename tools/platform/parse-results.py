@@ -58,9 +58,10 @@ def kmemleak_results(scen, body):
         if line.startswith('unreferenced object ') or line == '':
             if leak is not None:
                 obj, frames = leak[0], leak[1] or []
-                where = ([f for f in frames if '[' in f] +
-                         [f for f in frames if not ALLOC_FRAME_RE.search(f)] +
-                         ['?'])[0]
+                # The caller and its caller: a module that is gone by the
+                # scan leaves a bare address, its caller still has a name.
+                where = ' < '.join([f for f in frames
+                                    if not ALLOC_FRAME_RE.search(f)][:2]) or '?'
                 out.append(('%s/kmemleak/leak-%d' % (scen, len(out) + 1),
                             'not ok', ('%s from %s' % (obj, where))[:160]))
                 leak = None

@@ -150,6 +150,8 @@ class ParseTest(unittest.TestCase):
                                               's/kmemleak/leak-2'])
         self.assertIn('size 128', res['s/kmemleak/leak-1'][1])
         self.assertIn('adart_probe', res['s/kmemleak/leak-1'][1])
+        self.assertIn('adart_probe+0x1a8/0x6c0 [apple_dart] < platform_probe',
+                      res['s/kmemleak/leak-1'][1])
         self.assertIn('platform_probe', res['s/kmemleak/leak-2'][1])
         # Tagged as the guest sends it, the frames' indentation kept.
         tagged = ''.join('[ 3.0] dart| %s\n' % l for l in
