@@ -509,6 +509,12 @@ static void adart_domain_free(struct iommu_domain *domain)
 {
 	struct adart_domain *dom = to_adart_domain(domain);
 
+	/*
+	 * A fault report that found the domain before its streams left it
+	 * may still be in the domain's handler (adart_report_fault(), under
+	 * RCU), and the caller frees the handler's data once this returns.
+	 */
+	synchronize_rcu();
 	adart_debugfs_remove(&dom->debugfs);
 	/* No stream uses the tables any more: the core detached them all. */
 	dart_io_pgtable_free(dom->pgtbl);
@@ -953,6 +959,8 @@ static void adart_release_device(struct device *dev)
 	struct adart_master *m = dev_iommu_priv_get(dev);
 
 	adart_master_count_out(m);
+	/* Fault reports that still name @dev (adart_report_fault()) end. */
+	synchronize_rcu();
 	adart_master_block_idle(m);
 	adart_master_free(m);
 }

@@ -1035,15 +1035,35 @@ static void dart_free_level(struct dart_pgtable *d, u64 *table,
 		dart_free_table(d, lvl, table);
 }
 
+/*
+ * A caller-provided top table outlives the page tables (a locked DART's
+ * L1, which the next domain takes over): empty each entry before the
+ * table under it goes, so that it never points at freed memory.
+ */
+static void dart_empty_top(struct dart_pgtable *d, u64 *top)
+{
+	unsigned int i;
+	u64 pte;
+
+	for (i = 0; i < dart_entries(d); i++) {
+		pte = top[i];
+		if (!dart_pte_valid(pte))
+			continue;
+		WRITE_ONCE(top[i], 0);
+		dart_free_level(d, dart_pte_to_table(d, pte), 1);
+	}
+}
+
 static void dart_destroy(struct dart_pgtable *d)
 {
 	unsigned int i;
 
 	for (i = 0; i < d->n_ttbrs; i++) {
-		if (d->top[i]) {
+		if (d->top[i] && (d->top_foreign & BIT(i))) {
+			dart_empty_top(d, d->top[i]);
+		} else if (d->top[i]) {
 			dart_free_level(d, d->top[i], 0);
-			if (!(d->top_foreign & BIT(i)))
-				dart_free_table(d, 0, d->top[i]);
+			dart_free_table(d, 0, d->top[i]);
 		}
 		kfree(d->top_cnt[i]);
 		bitmap_free(d->top_dirty[i]);
@@ -1262,7 +1282,7 @@ EXPORT_SYMBOL_GPL(dart_io_pgtable_alloc);
  *
  * Like free_io_pgtable_ops(): the tables must no longer be live in any
  * DART; the TLB is flushed through @cfg->tlb before the memory goes.
- * Caller-provided top tables are left in place, with stale entries.
+ * Caller-provided top tables are left in place, emptied.
  */
 void dart_io_pgtable_free(struct io_pgtable_ops *ops)
 {

@@ -1405,7 +1405,10 @@ static void dart_test_dirty_top(struct kunit *test)
 	t_done(t);
 }
 
-/* A caller-provided top table (a locked DART's L1) is used and kept. */
+/*
+ * A caller-provided top table (a locked DART's L1) is used, kept, and
+ * left empty when the page tables are freed.
+ */
 static void dart_test_foreign_top(struct kunit *test)
 {
 	const struct dart_case *c = test->param_value;
@@ -1442,6 +1445,20 @@ static void dart_test_foreign_top(struct kunit *test)
 		ref_check_page(t, va, t_pa(t, i), IOMMU_READ);
 		KUNIT_EXPECT_NOT_NULL(test, memchr_inv(top[i], 0, size));
 	}
+	t_done(t);
+	/*
+	 * Freed, the tables the caller keeps point at nothing freed: empty,
+	 * so the next domain can take them over.
+	 */
+	for (i = 0; i < c->ttbrs; i++)
+		KUNIT_EXPECT_NULL(test, memchr_inv(top[i], 0, size));
+	t_init_cfg(t, test, c);
+	t_use_hooks(t);
+	for (i = 0; i < c->ttbrs; i++) {
+		t->dcfg.top_va[i] = top[i];
+		t->dcfg.top_pa[i] = virt_to_phys(top[i]);
+	}
+	t_alloc_ops(t);
 	t_done(t);
 	for (i = 0; i < c->ttbrs; i++)
 		free_pages((unsigned long)top[i], get_order(size));

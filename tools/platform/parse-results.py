@@ -11,7 +11,11 @@ and writes one line per test to RESULTS_FILE:
 Besides the tests' own KTAP/TAP results, these count as failures:
   - a block the guest opened but never closed (it died inside a test);
   - a boot that never reached @@DART-DONE, or QEMU timing out or failing;
-  - any kernel WARNING/BUG/Oops/panic/lockdep/KASAN/UBSAN report;
+  - any kernel WARNING/BUG/Oops/panic/lockdep/KASAN/UBSAN/DEBUG_LIST/
+    DEBUG_OBJECTS report, and an interrupt the core disabled as unhandled;
+  - every object kmemleak lists in the scan at the end of a scenario (a
+    "kmemleak" block, tools/testing/guest/lib.sh kmemleak_report), and a
+    scan that did not run;
   - any DART-VIOLATION line in QEMU's guest-error log (model violations).
 Then it prints a per-suite table and, last, "N passed, N failed, N skipped".
 The exit code is 1 when anything failed.
@@ -33,8 +37,46 @@ SPLAT_RE = re.compile(
     r'Kernel panic|kernel BUG|general protection|'
     r'INFO: (possible|inconsistent|trying to register non-static)|'
     r'WARNING: (possible|inconsistent|suspicious)|'
-    r'UBSAN:|KASAN:|DMA-API: .*(error|warning|leak|not )'
+    r'UBSAN:|KASAN:|DMA-API: .*(error|warning|leak|not )|'
+    r'ODEBUG: (.*\(active state|[Oo]ut of memory|object .*annotated)|'
+    r'list_(add|del) corruption|'
+    r'irq \d+: nobody cared|Disabling IRQ #'
     r')')
+# The end of a kmemleak block's scan; without it the scan failed.
+KMEMLEAK_DONE = '@@kmemleak-scanned'
+# Frames of a leak's allocation backtrace that name the allocator, not
+# its caller.
+ALLOC_FRAME_RE = re.compile(r'kmemleak|kmalloc|kmem_cache|alloc_|_alloc|'
+                            r'kvmalloc|kzalloc|slab|__kmalloc')
+
+
+def kmemleak_results(scen, body):
+    """One failure per object kmemleak reported, or one pass."""
+    out = []
+    leak = None
+    for line in body + ['']:
+        if line.startswith('unreferenced object ') or line == '':
+            if leak is not None:
+                obj, frames = leak[0], leak[1] or []
+                # The caller and its caller: a module that is gone by the
+                # scan leaves a bare address, its caller still has a name.
+                where = ' < '.join([f for f in frames
+                                    if not ALLOC_FRAME_RE.search(f)][:2]) or '?'
+                out.append(('%s/kmemleak/leak-%d' % (scen, len(out) + 1),
+                            'not ok', ('%s from %s' % (obj, where))[:160]))
+                leak = None
+            if line:
+                leak = (line.rstrip(':'), None)
+        elif leak is not None and line.startswith('  backtrace'):
+            leak = (leak[0], [])
+        elif leak is not None and leak[1] is not None and \
+                line.startswith('    '):
+            leak[1].append(line.strip())
+    if KMEMLEAK_DONE not in body:
+        out.append(('%s/kmemleak/scan' % scen, 'not ok', 'kmemleak did not scan'))
+    elif not out:
+        out.append(('%s/kmemleak/no-leaks' % scen, 'ok', ''))
+    return out
 
 
 def tap_results(lines, kind):
@@ -95,6 +137,10 @@ def parse_scenario(logdir, scen):
                 continue
             kind, suite, body = block
             rc = int(parts[3].split('=')[1]) if len(parts) > 3 else 0
+            if kind == 'kmemleak':
+                results.extend(kmemleak_results(scen, body))
+                block = None
+                continue
             cases = tap_results(body, kind)
             for name, status, why in cases:
                 results.append(('%s/%s/%s' % (scen, suite, name), status, why))

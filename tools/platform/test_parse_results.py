@@ -61,6 +61,12 @@ class ParseTest(unittest.TestCase):
     def failures(self, res):
         return sorted(n for n, (st, _) in res.items() if st == 'not ok')
 
+    def assert_reports(self, *splats):
+        """Each kernel line alone in a clean log is one failure."""
+        for splat in splats:
+            res = self.run_logs(KUNIT_OK + splat + '\n' + DONE)
+            self.assertEqual(self.failures(res), ['s/kernel/report-1'], splat)
+
     def test_clean_kunit_levels_and_skip(self):
         res = self.run_logs(KUNIT_OK + DONE)
         self.assertEqual(res['s/suite_a/param_case'][0], 'ok')
@@ -91,19 +97,84 @@ class ParseTest(unittest.TestCase):
         self.assertIn('s/boot/reached-end', fails)
 
     def test_kernel_reports_fail(self):
-        for splat in ('[    1.5] WARNING: CPU: 0 PID: 1 at foo.c:1 bar+0x1/0x2',
-                      '[    1.5] BUG: sleeping function called from invalid context',
-                      '[    1.5] Unable to handle kernel paging request at 0',
-                      '[    1.5] Internal error: Oops: 0000000096000004 [#1] SMP',
-                      '[    1.5] WARNING: possible circular locking dependency detected',
-                      '[    1.5] INFO: inconsistent lock state',
-                      '[    1.5] DMA-API: platform x: device driver failed to check map error'):
-            res = self.run_logs(KUNIT_OK + splat + '\n' + DONE)
-            self.assertEqual(self.failures(res), ['s/kernel/report-1'], splat)
+        self.assert_reports('[    1.5] WARNING: CPU: 0 PID: 1 at foo.c:1 bar+0x1/0x2',
+                            '[    1.5] BUG: sleeping function called from invalid context',
+                            '[    1.5] Unable to handle kernel paging request at 0',
+                            '[    1.5] Internal error: Oops: 0000000096000004 [#1] SMP',
+                            '[    1.5] WARNING: possible circular locking dependency detected',
+                            '[    1.5] INFO: inconsistent lock state',
+                            '[    1.5] DMA-API: platform x: device driver failed to check map error')
+
+    def test_sanitizer_reports_fail(self):
+        # The first line of each report as the 6.12 sanitizers print it
+        # (mm/kasan/report.c, lib/ubsan.c, lib/list_debug.c,
+        # lib/debugobjects.c); the WARNING that follows the last two is
+        # caught on its own.
+        self.assert_reports('[    2.1] BUG: KASAN: slab-use-after-free in adart_irq+0x94/0x2a0 [apple_dart]',
+                            '[    2.1] BUG: KASAN: slab-out-of-bounds in dart_map_pages+0x1c/0x80',
+                            '[    2.1] KASAN: null-ptr-deref in range [0x0-0x7]',
+                            '[    2.1] UBSAN: shift-out-of-bounds in drivers/iommu/apple-dart.c:312:17',
+                            '[    2.1] UBSAN: array-index-out-of-bounds in drivers/iommu/io-pgtable-dart.c:88:9',
+                            '[    2.1] list_add corruption. next->prev should be prev (ffff0000c1), but was 0000000000000000.',
+                            '[    2.1] list_del corruption, ffff0000c1->next is LIST_POISON1 (dead000000000100)',
+                            '[    2.1] ODEBUG: free active (active state 0) object: ffff0000c1 object type: timer_list hint: adart_tick+0x0/0x40',
+                            '[    2.1] ODEBUG: object ffff8000c1 is on stack ffff8000c0, but NOT annotated.',
+                            '[    2.1] ODEBUG: Out of memory. ODEBUG disabled')
+
+    def test_disabled_irq_fails(self):
+        # kernel/irq/spurious.c: a handler that does not claim its
+        # interrupts gets it disabled (a fault storm must not).
+        self.assert_reports('[    7.3] irq 176: nobody cared (try booting with the "irqpoll" option)',
+                            '[    7.3] Disabling IRQ #176')
+
+    def kmemleak_block(self, body, scanned=True):
+        return ('@@DART-BEGIN kmemleak boot\n' + body +
+                ('@@kmemleak-scanned\n' if scanned else '') +
+                '@@DART-END kmemleak boot rc=0\n')
+
+    def test_kmemleak_each_object_fails(self):
+        leak = '''unreferenced object 0xffff0000c4a1b000 (size 128):
+  comm "insmod", pid 97, jiffies 4294893211
+  hex dump (first 32 bytes):
+    00 00 00 00 00 00 00 00 6b 6b 6b 6b 6b 6b 6b 6b  ........kkkkkkkk
+  backtrace (crc 5f2e1a0b):
+    kmemleak_alloc+0x3c/0x50
+    __kmalloc_cache_noprof+0x1f4/0x2d8
+    adart_probe+0x1a8/0x6c0 [apple_dart]
+    platform_probe+0x68/0xd8
+'''
+        other = leak.replace('c4a1b000 (size 128)', 'c4a1c000 (size 64)').replace(
+            '    adart_probe+0x1a8/0x6c0 [apple_dart]\n', '')
+        res = self.run_logs(KUNIT_OK + self.kmemleak_block(leak + other) + DONE)
+        self.assertEqual(self.failures(res), ['s/kmemleak/leak-1',
+                                              's/kmemleak/leak-2'])
+        self.assertIn('size 128', res['s/kmemleak/leak-1'][1])
+        self.assertIn('adart_probe', res['s/kmemleak/leak-1'][1])
+        self.assertIn('adart_probe+0x1a8/0x6c0 [apple_dart] < platform_probe',
+                      res['s/kmemleak/leak-1'][1])
+        self.assertIn('platform_probe', res['s/kmemleak/leak-2'][1])
+        # Tagged as the guest sends it, the frames' indentation kept.
+        tagged = ''.join('[ 3.0] dart| %s\n' % l for l in
+                         self.kmemleak_block(leak).splitlines())
+        res = self.run_logs(KUNIT_OK + tagged + DONE)
+        self.assertEqual(self.failures(res), ['s/kmemleak/leak-1'])
+        self.assertIn('adart_probe', res['s/kmemleak/leak-1'][1])
+
+    def test_kmemleak_clean_and_missing_scan(self):
+        res = self.run_logs(KUNIT_OK + self.kmemleak_block('') + DONE)
+        self.assertEqual(res['s/kmemleak/no-leaks'][0], 'ok')
+        self.assertEqual(self.failures(res), [])
+        res = self.run_logs(KUNIT_OK + self.kmemleak_block(
+            '# kmemleak: scan failed\n', scanned=False) + DONE)
+        self.assertEqual(self.failures(res), ['s/kmemleak/scan'])
 
     def test_ordinary_kernel_lines_pass(self):
         log = ('[    0.1] DMA-API: debugging enabled by kernel config\n'
-               '[    0.2] iommu: Default domain type: Translated\n')
+               '[    0.2] iommu: Default domain type: Translated\n'
+               '[    0.3] kmemleak: Kernel memory leak detector initialized (mem pool available: 15745)\n'
+               '[    0.3] kasan: KernelAddressSanitizer initialized (generic)\n'
+               '[    0.4] ODEBUG: 12 of 40 active objects replaced\n'
+               '[    9.0] kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)\n')
         self.assertEqual(self.failures(self.run_logs(log + KUNIT_OK + DONE)), [])
 
     def test_model_violation_fails(self):

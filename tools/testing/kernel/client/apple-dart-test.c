@@ -17,6 +17,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/iommu.h>
 #include <linux/miscdevice.h>
@@ -90,6 +91,8 @@ struct adt_dom {
 	spinlock_t fault_lock;	/* the fault handler runs in IRQ context */
 	u32 fault_count;
 	struct adt_fault faults[ADT_FAULT_RING];
+	bool hold;		/* ADT_FAULTS_HOLD */
+	u32 held;		/* reports that finished holding */
 };
 
 struct adt_mapping {
@@ -683,6 +686,18 @@ static int adt_fault_handler(struct iommu_domain *domain, struct device *dev,
 	}
 	d->fault_count++;
 	spin_unlock_irqrestore(&d->fault_lock, irqf);
+	/*
+	 * A report that is still running when the test frees the domain:
+	 * the domain's memory must outlive it (the IOMMU driver waits for
+	 * its fault reports before the free returns), else KASAN sees this
+	 * write to freed memory.
+	 */
+	if (READ_ONCE(d->hold)) {
+		mdelay(ADT_HOLD_MS);
+		spin_lock_irqsave(&d->fault_lock, irqf);
+		d->held++;
+		spin_unlock_irqrestore(&d->fault_lock, irqf);
+	}
 	/* Recorded for the test; the device is not going to retry. */
 	return 0;
 }
@@ -955,13 +970,16 @@ static int adt_faults(struct adt_ctx *ctx, struct adt_faults *f)
 	unsigned long irqf;
 	struct adt_dom *d;
 
-	if (f->flags & ~ADT_COUNTERS_RESET)
+	if (f->flags & ~(ADT_COUNTERS_RESET | ADT_FAULTS_HOLD))
 		return -EINVAL;
 	d = adt_dom_lookup(ctx, f->domain);
 	if (!d)
 		return -ENOENT;
 	spin_lock_irqsave(&d->fault_lock, irqf);
 	f->count = d->fault_count;
+	f->held = d->held;
+	if (f->flags & ADT_FAULTS_HOLD)
+		WRITE_ONCE(d->hold, true);
 	f->nr = min_t(u32, d->fault_count, ADT_FAULT_RING);
 	memcpy(f->fault, d->faults, sizeof(f->fault));
 	if (f->flags & ADT_COUNTERS_RESET) {

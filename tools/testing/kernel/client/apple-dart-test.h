@@ -335,13 +335,24 @@ struct adt_fault {
 	__s32 engine;
 };
 
+/*
+ * struct adt_faults.flags: from now on the domain's handler keeps its CPU
+ * ADT_HOLD_MS after recording each fault, then counts it in @held: a fault
+ * report still running while the test frees the domain.
+ */
+#define ADT_FAULTS_HOLD		0x2u
+#define ADT_HOLD_MS		200
+
 /**
  * struct adt_faults - faults the IOMMU driver reported to a domain
  * @domain: in: domain
- * @flags: in: ADT_COUNTERS_RESET forgets them after reading
+ * @flags: in: ADT_COUNTERS_RESET forgets them after reading,
+ *	ADT_FAULTS_HOLD makes the handler slow
  * @count: out: faults reported since allocation (or the last reset)
  * @nr: out: records in @fault (the first ADT_MAX_FAULTS)
  * @fault: out: the records
+ * @held: out: reports that finished holding (ADT_FAULTS_HOLD)
+ * @reserved: zero
  */
 struct adt_faults {
 	__u32 domain;
@@ -349,6 +360,8 @@ struct adt_faults {
 	__u32 count;
 	__u32 nr;
 	struct adt_fault fault[ADT_MAX_FAULTS];
+	__u32 held;
+	__u32 reserved;
 };
 
 #define ADT_IOC_MAGIC		0xDA

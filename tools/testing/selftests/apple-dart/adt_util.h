@@ -322,6 +322,28 @@ static inline long stream_in(const char *line)
 }
 
 /*
+ * The next kernel record from a kmsg_open() reader into @rec (1024
+ * bytes); 0 once there is none.  "PRI,SEQ,...;text": a facility above 0 is
+ * user space, such as the scenario's own output that the guest logs (it
+ * may quote a kernel line), and is skipped.
+ */
+static inline int kmsg_next_kernel(int fd, char *rec)
+{
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, 1023);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			return 0;
+		rec[n] = '\0';
+		if (strtol(rec, NULL, 10) < 8)
+			return 1;
+	}
+}
+
+/*
  * Find a new log line that reports a fault at @iova (in hex) on stream
  * @sid (after the word "stream"); copies it to @out.  Returns 1 if found.
  */
@@ -329,23 +351,9 @@ static inline int kmsg_find_fault(int fd, uint64_t iova, long sid, char *out,
 				  size_t outlen)
 {
 	char rec[1024], hex[32];
-	ssize_t n;
 
 	snprintf(hex, sizeof(hex), "%llx", (unsigned long long)iova);
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;
-		if (n <= 0)
-			return 0;
-		rec[n] = '\0';
-		/*
-		 * "PRI,SEQ,...;text": a facility above 0 is user space, such
-		 * as the scenario's own output that the guest logs (it may
-		 * quote a fault line); only the kernel's reports count.
-		 */
-		if (strtol(rec, NULL, 10) >= 8)
-			continue;
+	while (kmsg_next_kernel(fd, rec)) {
 		if (!strstr(rec, "fault") || !strstr(rec, hex))
 			continue;
 		if (sid >= 0 && stream_in(rec) != sid)
@@ -353,6 +361,53 @@ static inline int kmsg_find_fault(int fd, uint64_t iova, long sid, char *out,
 		snprintf(out, outlen, "%s", rec);
 		return 1;
 	}
+	return 0;
+}
+
+/*
+ * The first new kernel record that is a splat (a WARN, BUG, sanitizer
+ * report, list or object corruption, disabled interrupt), its text
+ * copied to @out; 0 if there is none.
+ */
+static inline int kmsg_splat(int fd, char *out, size_t outlen)
+{
+	static const char * const splats[] = {
+		"WARNING:", "BUG:", "KASAN", "UBSAN", "Oops", "Call trace:",
+		"Unable to handle", "corruption", "ODEBUG:", "nobody cared",
+		"INFO: ",
+	};
+	char rec[1024];
+	size_t i;
+
+	while (kmsg_next_kernel(fd, rec)) {
+		for (i = 0; i < ARRAY_SIZE(splats); i++) {
+			if (strstr(rec, splats[i])) {
+				snprintf(out, outlen, "%.200s", strchr(rec, ';') ?: rec);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The DART (e.g. "90c0000.iommu") behind platform device @dev. */
+static inline int adt_dart_of(const char *dev, char *out, size_t len)
+{
+	char path[128], link[256];
+	const char *b;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/iommu", dev);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = '\0';
+	b = strrchr(link, '/');
+	b = b ? b + 1 : link;
+	if (strncmp(b, "apple-dart.", 11))
+		return -ENOENT;
+	snprintf(out, len, "%s", b + 11);
+	return 0;
 }
 
 /*

@@ -1,0 +1,632 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Allocation failures on every path of the test client's operations and of
+ * the DART's probe: for N = 1, 2, ... the Nth allocation the calling task
+ * makes inside one operation fails (/proc/self/task/TID/fail-nth, slab and
+ * page allocations, GFP_KERNEL included), until the operation makes fewer
+ * than N and succeeds.  After each failure:
+ *  - the operation returned an error, or succeeded with the failure
+ *    absorbed (an allocation the kernel may do without, such as a debugfs
+ *    file or kmemleak's own bookkeeping), and then it really works;
+ *  - the kernel printed no splat (WARNING, BUG, KASAN, UBSAN, ...);
+ *  - the device still works: the operation done again without failures,
+ *    a DMA through the DART reads and writes what it should.
+ * Leaks are kmemleak's job, in the scan at the end of the scenario.
+ * Each test prints its number of failure points; the last one the total.
+ */
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+
+#include "kselftest_harness.h"
+#include "adt_util.h"
+
+#define IOVA_A		0x10000000ULL
+#define NPG		4
+/* Far more allocations than any of these operations makes. */
+#define MAX_POINTS	2000
+#define COUNTS_FILE	"/tmp/dart_fail_nth.counts"
+#define FI_DIR		"/sys/kernel/debug/"
+
+/*
+ * Make every allocation eligible (the defaults skip sleeping allocations
+ * and order-0 pages, which is nearly all the driver makes) and quiet (the
+ * harness looks for splats; the forced failures are no news).
+ */
+static int fail_nth_setup(void)
+{
+	static const char * const knobs[][2] = {
+		{ "failslab/ignore-gfp-wait", "N" },
+		{ "failslab/verbose", "0" },
+		{ "fail_page_alloc/ignore-gfp-wait", "N" },
+		{ "fail_page_alloc/ignore-gfp-highmem", "N" },
+		{ "fail_page_alloc/min-order", "0" },
+		{ "fail_page_alloc/verbose", "0" },
+	};
+	char path[128];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+		snprintf(path, sizeof(path), FI_DIR "%s", knobs[i][0]);
+		ret = write_str(path, knobs[i][1]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* This task's fail-nth file. */
+static int nth_open(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth",
+		 (long)syscall(SYS_gettid));
+	return open(path, O_RDWR | O_CLOEXEC);
+}
+
+static int nth_arm(int fd, unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	return pwrite(fd, buf, len, 0) == len ? 0 : -errno;
+}
+
+/*
+ * Disarm; 1 if the armed failure happened (the count reached 0), 0 if the
+ * operation made fewer allocations than it allowed.
+ */
+static int nth_disarm(int fd)
+{
+	char buf[16] = "";
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (pwrite(fd, "0", 1, 0) != 1)
+		return -errno;
+	return n > 0 && atoi(buf) == 0;
+}
+
+/* What one sweep iteration works with; a fresh client file each time. */
+struct ctx {
+	int fd;
+	int eng;
+	uint32_t dom;
+	struct adt_b pages;	/* NPG pages for ADT_IOC_MAP */
+	struct adt_b buf;	/* the buffer of the buffer ops */
+	uint32_t kind;		/* its kind */
+	char why[160];
+};
+
+/* Say why a check failed; returns -1. */
+static int failed(struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int c_dom_alloc(struct ctx *c)
+{
+	struct adt_domain_alloc d = { .engine = c->eng };
+	int ret = adt_ioc(c->fd, ADT_IOC_DOMAIN_ALLOC, &d);
+
+	if (!ret)
+		c->dom = d.domain;
+	return ret;
+}
+
+static int c_pages(struct ctx *c)
+{
+	return adt_alloc(c->fd, -1, ADT_BUF_PAGES, NPG * PG, 0, 0, &c->pages);
+}
+
+static int c_map(struct ctx *c, uint64_t off, uint64_t iova, uint64_t len)
+{
+	struct adt_map m = {
+		.domain = c->dom, .handle = c->pages.handle,
+		.prot = ADT_PROT_READ | ADT_PROT_WRITE, .offset = off,
+		.len = len, .iova = iova,
+	};
+
+	return adt_ioc(c->fd, ADT_IOC_MAP, &m);
+}
+
+static int c_unmap(struct ctx *c, uint64_t iova, uint64_t len)
+{
+	struct adt_unmap u = { .domain = c->dom, .iova = iova, .len = len };
+	int ret = adt_ioc(c->fd, ADT_IOC_UNMAP, &u);
+
+	if (!ret && u.unmapped != len)
+		return -EIO;
+	return ret;
+}
+
+static int c_attach(struct ctx *c)
+{
+	struct adt_attach at = { .engine = c->eng, .domain = c->dom };
+
+	return adt_ioc(c->fd, ADT_IOC_ATTACH, &at);
+}
+
+static uint64_t c_phys(struct ctx *c, uint64_t iova)
+{
+	struct adt_iova_to_phys ip = { .domain = c->dom, .iova = iova };
+
+	return adt_ioc(c->fd, ADT_IOC_IOVA_TO_PHYS, &ip) ? ~0ULL : ip.phys;
+}
+
+/*
+ * The engine checksums what the CPU wrote at @off of buffer @handle through
+ * @iova, then fills it; the CPU reads the fill back.  0 if both are right.
+ */
+static int c_dma(struct ctx *c, uint32_t handle, uint64_t off, uint64_t iova,
+		 uint64_t len)
+{
+	unsigned char *p = malloc(len);
+	struct adt_run r;
+	int ret = -1;
+
+	if (!p)
+		return failed(c, "out of memory in the test");
+	fill_pattern(p, len, (uint32_t)iova);
+	if (adt_rw(c->fd, handle, 1, off, p, len) ||
+	    adt_cmd(c->fd, c->eng, ADT_OP_CHECKSUM, 0, iova, 0, len, 0, &r)) {
+		failed(c, "buffer write or engine command refused");
+		goto out;
+	}
+	if (r.status != ADT_ST_DONE || r.result != fnv1a(p, len)) {
+		failed(c, "checksum at %#llx: status %#x", (unsigned long long)iova,
+		       r.status);
+		goto out;
+	}
+	if (adt_cmd(c->fd, c->eng, ADT_OP_FILL, 0, 0, iova, len, 0x600dd0a5, &r) ||
+	    r.status != ADT_ST_DONE || adt_rw(c->fd, handle, 0, off, p, len) ||
+	    find_not_word(p, len, 0x600dd0a5) >= 0) {
+		failed(c, "fill at %#llx: status %#x", (unsigned long long)iova,
+		       r.status);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(p);
+	return ret;
+}
+
+/* Map the pages, attach and DMA through the unmanaged domain. */
+static int c_finish_unmanaged(struct ctx *c, int mapped, int attached)
+{
+	if (!mapped && c_map(c, 0, IOVA_A, NPG * PG))
+		return failed(c, "map after the failure refused");
+	if (!attached && c_attach(c))
+		return failed(c, "attach after the failure refused");
+	return c_dma(c, c->pages.handle, 0, IOVA_A, NPG * PG);
+}
+
+/* ---- the operations: prepare, the one call under failure, check ---- */
+
+struct op {
+	int (*prep)(struct ctx *c);
+	int (*run)(struct ctx *c);
+	int (*check)(struct ctx *c, int ret);
+};
+
+static int dom_prep(struct ctx *c)
+{
+	return c_pages(c);
+}
+
+static int dom_check(struct ctx *c, int ret)
+{
+	if (ret && c_dom_alloc(c))
+		return failed(c, "domain allocation after the failure refused");
+	return c_finish_unmanaged(c, 0, 0);
+}
+
+static int attach_prep(struct ctx *c)
+{
+	return c_pages(c) ?: c_dom_alloc(c) ?: c_map(c, 0, IOVA_A, NPG * PG);
+}
+
+static int attach_check(struct ctx *c, int ret)
+{
+	return c_finish_unmanaged(c, 1, !ret);
+}
+
+static int map_prep(struct ctx *c)
+{
+	return c_pages(c) ?: c_dom_alloc(c) ?: c_attach(c);
+}
+
+static int map_run(struct ctx *c)
+{
+	return c_map(c, 0, IOVA_A, NPG * PG);
+}
+
+/* A failed map leaves nothing of the range mapped. */
+static int map_check(struct ctx *c, int ret)
+{
+	unsigned int i;
+
+	for (i = 0; ret && i < NPG; i++)
+		if (c_phys(c, IOVA_A + i * PG))
+			return failed(c, "failed map left page %u mapped", i);
+	return c_finish_unmanaged(c, !ret, 1);
+}
+
+/* Two maps side by side in one table; the op unmaps the first. */
+static int unmap_prep(struct ctx *c)
+{
+	return map_prep(c) ?: c_map(c, 0, IOVA_A, 2 * PG) ?:
+		c_map(c, 2 * PG, IOVA_A + 2 * PG, 2 * PG);
+}
+
+static int unmap_run(struct ctx *c)
+{
+	return c_unmap(c, IOVA_A, 2 * PG);
+}
+
+/*
+ * The unmapped half faults, the other half still translates to its pages
+ * and carries DMA.
+ */
+static int unmap_check(struct ctx *c, int ret)
+{
+	struct adt_run r;
+
+	if (ret && c_unmap(c, IOVA_A, 2 * PG))
+		return failed(c, "unmap after the failure refused");
+	if (c_phys(c, IOVA_A) || c_phys(c, IOVA_A + PG))
+		return failed(c, "unmapped half still translates");
+	if (c_phys(c, IOVA_A + 2 * PG) == 0)
+		return failed(c, "the half left mapped lost its translation");
+	if (adt_cmd(c->fd, c->eng, ADT_OP_READ32, 0, IOVA_A + 8, 0, 4, 0, &r) ||
+	    !(r.status & ADT_ST_ERROR))
+		return failed(c, "read of the unmapped half did not fault");
+	return c_dma(c, c->pages.handle, 2 * PG, IOVA_A + 2 * PG, 2 * PG);
+}
+
+static int buf_run(struct ctx *c)
+{
+	return adt_alloc(c->fd, c->eng, c->kind, NPG * PG, ADT_DIR_BIDIRECTIONAL,
+			 0, &c->buf);
+}
+
+static int buf_check(struct ctx *c, int ret)
+{
+	if (ret && buf_run(c))
+		return failed(c, "buffer allocation after the failure refused");
+	if (c->buf.nr_segs != 1)
+		return failed(c, "%u DMA segments", c->buf.nr_segs);
+	return c_dma(c, c->buf.handle, 0, c->buf.iova, NPG * PG);
+}
+
+static int no_prep(struct ctx *c)
+{
+	return 0;
+}
+
+/* ---- the sweep ---- */
+
+static void record(const char *name, unsigned int points)
+{
+	FILE *f = fopen(COUNTS_FILE, "a");
+
+	if (f) {
+		fprintf(f, "%s %u\n", name, points);
+		fclose(f);
+	}
+}
+
+/*
+ * sweep() - fail the 1st, 2nd, ... allocation of @op->run until it makes
+ * none that fails; each iteration on a fresh client file, prepared
+ * without failures.
+ */
+static void sweep(struct __test_metadata *_metadata, const struct op *op,
+		  uint32_t kind, const char *name)
+{
+	unsigned int n, errors = 0, absorbed = 0;
+	char splat[256];
+	struct ctx c;
+	int nth, kfd, ret, hit;
+
+	if (fail_nth_setup())
+		SKIP(return, "no fault injection in debugfs (FAULT_INJECTION_DEBUG_FS)");
+	nth = nth_open();
+	ASSERT_LE(0, nth) TH_LOG("fail-nth: %s", strerror(errno));
+
+	for (n = 1; n < MAX_POINTS; n++) {
+		memset(&c, 0, sizeof(c));
+		c.kind = kind;
+		c.fd = adt_open();
+		ASSERT_LE(0, c.fd);
+		c.eng = adt_default_engine(c.fd);
+		ASSERT_LE(0, c.eng);
+		ASSERT_EQ(0, op->prep(&c)) TH_LOG("%s: preparing", name);
+		kfd = kmsg_open();
+		ASSERT_LE(0, kfd);
+
+		ASSERT_EQ(0, nth_arm(nth, n));
+		ret = op->run(&c);
+		hit = nth_disarm(nth);
+		ASSERT_LE(0, hit);
+
+		EXPECT_EQ(0, op->check(&c, ret))
+			TH_LOG("%s, allocation %u failed (op returned %d): %s",
+			       name, n, ret, c.why);
+		EXPECT_EQ(0, kmsg_splat(kfd, splat, sizeof(splat)))
+			TH_LOG("%s, allocation %u failed: kernel said %s",
+			       name, n, splat);
+		close(kfd);
+		close(c.fd);
+		if (!hit) {
+			/* No allocation left to fail: the operation worked. */
+			EXPECT_EQ(0, ret) TH_LOG("%s failed by itself: %d", name, ret);
+			break;
+		}
+		if (ret)
+			errors++;
+		else
+			absorbed++;
+		if (_metadata->exit_code)
+			break;
+	}
+	EXPECT_LT(n, MAX_POINTS);
+	close(nth);
+	ksft_print_msg("%s: %u failure points, %u returned an error, %u absorbed\n",
+		       name, n - 1, errors, absorbed);
+	record(name, n - 1);
+}
+
+static const struct op op_dom = { dom_prep, c_dom_alloc, dom_check };
+static const struct op op_attach = { attach_prep, c_attach, attach_check };
+static const struct op op_map = { map_prep, map_run, map_check };
+static const struct op op_unmap = { unmap_prep, unmap_run, unmap_check };
+static const struct op op_buf = { no_prep, buf_run, buf_check };
+
+TEST(start)
+{
+	unlink(COUNTS_FILE);
+}
+
+TEST(domain_alloc) { sweep(_metadata, &op_dom, 0, "domain_alloc"); }
+TEST(attach) { sweep(_metadata, &op_attach, 0, "attach"); }
+TEST(map) { sweep(_metadata, &op_map, 0, "map"); }
+/*
+ * The backend has no block mappings to split (io-pgtable-dart.c), so an
+ * unmap may allocate nothing: then the sweep ends at once, and says so.
+ */
+TEST(unmap_part) { sweep(_metadata, &op_unmap, 0, "unmap_part"); }
+TEST(buf_alloc_coherent) { sweep(_metadata, &op_buf, ADT_BUF_COHERENT, "buf_alloc_coherent"); }
+TEST(buf_alloc_sg) { sweep(_metadata, &op_buf, ADT_BUF_SG, "buf_alloc_sg"); }
+TEST(buf_alloc_noncontig) {
+	sweep(_metadata, &op_buf, ADT_BUF_NONCONTIG, "buf_alloc_noncontig");
+}
+
+/* ---- probe: binding a DART with its Nth allocation failing ---- */
+
+#define PLAT		"/sys/bus/platform/"
+#define DART_DRV	PLAT "drivers/apple-dart/"
+#define MAX_ENGINES	16
+
+static int dart_registered(const char *dart)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/class/iommu/apple-dart.%s", dart);
+	return !stat(path, &st);
+}
+
+static int dart_bound(const char *dart)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), DART_DRV "%s", dart);
+	return !lstat(path, &st);
+}
+
+/*
+ * Bounds of module @mod's .text: its start, and the nearest section of
+ * any module above it (so no other module's code is inside).
+ */
+static int module_text(const char *mod, unsigned long *start, unsigned long *end)
+{
+	char path[256];
+	unsigned long a;
+	struct dirent *m, *sec;
+	DIR *mods, *secs;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/sections/.text", mod);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%lx", start) != 1 || !*start) {
+		fclose(f);
+		return -EPERM;
+	}
+	fclose(f);
+	*end = ~0UL;
+	mods = opendir("/sys/module");
+	if (!mods)
+		return -errno;
+	while ((m = readdir(mods))) {
+		snprintf(path, sizeof(path), "/sys/module/%.64s/sections", m->d_name);
+		secs = opendir(path);
+		if (!secs)
+			continue;
+		while ((sec = readdir(secs))) {
+			if (!strcmp(sec->d_name, ".") || !strcmp(sec->d_name, ".."))
+				continue;
+			snprintf(path, sizeof(path), "/sys/module/%.64s/sections/%.64s",
+				 m->d_name, sec->d_name);
+			f = fopen(path, "r");
+			if (!f)
+				continue;
+			if (fscanf(f, "%lx", &a) == 1 && a > *start && a < *end)
+				*end = a;
+			fclose(f);
+		}
+		closedir(secs);
+	}
+	closedir(mods);
+	return 0;
+}
+
+/*
+ * Only allocations with a frame in [@start, @end) on their stack count
+ * (and fail); 0, ~0UL lifts the restriction.
+ */
+static int fail_only_under(unsigned long start, unsigned long end)
+{
+	static const char * const attrs[] = { "failslab", "fail_page_alloc" };
+	char path[128], val[32];
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(attrs) && !ret; i++) {
+		snprintf(path, sizeof(path), FI_DIR "%s/require-start", attrs[i]);
+		snprintf(val, sizeof(val), "%#lx", start);
+		ret = write_str(path, val);
+		snprintf(path, sizeof(path), FI_DIR "%s/require-end", attrs[i]);
+		snprintf(val, sizeof(val), "%#lx", end);
+		ret = ret ?: write_str(path, val);
+	}
+	return ret;
+}
+
+/*
+ * probe_sweep() - unbind the default engine's DART and bind it again
+ * with its Nth allocation failing, N = 1, 2, ... until the bind succeeds;
+ * with @in_driver only the allocations made with apple_dart.ko's code on
+ * the stack count (the stack filter), not those of the sysfs write or of
+ * the driver core before the probe.  A failed bind returns an error and
+ * leaves no IOMMU registered; then the engines bind again behind the
+ * DART and DMA through it works.
+ */
+static void probe_sweep(struct __test_metadata *_metadata, const char *name,
+			int in_driver)
+{
+	unsigned int n, errors = 0, absorbed = 0;
+	struct adt_engine_info ei, behind[MAX_ENGINES];
+	static uint32_t page[PG / 4];
+	char dart[64], d[64], splat[256];
+	struct adt_fixture f;
+	int nth, kfd, bfd, hit, i, nr = 0;
+	ssize_t ret;
+	struct adt_b b;
+	struct adt_run r;
+
+	if (fail_nth_setup())
+		SKIP(return, "no fault injection in debugfs (FAULT_INJECTION_DEBUG_FS)");
+	ASSERT_EQ(0, adt_fixture_setup(_metadata, &f));
+	if (!adt_is_ours(f.fd, f.eng))
+		SKIP(return, "not the project's driver");
+	ASSERT_EQ(0, adt_dart_of(f.ei.dev_name, dart, sizeof(dart)));
+	/* The engines behind it, which the unbind takes away. */
+	for (i = 0; i < adt_nr_engines(f.fd) && nr < MAX_ENGINES; i++)
+		if (!adt_engine(f.fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
+		    !adt_dart_of(ei.dev_name, d, sizeof(d)) && !strcmp(d, dart))
+			behind[nr++] = ei;
+	adt_fixture_close(&f);
+	if (in_driver) {
+		unsigned long start, end;
+
+		ASSERT_EQ(0, module_text(OUR_DRIVER, &start, &end));
+		ASSERT_EQ(0, fail_only_under(start, end));
+		TH_LOG("%s .text %#lx-%#lx", OUR_DRIVER, start, end);
+	}
+	ASSERT_EQ(0, write_str(DART_DRV "unbind", dart));
+	ASSERT_FALSE(dart_registered(dart));
+
+	nth = nth_open();
+	ASSERT_LE(0, nth);
+	for (n = 1; n < MAX_POINTS; n++) {
+		kfd = kmsg_open();
+		ASSERT_LE(0, kfd);
+		bfd = open(DART_DRV "bind", O_WRONLY | O_CLOEXEC);
+		ASSERT_LE(0, bfd);
+		ASSERT_EQ(0, nth_arm(nth, n));
+		ret = write(bfd, dart, strlen(dart));
+		ret = ret < 0 ? -errno : 0;
+		hit = nth_disarm(nth);
+		close(bfd);
+		ASSERT_LE(0, hit);
+		EXPECT_EQ(0, kmsg_splat(kfd, splat, sizeof(splat)))
+			TH_LOG("bind, allocation %u failed: kernel said %s", n, splat);
+		close(kfd);
+		if (ret) {
+			EXPECT_TRUE(hit) TH_LOG("bind failed by itself: %zd", ret);
+			EXPECT_FALSE(dart_registered(dart))
+				TH_LOG("allocation %u: failed probe left the IOMMU registered", n);
+			EXPECT_FALSE(dart_bound(dart));
+			errors++;
+		} else {
+			EXPECT_TRUE(dart_registered(dart))
+				TH_LOG("allocation %u: bound but no IOMMU", n);
+			if (!hit)
+				break;
+			absorbed++;
+			ASSERT_EQ(0, write_str(DART_DRV "unbind", dart));
+		}
+		if (_metadata->exit_code)
+			break;
+	}
+	close(nth);
+	if (in_driver)
+		EXPECT_EQ(0, fail_only_under(0, ~0UL));
+	EXPECT_LT(n, MAX_POINTS);
+	ksft_print_msg("%s of %s: %u failure points, %u returned an error, %u absorbed\n",
+		       name, dart, n - 1, errors, absorbed);
+	record(name, n - 1);
+
+	/* The engines the unbind took away bind again, DMA through it works. */
+	for (i = 0; i < nr; i++)
+		EXPECT_EQ(0, write_str(PLAT "drivers_probe", behind[i].dev_name));
+	f.fd = adt_open();
+	ASSERT_LE(0, f.fd);
+	for (i = 0; i < nr; i++)
+		EXPECT_LE(0, adt_find(f.fd, behind[i].label))
+			TH_LOG("%s did not bind again", behind[i].label);
+	f.eng = adt_find(f.fd, f.ei.label);
+	ASSERT_LE(0, f.eng);
+	ASSERT_EQ(0, adt_engine(f.fd, f.eng, &ei));
+	EXPECT_EQ(ADT_DOMAIN_DMA, ei.domain_type);
+	ASSERT_EQ(0, adt_alloc(f.fd, f.eng, ADT_BUF_COHERENT, PG, 0, 0, &b));
+	ASSERT_EQ(0, adt_cmd(f.fd, f.eng, ADT_OP_FILL, 0, 0, b.iova, PG, 0x0dd5ca1e, &r));
+	EXPECT_EQ(ADT_ST_DONE, r.status);
+	ASSERT_EQ(0, adt_rw(f.fd, b.handle, 0, 0, page, PG));
+	EXPECT_EQ(-1, find_not_word(page, PG, 0x0dd5ca1e));
+	adt_fixture_close(&f);
+}
+
+TEST(probe) { probe_sweep(_metadata, "probe", 0); }
+TEST(probe_in_driver) { probe_sweep(_metadata, "probe_in_driver", 1); }
+
+/* The figure the issue asks for: failure points exercised in all. */
+TEST(total)
+{
+	unsigned int points, total = 0, ops = 0;
+	char name[64];
+	FILE *f = fopen(COUNTS_FILE, "r");
+
+	ASSERT_NE(NULL, f);
+	while (fscanf(f, "%63s %u", name, &points) == 2) {
+		total += points;
+		ops++;
+	}
+	fclose(f);
+	ksft_print_msg("fail_nth: %u failure points over %u operations\n", total, ops);
+	/* Seven client operations and the probe twice: none skipped. */
+	EXPECT_EQ(9, ops);
+}
+
+TEST_HARNESS_MAIN
