@@ -8,6 +8,8 @@
 # Platform (see README.md):
 #   make check     set up, build and boot the emulated machine; run all tests
 #   make run       the same set-up, then boot it and show what the driver does
+#   make bench     the same set-up on the bench kernel; ours against 6.12
+#                  under -icount, report in out/bench/
 #   make clean     remove build products from the clone (not the cache)
 #   make distclean also remove the build cache
 
@@ -22,6 +24,9 @@ check:
 run:
 	@bash tools/platform/check.sh run
 
+bench:
+	@DART_OUT=$(CURDIR)/out/bench DART_KERNEL=bench bash tools/platform/check.sh bench
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- clean || true
 	rm -rf out
@@ -29,4 +34,4 @@ clean:
 distclean: clean
 	rm -rf "$${DART_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/apple-dart-platform}"
 
-.PHONY: modules check run clean distclean
+.PHONY: modules check run bench clean distclean

@@ -81,9 +81,11 @@
  * Linux polls a TLB command for 100 us (hw §2.3); allow ten times that.
  * A command that never finishes leaves stale translations behind, so
  * waiting longer costs nothing when things work and gives slow models
- * and busy hosts a chance.
+ * and busy hosts a chance.  Polled without a delay: a command takes about
+ * a microsecond (emulator.rst, "Latencies"), and a 1 us step held the
+ * DART's lock for up to twice that, on every strict unmap.
  */
-#define ADART_CMD_POLL_US		1
+#define ADART_CMD_POLL_US		0
 #define ADART_CMD_TIMEOUT_US		1000
 
 /* Above 36 VA bits a T8110 walks three tables below its TTBR (hw §4.2). */

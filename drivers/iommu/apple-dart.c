@@ -168,6 +168,18 @@ static void adart_tlb_flush_walk(unsigned long iova, size_t size,
 	adart_domain_flush(dom);
 }
 
+/*
+ * The backend hooked a new table into @cookie's tree, during a map: tells
+ * adart_iotlb_sync_map() to invalidate.  Reported where it happens, so a
+ * table reclaimed meanwhile by a concurrent unmap cannot hide it.
+ */
+static void adart_table_added(void *cookie)
+{
+	struct adart_domain *dom = cookie;
+
+	atomic_set(&dom->table_added, 1);
+}
+
 static const struct iommu_flush_ops adart_flush_ops = {
 	.tlb_flush_all	= adart_tlb_flush_all,
 	.tlb_flush_walk	= adart_tlb_flush_walk,
@@ -446,6 +458,7 @@ static int adart_domain_finalize(struct adart_domain *dom,
 		.max_ttbrs	= ttbrs,
 		.max_levels	= levels,
 		.ttbr_layout	= first->lay->ttbr_layout,
+		.table_added	= adart_table_added,
 	};
 	ops = dart_io_pgtable_alloc(dom->fmt, &dom->pgcfg, &dom->dcfg, dom);
 	if (IS_ERR(ops)) {
@@ -551,20 +564,25 @@ static int adart_map_pages(struct iommu_domain *domain, unsigned long iova,
 {
 	struct adart_domain *dom = to_adart_domain(domain);
 	struct io_pgtable_ops *ops = adart_domain_pgtable(dom);
-	struct dart_pgtable_stats before, after;
-	int ret;
 
 	/* A domain from iommu_domain_alloc() has no format before attach. */
 	if (!ops)
 		return -ENODEV;
-	dart_io_pgtable_get_stats(ops, &before);
-	ret = ops->map_pages(ops, iova, paddr, pgsize, pgcount, prot, gfp,
-			     mapped);
-	dart_io_pgtable_get_stats(ops, &after);
-	/* Tells adart_iotlb_sync_map() that a table was installed. */
-	if (after.tables > before.tables)
-		atomic_set(&dom->table_added, 1);
-	return ret;
+	return ops->map_pages(ops, iova, paddr, pgsize, pgcount, prot, gfp,
+			      mapped);
+}
+
+/* An unmap in a domain that holds boot mappings: checked first. */
+static noinline size_t adart_unmap_resv(struct adart_domain *dom,
+					struct io_pgtable_ops *ops,
+					unsigned long iova, size_t pgsize,
+					size_t pgcount,
+					struct iommu_iotlb_gather *gather)
+{
+	/* A boot mapping stays while the domain lives (driver.rst). */
+	if (__adart_resv_protected(dom, iova, (u64)pgsize * pgcount))
+		return 0;
+	return ops->unmap_pages(ops, iova, pgsize, pgcount, gather);
 }
 
 static size_t adart_unmap_pages(struct iommu_domain *domain, unsigned long iova,
@@ -574,9 +592,16 @@ static size_t adart_unmap_pages(struct iommu_domain *domain, unsigned long iova,
 	struct adart_domain *dom = to_adart_domain(domain);
 	struct io_pgtable_ops *ops = adart_domain_pgtable(dom);
 
-	/* A boot mapping stays while the domain lives (driver.rst). */
-	if (!ops || adart_resv_protected(dom, iova, (u64)pgsize * pgcount))
+	if (!ops)
 		return 0;
+	/*
+	 * Nearly every domain has no boot mapping: one load, then a tail
+	 * call, with no stack frame (the one-page unmap is a few dozen
+	 * instructions in all, make bench).
+	 */
+	if (unlikely(!list_empty(&dom->fw)))
+		return adart_unmap_resv(dom, ops, iova, pgsize, pgcount,
+					gather);
 	return ops->unmap_pages(ops, iova, pgsize, pgcount, gather);
 }
 
@@ -635,6 +660,14 @@ static int adart_iotlb_sync_map(struct iommu_domain *domain,
 {
 	struct adart_domain *dom = to_adart_domain(domain);
 
+	/*
+	 * Nearly every map installs nothing: a plain read, not an atomic
+	 * exchange, on that path.  A report this thread made is seen by its
+	 * own read; one taken by another thread's exchange is that thread's
+	 * to flush.
+	 */
+	if (likely(!atomic_read(&dom->table_added)))
+		return 0;
 	/* Full barrier: a flush after this sees the table's stores. */
 	if (!atomic_xchg(&dom->table_added, 0))
 		return 0;

@@ -53,8 +53,12 @@
 #define DART_MAX_LEVELS		4
 #define DART_DEFAULT_LEVELS	3
 
-/* A slot's count while its table is being torn down. */
-#define DART_SLOT_DYING		(-1)
+/*
+ * Added to a slot's count while its table is being torn down: the count
+ * stays negative whatever walkers add meanwhile (at most one table's
+ * entries each), so a hold can be one atomic add that looks at the sign.
+ */
+#define DART_SLOT_DYING		(INT_MIN / 2)
 
 /* IOMMU_READ, IOMMU_WRITE and IOMMU_CACHE are bits 0 to 2. */
 #define DART_PROT_BITS		(IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE)
@@ -184,6 +188,9 @@ static const struct dart_ttbr_fmt dart_ttbr_fmts[] = {
  * @nr_tables:	tables owned, all levels
  * @nr_leaves:	last-level tables owned
  * @nr_bytes:	memory owned
+ * @table_added: the caller's report of a new table (struct dart_pgtable_cfg)
+ * @unmap_slow:	unmaps never take the open-coded path: more than two levels,
+ *		or a driver that wants tlb_add_page() for every page
  *
  * The fields every map and unmap reads come first, together.
  */
@@ -209,6 +216,8 @@ struct dart_pgtable {
 	atomic_long_t			nr_tables;
 	atomic_long_t			nr_leaves;
 	atomic_long_t			nr_bytes;
+	void				(*table_added)(void *cookie);
+	bool				unmap_slow;
 };
 
 #define to_dart(ops) container_of(io_pgtable_ops_to_pgtable(ops), \
@@ -409,6 +418,9 @@ static noinline u64 *dart_install_table(struct dart_pgtable *d, u64 *ptep,
 	}
 	if (lvl == 0)
 		dart_mark_top(d, iova);
+	/* Only the winner of the cmpxchg reports: one report per table. */
+	if (d->table_added)
+		d->table_added(d->iop.cookie);
 	return table;
 }
 
@@ -472,22 +484,23 @@ static __always_inline u64 *dart_leaf_slot(struct dart_pgtable *d,
  * so one atomic operation per leaf table covers both its walk and its
  * result; any other walker holds one.  Fails if the slot is DYING.
  * Acquire, so that the walker then reads the parent entry as it is now
- * (as a reclaimer left it, for instance).
+ * (as a reclaimer left it, for instance).  One add, not a compare and
+ * exchange loop: the one-page map and unmap are a few dozen instructions,
+ * and this is the most expensive of them.  A failed hold takes its add
+ * back; the reclaimer takes back only DART_SLOT_DYING, so the two never
+ * lose each other's updates.
  */
 static __always_inline bool dart_slot_try_hold(atomic_t *cnt, int n)
 {
-	int c = atomic_read(cnt);
-
-	do {
-		if (unlikely(c == DART_SLOT_DYING))
-			return false;
-	} while (!atomic_try_cmpxchg_acquire(cnt, &c, c + n));
-	return true;
+	if (likely(atomic_fetch_add_acquire(n, cnt) >= 0))
+		return true;
+	atomic_sub(n, cnt);
+	return false;
 }
 
 static noinline void dart_slot_wait(atomic_t *cnt)
 {
-	while (atomic_read(cnt) == DART_SLOT_DYING)
+	while (atomic_read(cnt) < 0)
 		cpu_relax();
 }
 
@@ -515,11 +528,17 @@ static noinline void dart_slot_reclaim(struct dart_pgtable *d,
 				       struct iommu_iotlb_gather *gather)
 {
 	unsigned long span = 1UL << dart_lvl_shift(d, d->levels - 2);
+	int dying = DART_SLOT_DYING;
 	unsigned long flags;
 	u64 pte;
 
+	/*
+	 * Not a constant to sparse, which would warn that cmpxchg's 8- and
+	 * 16-bit cases (never taken for an atomic_t) truncate it.
+	 */
+	OPTIMIZER_HIDE_VAR(dying);
 	local_irq_save(flags);
-	if (atomic_cmpxchg(cnt, 0, DART_SLOT_DYING) != 0)
+	if (atomic_cmpxchg(cnt, 0, dying) != 0)
 		goto out;
 
 	pte = READ_ONCE(*pp);
@@ -545,7 +564,8 @@ static noinline void dart_slot_reclaim(struct dart_pgtable *d,
 			dart_free_table(d, d->levels - 1, table);
 		}
 	}
-	atomic_set_release(cnt, 0);
+	/* Failed holds may still be taking their adds back. */
+	atomic_sub_return_release(dying, cnt);
 out:
 	local_irq_restore(flags);
 }
@@ -962,7 +982,6 @@ static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 			       struct iommu_iotlb_gather *gather)
 {
 	struct dart_pgtable *d = to_dart(ops);
-	const struct iommu_flush_ops *tlb = d->iop.cfg.tlb;
 	unsigned int idx, pidx, ttbr, i = 0;
 	atomic_t *cnt;
 	u64 pte;
@@ -972,9 +991,7 @@ static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 		return 0;
 
 	idx = dart_index(d, d->levels - 1, iova);
-	if (unlikely(d->levels != DART_MIN_LEVELS ||
-		     pgcount > dart_entries(d) - idx ||
-		     (tlb && tlb->tlb_add_page)))
+	if (unlikely(d->unmap_slow || pgcount > dart_entries(d) - idx))
 		return dart_unmap_tables(d, iova, pgcount, gather);
 
 	ttbr = dart_ttbr_index(d, iova);
@@ -1216,6 +1233,9 @@ static struct dart_pgtable *dart_alloc(enum io_pgtable_fmt fmt,
 	d->iop.fmt = fmt;
 	d->iop.cookie = cookie;
 	d->iop.ops = dart_ops;
+	d->table_added = dc->table_added;
+	d->unmap_slow = d->levels != DART_MIN_LEVELS ||
+			(cfg->tlb && cfg->tlb->tlb_add_page);
 	d->iop.cfg = *cfg;
 	memset(&d->iop.cfg.apple_dart_cfg, 0,
 	       sizeof(d->iop.cfg.apple_dart_cfg));

@@ -45,6 +45,12 @@ enum dart_ttbr_layout {
  *		The backend writes them but never frees them.  NULL entries
  *		mean the backend allocates that table.
  * @top_pa:	in: physical address of each @top_va table.
+ * @table_added: in, optional: called with the page table's cookie when a
+ *		map has hooked a new table into the tree, once per table, at
+ *		the point it happens (before that map returns; atomic context
+ *		possible).  A driver that invalidates after such a map (the
+ *		walker may cache the empty entry it replaced) learns it here
+ *		without reading counters around every map.
  * @n_ttbrs:	out: TTBRs in use; the others must be programmed invalid.
  * @n_levels:	out: table levels below the TTBR (2, 3 or 4); the walk
  *		needs TCR.FOUR_LEVEL when this is 3.
@@ -57,6 +63,7 @@ struct dart_pgtable_cfg {
 	enum dart_ttbr_layout	ttbr_layout;
 	void			*top_va[DART_PGTABLE_MAX_TTBRS];
 	phys_addr_t		top_pa[DART_PGTABLE_MAX_TTBRS];
+	void			(*table_added)(void *cookie);
 
 	unsigned int		n_ttbrs;
 	unsigned int		n_levels;

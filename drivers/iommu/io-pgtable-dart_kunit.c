@@ -184,6 +184,7 @@ KUNIT_ARRAY_PARAM(dart_case, dart_cases, dart_case_desc);
  * @q_size:	their sizes
  * @q_next:	next quarantine slot to recycle
  * @q_dirty:	quarantined tables written after they were freed
+ * @tables_added: new tables the backend reported (dcfg.table_added)
  */
 struct tctx {
 	struct kunit			*test;
@@ -203,6 +204,7 @@ struct tctx {
 	size_t				q_size[T_QUARANTINE];
 	unsigned int			q_next;
 	atomic_long_t			q_dirty;
+	atomic_long_t			tables_added;
 };
 
 static void *t_alloc(void *cookie, size_t size, gfp_t gfp)
@@ -1340,6 +1342,68 @@ static void dart_test_reclaim_walk_cache(struct kunit *test)
 	dart_io_pgtable_free(t->ops);
 }
 
+static void t_table_added(void *cookie)
+{
+	struct tctx *t = cookie;
+
+	atomic_long_inc(&t->tables_added);
+}
+
+/* Maps of @pages from @iova; the new tables reported, as the stats count. */
+static void t_expect_added(struct tctx *t, unsigned long iova, size_t pages,
+			   long want)
+{
+	struct dart_pgtable_stats st0, st1;
+	long added = atomic_long_read(&t->tables_added);
+	size_t mapped;
+
+	dart_io_pgtable_get_stats(t->ops, &st0);
+	KUNIT_ASSERT_EQ(t->test, t_map(t, iova, t_pa(t, pages), pages,
+				       IOMMU_READ, &mapped), 0);
+	dart_io_pgtable_get_stats(t->ops, &st1);
+	added = atomic_long_read(&t->tables_added) - added;
+	KUNIT_EXPECT_EQ(t->test, added, (long)(st1.tables - st0.tables));
+	if (want >= 0)
+		KUNIT_EXPECT_EQ(t->test, added, want);
+}
+
+/*
+ * Every table a map hooks in is reported once, when it happens, and no
+ * other map reports anything.  Catches a backend that reports nothing (the
+ * driver would skip the invalidation a new table needs, and the walker
+ * could keep the empty entry it replaced) or that reports on every map
+ * (an invalidation per dma_map_*()).
+ */
+static void dart_test_table_added(struct kunit *test)
+{
+	const struct dart_case *c = test->param_value;
+	unsigned long span;
+	struct tctx *t;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t_init_cfg(t, test, c);
+	t_use_hooks(t);
+	t->dcfg.table_added = t_table_added;
+	t_alloc_ops(t);
+	span = t_leaf_span(t);
+
+	/* The first map installs every level below the top. */
+	t_expect_added(t, 0, 1, c->levels - 1);
+	t_expect_added(t, t->gran, 1, 0);
+	/* The next leaf table's span: one new leaf table. */
+	t_expect_added(t, span, 1, 1);
+	/* Emptied page by page, tables stay: mapping again adds none. */
+	KUNIT_EXPECT_EQ(test, t_unmap(t, 0, 1), t->gran);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, t->gran, 1), t->gran);
+	t_expect_added(t, 0, 1, 0);
+	/* Two leaf tables at once (one call), then one whole span back. */
+	t_expect_added(t, 2 * span, 2 * (span / t->gran), 2);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, 2 * span, span / t->gran), span);
+	t_expect_added(t, 2 * span, 1, -1);
+	t_done(t);
+}
+
 static void t_copy_top(void *priv, unsigned int idx, u64 entry)
 {
 	u64 *shadow = priv;
@@ -1691,6 +1755,7 @@ static struct kunit_case dart_pgtable_cases[] = {
 	KUNIT_CASE_PARAM(dart_test_reclaim, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_gather, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_reclaim_walk_cache, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_table_added, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_dirty_top, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_foreign_top, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_concurrent, dart_case_gen_params),

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Extract linux-source-6.12 and build the arm64 test kernel (Image plus
-# Module.symvers) from tools/platform/kernel.config, into a cache directory
-# keyed by the source package version and the fragment's hash.
+# Extract linux-source-6.12 and build the arm64 kernel of variant
+# $DART_KERNEL (Image plus Module.symvers): the test kernel from
+# tools/platform/kernel.config, or the bench kernel from that and
+# kernel-bench.config; into a cache directory keyed by the source package
+# version and the fragments' hash.
 . "$(dirname "$0")/lib.sh"
 
 src=$(linux_src_dir)
@@ -25,31 +27,46 @@ kb=$(kernel_build_dir)
 cache_lock "$kb"
 
 if cache_ready "$kb"; then
-	echo "kernel: cached $kb"
+	echo "kernel ($DART_KERNEL): cached $kb"
 	exit 0
 fi
 rm -rf "$kb"
 mkdir -p "$kb"
-frag=$DART_TOP/tools/platform/kernel.config
+mapfile -t frags < <(kernel_fragments)
+frag=$kb/fragment.config
+cat "${frags[@]}" >"$frag"
 KCONFIG_ALLCONFIG=$frag make -C "$src" O="$kb" allnoconfig
 
 # Kconfig silently drops symbols whose dependencies are unmet: check that
-# every line of the fragment made it into .config.
+# every line of the last fragment, and of the ones before it where no later
+# one sets the symbol, made it into .config.  In the bench kernel a test
+# line may depend on a debug option the bench fragment turns off (a
+# sanitizer's mode, say): reported, not fatal.
 bad=0
-while IFS= read -r line; do
-	case $line in '#'* | '') continue ;; esac
-	sym=${line%%=*}
-	val=${line#*=}
-	if [ "$val" = n ]; then
-		grep -qx "$sym=y\|$sym=m" "$kb/.config" || continue
-	elif grep -qxF "$line" "$kb/.config"; then
-		continue
-	fi
-	echo "kernel.config: $line did not apply (got: $(grep "^$sym=\|# $sym " "$kb/.config"))"
-	bad=1
-done <"$frag"
+last=${frags[-1]}
+for f in "${frags[@]}"; do
+	while IFS= read -r line; do
+		case $line in '#'* | '') continue ;; esac
+		sym=${line%%=*}
+		val=${line#*=}
+		# The last line setting a symbol is the one that counts.
+		[ "$(grep "^$sym=" "$frag" | tail -n 1)" = "$line" ] || continue
+		if [ "$val" = n ]; then
+			grep -qx "$sym=y\|$sym=m" "$kb/.config" || continue
+		elif grep -qxF "$line" "$kb/.config"; then
+			continue
+		fi
+		got=$(grep "^$sym=\|# $sym " "$kb/.config" || true)
+		if [ "$f" = "$last" ]; then
+			echo "$(basename "$f"): $line did not apply (got: $got)"
+			bad=1
+		else
+			echo "$(basename "$f"): $line not in the $DART_KERNEL kernel (got: $got)"
+		fi
+	done <"$f"
+done
 [ $bad -eq 0 ]
 
 make -C "$src" O="$kb" -j"$JOBS" Image modules
 cache_commit "$kb"
-echo "kernel: built $kb"
+echo "kernel ($DART_KERNEL): built $kb"

@@ -20,8 +20,17 @@ src=$(linux_src_dir)
 mods=$DART_OUT/modules
 
 step_modules() {
-	local log=$DART_OUT/modules-build.log
-	make -C "$kb" M="$DART_TOP" W=1 C=2 -j"$JOBS" modules 2>&1 | tee "$log"
+	local log=$DART_OUT/modules-build.log top=$DART_TOP
+	# Against another kernel variant, build in a copy of the sources:
+	# kbuild puts objects next to them (6.12 has no separate output
+	# directory for external modules), and the two builds must not mix.
+	if [ "$DART_KERNEL" != test ]; then
+		top=$DART_OUT/src
+		mkdir -p "$top"
+		(cd "$DART_TOP" && git ls-files -co --exclude-standard -z |
+			rsync -ac --from0 --files-from=- . "$top/")
+	fi
+	make -C "$kb" M="$top" W=1 C=2 -j"$JOBS" modules 2>&1 | tee "$log"
 	[ "${PIPESTATUS[0]}" -eq 0 ]
 	if grep -E 'warning:|error:|WARNING:' "$log"; then
 		echo "modules: the build above printed warnings"
@@ -32,7 +41,7 @@ step_modules() {
 	# Exactly the modules this build made (kbuild lists them in
 	# modules.order), not every .ko lying in the tree: a module left
 	# behind by an older layout must not be packed, or clash by name.
-	sed 's/\.o$/.ko/' "$DART_TOP/modules.order" | xargs -r cp -t "$mods"
+	(cd "$top" && sed 's/\.o$/.ko/' modules.order | xargs -r cp -t "$mods")
 	ls "$mods"
 }
 

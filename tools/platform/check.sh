@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh [check|run]: everything behind "make check" and "make run".
+# check.sh [check|run|bench]: everything behind "make check", "make run"
+# and "make bench".
 #   check: set up the host, build (or take from the cache) QEMU and the test
-#          kernel, build our modules and tests, boot every scenario, and
-#          write $DART_OUT/results.txt; the last line printed is
+#          kernel, build our modules and tests, boot every scenario and the
+#          benchmark's smoke (bench-smoke: bench.sh smoke), and write
+#          $DART_OUT/results.txt; the last line printed is
 #          "N passed, N failed, N skipped".
 #   run:   the same set-up, then boot the "run" scenario: a demo of what
 #          the modules do, then a shell when stdin is a terminal.
+#   bench: the same set-up on the bench kernel (DART_KERNEL=bench, with
+#          DART_OUT=out/bench from the Makefile), without the checks of the
+#          sources, then bench.sh full: the report in out/bench/.
 # Environment: SCENARIO (boot only these, space separated), FILTER (a test
 # glob passed to KUnit and kselftests), GDB=1 (QEMU waits for gdb).
 . "$(dirname "$0")/lib.sh"
@@ -27,28 +32,42 @@ failed_build() {
 	exit 1
 }
 
+# gate NAME CMD...: a stage that checks the sources rather than building
+# what the guest runs; make bench leaves those to make check.
+gate() {
+	[ "$mode" = bench ] || stage "$@"
+}
+
 stage setup bash "$T/setup-host.sh" || failed_build
 # The harness must be able to fail: prove the results parser catches every
 # failure kind before trusting what it says about the guest.
 stage parser-selftest python3 "$T/test_parse_results.py" || failed_build
 # Documentation/ parses without a warning (Debian's docutils).
-stage docs /usr/bin/python3 "$T/check-docs.py" "$DART_TOP" || failed_build
+gate docs /usr/bin/python3 "$T/check-docs.py" "$DART_TOP" || failed_build
 # One build at a time: the machine has two cores and both builds use them.
 stage qemu bash "$T/build-qemu.sh" || failed_build
 # The DART model's trace events exist and fire (qtest, no guest).
-stage qemu-trace bash "$T/test-qemu-trace.sh" || failed_build
+gate qemu-trace bash "$T/test-qemu-trace.sh" || failed_build
 # Fidelity checks of the DART model itself (qtest, no guest).
-stage qemu-model bash "$T/test-qemu-model.sh" || failed_build
+gate qemu-model bash "$T/test-qemu-model.sh" || failed_build
 # The display machine as the boot loader leaves it (qtest, no guest).
-stage qemu-display bash "$T/test-qemu-display.sh" || failed_build
+gate qemu-display bash "$T/test-qemu-display.sh" || failed_build
 stage kernel bash "$T/build-kernel.sh" || failed_build
 stage busybox bash "$T/fetch-busybox.sh" || failed_build
 stage modules bash "$T/build-tests.sh" modules || failed_build
-stage checkpatch bash "$T/build-tests.sh" checkpatch || failed_build
+gate checkpatch bash "$T/build-tests.sh" checkpatch || failed_build
 stage oracle bash "$T/build-tests.sh" oracle || failed_build
 stage selftests bash "$T/build-tests.sh" selftests || failed_build
-stage intree bash "$T/build-tests.sh" intree || failed_build
+gate intree bash "$T/build-tests.sh" intree || failed_build
 stage initramfs bash "$T/build-tests.sh" initramfs || failed_build
+
+if [ "$mode" = bench ]; then
+	rc=0
+	stage bench bash "$T/bench.sh" full || rc=$?
+	cat "$DART_OUT/bench.txt" 2>/dev/null || true
+	tail -n 3 "$DART_LOGS/bench.log"
+	exit $rc
+fi
 
 if [ "$mode" = run ]; then
 	if [ -t 0 ]; then
@@ -59,16 +78,29 @@ if [ "$mode" = run ]; then
 	exit 0
 fi
 
-list=${SCENARIO:-$(scenarios)}
+list=${SCENARIO:-$(scenarios) bench-smoke}
+results=
 for s in $list; do
+	if [ "$s" = bench-smoke ]; then
+		# Both bench boots, short; their results count like a
+		# scenario's, and the report's as one more (nothing about
+		# speed is asserted).
+		st=ok
+		stage bench-smoke bash "$T/bench.sh" smoke || st="not ok"
+		printf '@@DART-BEGIN check report\n%s 1 bench-report\n@@DART-END check report rc=0\n@@DART-DONE\n' \
+			"$st" >"$DART_LOGS/bench-smoke.console.log"
+		results+=" bench-ours bench-oracle bench-smoke"
+		continue
+	fi
 	[ -f "$DART_TOP/tools/testing/guest/scenarios/$s.sh" ] ||
 		{ echo "no scenario $s"; failed_build; }
 	stage "boot-$s" bash "$T/run-scenario.sh" "$s"
+	results+=" $s"
 done
 
 printf 'make %s: %.0fs until results\n' "$mode" "$(echo "$(now) - $t_start" | bc)"
 echo "==> results"
 rc=0
-python3 "$T/parse-results.py" "$DART_OUT/results.txt" "$DART_LOGS" $list || rc=$?
+python3 "$T/parse-results.py" "$DART_OUT/results.txt" "$DART_LOGS" $results || rc=$?
 # parse-results.py printed "N passed, N failed, N skipped" last.
 exit $rc

@@ -4,7 +4,7 @@
 # Cache layout (all outside the clone, every entry keyed by a content hash of
 # what it was built from, and only trusted once its ".complete" stamp exists):
 #   $DART_CACHE/linux-src/<pkgver>/       extracted linux-source-6.12 tree
-#   $DART_CACHE/kernel/<hash>/            O= build dir of the test kernel
+#   $DART_CACHE/kernel/<hash>/            O= build dir of a kernel variant
 #   $DART_CACHE/qemu-src/<pkgver>/        Debian QEMU source with its patches
 #   $DART_CACHE/qemu/<hash>/              our qemu-system-aarch64 build
 #   $DART_CACHE/busybox/<hash>/          arm64 busybox-static, unpacked
@@ -74,8 +74,28 @@ linux_src_dir() {
 	echo "$DART_CACHE/linux-src/$(deb_version linux-source-6.12)"
 }
 
+# The kernel variant scripts build and boot: "test" (the default: the debug
+# kernel every test runs on) or "bench" (make bench: the same without the
+# debug options, see kernel-bench.config).
+DART_KERNEL=${DART_KERNEL:-test}
+
+# kernel_fragments [VARIANT]: the config fragments of a kernel variant, in
+# the order they are applied (for a symbol set twice, the last line wins).
+kernel_fragments() {
+	echo "$DART_TOP/tools/platform/kernel.config"
+	case ${1:-$DART_KERNEL} in
+	test) ;;
+	bench) echo "$DART_TOP/tools/platform/kernel-bench.config" ;;
+	*) echo "unknown kernel variant ${1:-$DART_KERNEL}" >&2; return 1 ;;
+	esac
+}
+
+# kernel_build_dir [VARIANT]: its cache entry, keyed by its fragments.
 kernel_build_dir() {
-	echo "$DART_CACHE/kernel/$(hash_of "$DART_TOP/tools/platform/kernel.config" \
+	local frags
+	frags=$(kernel_fragments "$@") || return 1
+	# shellcheck disable=SC2086 # paths without spaces, one per line
+	echo "$DART_CACHE/kernel/$(hash_of $frags \
 		"$DART_TOP/tools/platform/build-kernel.sh" |
 		sed "s/^/$(deb_version linux-source-6.12)-/")"
 }

@@ -6,7 +6,7 @@
 # The console goes to $DART_LOGS/NAME.console.log and QEMU's guest-error log
 # (where the device models report violations) to $DART_LOGS/NAME.qemu.log.
 # Environment: FILTER (a test glob), GDB=1 (wait for gdb on :1234),
-# TIMEOUT (seconds, default 300).
+# TIMEOUT (seconds, default 300), DART_APPEND (more kernel command line).
 . "$(dirname "$0")/lib.sh"
 
 name=$1
@@ -49,6 +49,7 @@ fi
 # let user space write them unthrottled, into a log large enough that none
 # is dropped before the console prints it.
 append+=" printk.devkmsg=on log_buf_len=4M"
+[ -n "${DART_APPEND:-}" ] && append+=" $DART_APPEND"
 [ "$mode" = interactive ] && append+=" dart.shell=1"
 [ "$mode" = demo ] && append+=" dart.direct=1"
 gdb=()

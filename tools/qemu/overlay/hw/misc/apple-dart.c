@@ -27,6 +27,8 @@
 #include "migration/vmstate.h"
 #include "hw/misc/apple-dart.h"
 #include "exec/address-spaces.h"
+#include "hw/core/cpu.h"
+#include "sysemu/cpu-timers.h"
 #include "apple-dart-walk.h"
 #include "trace.h"
 
@@ -485,6 +487,29 @@ static void apple_dart_clear_error(AppleDARTState *s, uint32_t val)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Latencies charged in virtual time (emulator.rst, "Latencies")           */
+
+/*
+ * Charge @ns of device time to the vCPU whose access or DMA is being
+ * served.  Under -icount the virtual clock is the count of executed
+ * instructions: growing the vCPU's budget counts @ns as if it had executed
+ * that many more, so every later reading of the clock (the guest's timer,
+ * BUSY windows) includes the latency, deterministically.  Without icount
+ * the clock follows the host and a device cannot stall it: nothing is
+ * charged, and the tests' timing stays as it was.
+ */
+static void apple_dart_charge(uint32_t ns)
+{
+    CPUState *cpu = current_cpu;
+
+    if (!ns || !icount_enabled() || !cpu || !cpu->running ||
+        !cpu->can_do_io) {
+        return;
+    }
+    cpu->icount_budget += icount_round(ns);
+}
+
+/* ---------------------------------------------------------------------- */
 /* TLB invalidation commands and their BUSY window (hw §2.3, §3.3)         */
 
 /*
@@ -561,10 +586,12 @@ static void apple_dart_busy_timer(void *opaque)
     apple_dart_busy_update(opaque);
 }
 
-static void apple_dart_start_cmd(AppleDARTState *s, uint32_t cmd)
+/* @busy_ns: the BUSY window of this kind of command (busy-ns properties) */
+static void apple_dart_start_cmd(AppleDARTState *s, uint32_t cmd,
+                                 uint32_t busy_ns)
 {
     trace_apple_dart_inv_issue(apple_dart_name(s), cmd, s->stream_select[0],
-                               s->stream_select[1], s->busy_ns);
+                               s->stream_select[1], busy_ns);
     s->busy_cmd = cmd;
     memcpy(s->busy_sel, s->stream_select, sizeof(s->stream_select));
     s->busy = true;
@@ -572,8 +599,8 @@ static void apple_dart_start_cmd(AppleDARTState *s, uint32_t cmd)
      * The invalidation takes effect when BUSY drops, so a driver that does
      * not wait for it can still hit old entries, as on hardware.
      */
-    s->busy_until = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + s->busy_ns;
-    if (!s->busy_ns && !s->busy_hold) {
+    s->busy_until = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + busy_ns;
+    if (!busy_ns && !s->busy_hold) {
         apple_dart_complete_cmd(s);
         return;
     }
@@ -695,6 +722,7 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
         trace_apple_dart_tlb_miss(apple_dart_name(s), sid, iova);
         COUNT_STREAM(s, sid, tlb_misses);
         COUNT_STREAM(s, sid, walks);
+        apple_dart_charge(s->tlb_miss_ns);
         f = stream_walk(s, sid, iova, &walked, false, true);
         if (s->walk_cache && s->strict_tlb) {
             check_walk_cache(s, sid, addr, iova, f, &walked);
@@ -966,7 +994,7 @@ static void t8020_write(AppleDARTState *s, hwaddr addr, uint32_t val,
                                  (uint32_t)(val & ~T8020_CMD_INVALIDATE));
         }
         if (val & T8020_CMD_INVALIDATE) {
-            apple_dart_start_cmd(s, val);
+            apple_dart_start_cmd(s, val, s->busy_ns);
         }
         return;
     case A_T8020_STREAM_SELECT0:
@@ -1086,7 +1114,9 @@ static void t8110_write(AppleDARTState *s, hwaddr addr, uint32_t val,
                                  sid, s->num_sids);
             return;
         }
-        apple_dart_start_cmd(s, val & T8110_TLB_CMD_KNOWN);
+        apple_dart_start_cmd(s, val & T8110_TLB_CMD_KNOWN,
+                             op == T8110_TLB_OP_FLUSH_SID ?
+                             s->busy_stream_ns : s->busy_ns);
         return;
     case A_T8110_ERROR:
         apple_dart_clear_error(s, val);
@@ -1145,6 +1175,8 @@ static uint64_t apple_dart_read(void *opaque, hwaddr addr, unsigned size)
     unsigned sid, idx;
     uint64_t val;
 
+    /* Charged first: a poll sees the clock after its own read. */
+    apple_dart_charge(s->reg_read_ns);
     apple_dart_busy_update(s);
     apple_dart_check_held(s, addr);
     if (size != 4 || (addr & 3)) {
@@ -1175,6 +1207,7 @@ static void apple_dart_write(void *opaque, hwaddr addr, uint64_t val64,
     bool ok, is_tcr;
     unsigned sid, idx;
 
+    apple_dart_charge(s->reg_write_ns);
     apple_dart_busy_update(s);
     apple_dart_check_held(s, addr);
     if (size != 4 || (addr & 3)) {
@@ -1586,6 +1619,10 @@ static void apple_dart_realize(DeviceState *dev, Error **errp)
     if (!s->tlb_size) {
         s->tlb_size = 1;
     }
+    /* Unset, a T8110 per-stream command lasts as long as any other. */
+    if (s->busy_stream_ns == UINT32_MAX) {
+        s->busy_stream_ns = s->busy_ns;
+    }
     s->ttbr_base = s->num_sids > 16 ? l->ttbr0_many_sids : l->ttbr0;
 
     memory_region_init_io(&s->mmio, OBJECT(s), &apple_dart_ops, s,
@@ -1620,7 +1657,13 @@ static Property apple_dart_properties[] = {
     DEFINE_PROP_UINT8("pa-width", AppleDARTState, pa_width, 42),
     DEFINE_PROP_BOOL("four-level", AppleDARTState, four_level_supported,
                      true),
+    /* Latencies: assumptions, see emulator.rst ("Latencies"). */
     DEFINE_PROP_UINT32("busy-ns", AppleDARTState, busy_ns, 1000),
+    DEFINE_PROP_UINT32("busy-stream-ns", AppleDARTState, busy_stream_ns,
+                       UINT32_MAX),
+    DEFINE_PROP_UINT32("reg-read-ns", AppleDARTState, reg_read_ns, 150),
+    DEFINE_PROP_UINT32("reg-write-ns", AppleDARTState, reg_write_ns, 30),
+    DEFINE_PROP_UINT32("tlb-miss-ns", AppleDARTState, tlb_miss_ns, 400),
     DEFINE_PROP_BOOL("strict-tlb", AppleDARTState, strict_tlb, true),
     DEFINE_PROP_BOOL("upper-iova-fault", AppleDARTState, upper_iova_fault,
                      false),

@@ -104,7 +104,11 @@ struct AppleDARTState {
     uint8_t va_width;
     uint8_t pa_width;
     bool four_level_supported;
-    uint32_t busy_ns;
+    uint32_t busy_ns;           /* T8020 command, T8110 flush-all */
+    uint32_t busy_stream_ns;    /* T8110 one-stream command */
+    uint32_t reg_read_ns;       /* charged per register access ... */
+    uint32_t reg_write_ns;
+    uint32_t tlb_miss_ns;       /* ... and per TLB miss, under -icount */
     bool strict_tlb;
     bool upper_iova_fault;
     uint32_t tlb_size;

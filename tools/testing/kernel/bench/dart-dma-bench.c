@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * DMA map and unmap through a DART driver, timed to the nanosecond and
+ * with the TLB commands they cost, for "make bench"
+ * (tools/platform/bench.sh).
+ *
+ * The kernel's dma_map_benchmark reports 0.1 us steps and no loop count, so
+ * it can neither resolve sub-microsecond differences nor say how many
+ * invalidations an unmap costs.  This driver is bound to a DMA test engine
+ * through driver_override, like dma_map_benchmark; writing "LOOPS PAGES" to
+ * its "bench" attribute maps and unmaps one buffer of PAGES pages LOOPS
+ * times through the DMA API in the engine's default domain (strict or
+ * DMA-FQ, as the group is set) and reading the attribute gives the totals
+ * and the TLB commands the engine's DART ran for the engine's stream
+ * meanwhile.  That count is the QEMU model's, read through the engine (a
+ * real DART has no such counter, emulator.rst).  Figures only: nothing is
+ * asserted about them.
+ */
+
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/io.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+
+#include "apple-dart-test-engine.h"
+
+#define DDB_MAX_PAGES	256
+
+/**
+ * struct ddb - one bound engine
+ * @base:	the engine's registers (for the model's counters)
+ * @lock:	one run at a time; protects the result
+ * @loops:	last run: map/unmap pairs
+ * @bytes:	last run: buffer size
+ * @map_ns:	last run: time in dma_map_single(), summed
+ * @unmap_ns:	last run: time in dma_unmap_single(), summed
+ * @inv:	last run: TLB commands that reached the engine's stream
+ */
+struct ddb {
+	void __iomem *base;
+	struct mutex lock;	/* one run at a time; protects the result */
+	u32 loops;
+	size_t bytes;
+	u64 map_ns;
+	u64 unmap_ns;
+	u32 inv;
+};
+
+/* TLB commands the DART behind port 0 ran for the engine's stream so far. */
+static u32 ddb_inv_count(struct ddb *b)
+{
+	writel(DTE_CNT_SEL_STREAM, b->base + DTE_CNT_SELECT);
+	return readl(b->base + DTE_CNT_INV_CMDS);
+}
+
+static int ddb_run(struct device *dev, struct ddb *b, u32 loops, u32 pages)
+{
+	size_t size = (size_t)pages * PAGE_SIZE;
+	u64 map_ns = 0, unmap_ns = 0;
+	dma_addr_t dma;
+	ktime_t t0, t1, t2;
+	u32 i, inv0;
+	void *buf;
+
+	buf = kmalloc(size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	inv0 = ddb_inv_count(b);
+	for (i = 0; i < loops; i++) {
+		t0 = ktime_get();
+		dma = dma_map_single(dev, buf, size, DMA_BIDIRECTIONAL);
+		t1 = ktime_get();
+		if (dma_mapping_error(dev, dma)) {
+			kfree(buf);
+			return -ENOMEM;
+		}
+		dma_unmap_single(dev, dma, size, DMA_BIDIRECTIONAL);
+		t2 = ktime_get();
+		map_ns += ktime_to_ns(ktime_sub(t1, t0));
+		unmap_ns += ktime_to_ns(ktime_sub(t2, t1));
+		cond_resched();
+	}
+	/*
+	 * A flush queue invalidates what is left in it from a timer (10 ms
+	 * in the 6.12 dma-iommu core): wait for it, so that the count covers
+	 * every unmap of the run.
+	 */
+	msleep(50);
+	b->inv = ddb_inv_count(b) - inv0;
+	kfree(buf);
+	b->loops = loops;
+	b->bytes = size;
+	b->map_ns = map_ns;
+	b->unmap_ns = unmap_ns;
+	return 0;
+}
+
+static ssize_t bench_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct ddb *b = dev_get_drvdata(dev);
+	u32 loops, pages;
+	int ret;
+
+	if (sscanf(buf, "%u %u", &loops, &pages) != 2 || !loops || !pages ||
+	    pages > DDB_MAX_PAGES)
+		return -EINVAL;
+	mutex_lock(&b->lock);
+	ret = ddb_run(dev, b, loops, pages);
+	mutex_unlock(&b->lock);
+	return ret ?: count;
+}
+
+static ssize_t bench_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct ddb *b = dev_get_drvdata(dev);
+	ssize_t n;
+
+	mutex_lock(&b->lock);
+	n = sysfs_emit(buf, "loops=%u bytes=%zu map_ns=%llu unmap_ns=%llu inv=%u\n",
+		       b->loops, b->bytes, b->map_ns, b->unmap_ns, b->inv);
+	mutex_unlock(&b->lock);
+	return n;
+}
+static DEVICE_ATTR_RW(bench);
+
+static struct attribute *ddb_attrs[] = {
+	&dev_attr_bench.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(ddb);
+
+static int ddb_probe(struct platform_device *pdev)
+{
+	struct ddb *b;
+	int ret;
+
+	b = devm_kzalloc(&pdev->dev, sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	b->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(b->base))
+		return PTR_ERR(b->base);
+	if (readl(b->base + DTE_ID) != DTE_ID_VALUE)
+		return -ENODEV;
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(32));
+	if (ret)
+		return ret;
+	ret = devm_mutex_init(&pdev->dev, &b->lock);
+	if (ret)
+		return ret;
+	platform_set_drvdata(pdev, b);
+	return 0;
+}
+
+/* No match table: bound only on request, through driver_override. */
+static struct platform_driver ddb_driver = {
+	.probe = ddb_probe,
+	.driver = {
+		.name = "dart-dma-bench",
+		.dev_groups = ddb_groups,
+	},
+};
+module_platform_driver(ddb_driver);
+
+MODULE_DESCRIPTION("Benchmark: DMA map/unmap through a DART, with its TLB commands");
+MODULE_LICENSE("GPL");
