@@ -387,7 +387,7 @@ void adart_locked_count(struct adart_domain *dom)
 	for (i = 0; i < ADART_MAX_PORTS; i++)
 		if (dom->ports[i].dart && dom->ports[i].dart->locked)
 			n += bitmap_weight(dom->ports[i].sids, ADART_MAX_SIDS);
-	dom->locked_sids = n;
+	WRITE_ONCE(dom->locked_sids, n);
 }
 
 /**
@@ -493,4 +493,21 @@ void adart_locked_sync(struct adart_domain *dom)
 		atomic_long_inc(&dart->cnt.l1_syncs);
 		atomic_long_add(ls.written[i], &dart->cnt.l1_entries_written);
 	}
+}
+
+/**
+ * adart_locked_sync_map() - make a map's new tables reachable from the L1s
+ * @dom:	the domain mapped into, with locked streams
+ *
+ * Called by iotlb_sync_map, whose invalidation is skipped when another
+ * thread took the report of the table installed (adart_iotlb_sync_map()).
+ */
+void adart_locked_sync_map(struct adart_domain *dom)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dom->lock, flags);
+	if (dom->locked_sids)
+		adart_locked_sync(dom);
+	spin_unlock_irqrestore(&dom->lock, flags);
 }

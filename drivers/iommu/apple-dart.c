@@ -661,6 +661,16 @@ static int adart_iotlb_sync_map(struct iommu_domain *domain,
 	struct adart_domain *dom = to_adart_domain(domain);
 
 	/*
+	 * A locked stream walks its L1, not our top table (hw §6): a table
+	 * this map installed may have been reported to another thread's
+	 * flush, which might not have stored it yet.  Syncing under the
+	 * domain lock waits for that flush or stores the entry itself, so
+	 * the mapping is reachable when this returns.
+	 */
+	if (unlikely(READ_ONCE(dom->locked_sids)))
+		adart_locked_sync_map(dom);
+
+	/*
 	 * Nearly every map installs nothing: a plain read, not an atomic
 	 * exchange, on that path.  A report this thread made is seen by its
 	 * own read; one taken by another thread's exchange is that thread's

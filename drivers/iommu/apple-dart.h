@@ -410,7 +410,7 @@ struct adart_domain {
 	enum io_pgtable_fmt		fmt;
 	u32				pgsize;
 	atomic_t			table_added;
-	unsigned int			locked_sids;	/* under @lock */
+	unsigned int			locked_sids;	/* written under @lock */
 	struct list_head		fw;	/* RCU; add under @init_lock */
 
 	spinlock_t			lock;	/* @ports */
@@ -496,6 +496,7 @@ void adart_locked_count(struct adart_domain *dom);
 void adart_locked_stream_set(struct adart *dart, unsigned int sid,
 			     struct adart_domain *dom);
 void adart_locked_sync(struct adart_domain *dom);
+void adart_locked_sync_map(struct adart_domain *dom);
 
 /* apple-dart-debugfs.c */
 void adart_debugfs_init(const struct adart_debugfs_ops *ops);
