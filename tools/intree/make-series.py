@@ -149,7 +149,7 @@ def main():
             return names
 
         # 1: the binding gains the T602x compatible, with the T8110 one as
-        # its fallback (dart-hw.md section 0), and loses the stale stream
+        # its fallback (hw §0), and loses the stale stream
         # limit.
         yaml = rd(BINDING)
         yaml = sub1(yaml, '''  compatible:
