@@ -6,8 +6,10 @@
 #          kernel, build our modules and tests, boot every scenario, and
 #          write $DART_OUT/results.txt; the last line printed is
 #          "N passed, N failed, N skipped".
-#   run:   the same set-up, then boot the "run" scenario: a demo of what
-#          the modules do, then a shell when stdin is a terminal.
+#   run:   only what that boot needs (QEMU, the kernel, busybox, our
+#          modules without sparse, the kselftests, the initramfs), then
+#          boot the "run" scenario: a demo of what the modules do, then a
+#          shell when stdin is a terminal.
 # Environment: SCENARIO (boot only these, space separated), FILTER (a test
 # glob passed to KUnit and kselftests), GDB=1 (QEMU waits for gdb).
 . "$(dirname "$0")/lib.sh"
@@ -27,30 +29,41 @@ failed_build() {
 	exit 1
 }
 
+# check_stage NAME CMD...: a stage that checks rather than builds what the
+# guest boots with; make run skips it (it only wants the machine up).
+check_stage() {
+	[ "$mode" = run ] || stage "$@"
+}
+if [ "$mode" = run ]; then
+	# Same objects as make check's W=1 build, without running sparse.
+	export DART_SPARSE=0
+fi
+
 stage setup bash "$T/setup-host.sh" || failed_build
 # The harness must be able to fail: prove the results parser catches every
 # failure kind before trusting what it says about the guest.
-stage parser-selftest python3 "$T/test_parse_results.py" || failed_build
+check_stage parser-selftest python3 "$T/test_parse_results.py" || failed_build
 # Documentation/ parses without a warning (Debian's docutils).
-stage docs /usr/bin/python3 "$T/check-docs.py" "$DART_TOP" || failed_build
+check_stage docs /usr/bin/python3 "$T/check-docs.py" "$DART_TOP" || failed_build
 # One build at a time: the machine has two cores and both builds use them.
 stage qemu bash "$T/build-qemu.sh" || failed_build
 # The DART model's trace events exist and fire (qtest, no guest).
-stage qemu-trace bash "$T/test-qemu-trace.sh" || failed_build
+check_stage qemu-trace bash "$T/test-qemu-trace.sh" || failed_build
 # Fidelity checks of the DART model itself (qtest, no guest).
-stage qemu-model bash "$T/test-qemu-model.sh" || failed_build
+check_stage qemu-model bash "$T/test-qemu-model.sh" || failed_build
 # The display machine as the boot loader leaves it (qtest, no guest).
-stage qemu-display bash "$T/test-qemu-display.sh" || failed_build
+check_stage qemu-display bash "$T/test-qemu-display.sh" || failed_build
 stage kernel bash "$T/build-kernel.sh" || failed_build
 stage busybox bash "$T/fetch-busybox.sh" || failed_build
 stage modules bash "$T/build-tests.sh" modules || failed_build
-stage checkpatch bash "$T/build-tests.sh" checkpatch || failed_build
-stage oracle bash "$T/build-tests.sh" oracle || failed_build
+check_stage checkpatch bash "$T/build-tests.sh" checkpatch || failed_build
+check_stage oracle bash "$T/build-tests.sh" oracle || failed_build
 stage selftests bash "$T/build-tests.sh" selftests || failed_build
-stage intree bash "$T/build-tests.sh" intree || failed_build
+check_stage intree bash "$T/build-tests.sh" intree || failed_build
 stage initramfs bash "$T/build-tests.sh" initramfs || failed_build
 
 if [ "$mode" = run ]; then
+	printf 'make run: %.0fs until the boot\n' "$(echo "$(now) - $t_start" | bc)"
 	if [ -t 0 ]; then
 		exec bash "$T/run-scenario.sh" run interactive
 	fi
