@@ -60,6 +60,8 @@ check_stage checkpatch bash "$T/build-tests.sh" checkpatch || failed_build
 check_stage oracle bash "$T/build-tests.sh" oracle || failed_build
 stage selftests bash "$T/build-tests.sh" selftests || failed_build
 check_stage intree bash "$T/build-tests.sh" intree || failed_build
+# The series' KUnit suites through the kernel's own kunit.py, on our QEMU.
+check_stage kunit-tool bash "$T/kunit-tool.sh" || failed_build
 stage initramfs bash "$T/build-tests.sh" initramfs || failed_build
 
 if [ "$mode" = run ]; then
