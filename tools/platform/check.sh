@@ -62,6 +62,8 @@ stage selftests bash "$T/build-tests.sh" selftests || failed_build
 check_stage intree bash "$T/build-tests.sh" intree || failed_build
 # The series' KUnit suites through the kernel's own kunit.py, on our QEMU.
 check_stage kunit-tool bash "$T/kunit-tool.sh" || failed_build
+# The series' DT binding and the machines' DTBs, with Debian's dt-schema.
+check_stage dt-schema bash "$T/check-dt.sh" || failed_build
 stage initramfs bash "$T/build-tests.sh" initramfs || failed_build
 
 if [ "$mode" = run ]; then
