@@ -107,12 +107,17 @@ def git(repo, *args, env=None):
                    stdout=subprocess.DEVNULL, env=env)
 
 
+# Fixed dates for every commit, the base too: the same sources give the
+# same series byte for byte, so caches keyed by it (kunit-tool, dt-schema)
+# are reused.
+FIXED_DATES = {'GIT_AUTHOR_DATE': '2026-01-01T00:00:00Z',
+               'GIT_COMMITTER_DATE': '2026-01-01T00:00:00Z'}
+
+
 def commit(work, repo, msgfile):
-    env = dict(os.environ, GIT_AUTHOR_DATE='2026-01-01T00:00:00Z',
-               GIT_COMMITTER_DATE='2026-01-01T00:00:00Z')
     git(work, 'add', '-A')
     git(work, 'commit', '-q', '-s', '-F', os.path.join(repo, 'tools/intree', msgfile),
-        env=env)
+        env=dict(os.environ, **FIXED_DATES))
 
 
 def main():
@@ -136,7 +141,7 @@ def main():
             subprocess.run(['git', '-C', repo, 'config', 'user.email'],
                            capture_output=True, text=True).stdout.strip() or 'dart@localhost')
         git(work, 'add', '-A')
-        git(work, 'commit', '-q', '-m', 'Linux 6.12 (base)')
+        git(work, 'commit', '-q', '-m', 'Linux 6.12 (base)', env=dict(os.environ, **FIXED_DATES))
 
         def path(p):
             return os.path.join(work, p)
