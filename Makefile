@@ -7,7 +7,7 @@
 #   make -C $KDIR M=$PWD modules               the same, the kbuild way
 # Platform (see README.md):
 #   make check     set up, build and boot the emulated machine; run all tests
-#   make run       the same set-up, then boot it and show what the driver does
+#   make run       build only what booting needs, boot, show what the driver does
 #   make bench     the same set-up on the bench kernel; ours against 6.12
 #                  under -icount, report in out/bench/
 #   make clean     remove build products from the clone (not the cache)

@@ -10,7 +10,11 @@ format-patch series that applies to KSRC with "git am" or "patch -p1":
 
   0001 dt-bindings: iommu: apple,dart: the t6020 compatible the driver uses
   0002 iommu/io-pgtable-dart: the page-table backend (replaces 6.12's)
-  0003 iommu/apple-dart: the driver (replaces 6.12's)
+  0003 iommu/apple-dart: the driver (replaces 6.12's), with the
+       drivers/iommu/.kunitconfig of both KUnit suites
+  0004 selftests/apple-dart: the kselftests, built by the tree's own
+       selftests Makefile (TARGETS=apple-dart), with the two headers they
+       share with the test client and the test engine
 
 Commit messages are REPO/tools/intree/NNNN.msg (subject, blank line, body).
 Nothing here is hand-maintained twice: Kconfig blocks and object lists are
@@ -28,7 +32,13 @@ import tempfile
 BINDING = 'Documentation/devicetree/bindings/iommu/apple,dart.yaml'
 TREE_FILES = [BINDING, 'MAINTAINERS', 'drivers/iommu/Kconfig', 'drivers/iommu/Makefile',
               'drivers/iommu/io-pgtable.c', 'drivers/iommu/io-pgtable-dart.c',
-              'drivers/iommu/apple-dart.c', 'include/linux/io-pgtable.h']
+              'drivers/iommu/apple-dart.c', 'include/linux/io-pgtable.h',
+              'tools/testing/selftests/Makefile']
+SELFTESTS = 'tools/testing/selftests/apple-dart'
+# Headers the kselftests include that live with their other users in this
+# repository; in the tree they sit next to the tests.
+SELFTEST_HEADERS = ['tools/testing/kernel/client/apple-dart-test.h',
+                    'tools/testing/include/apple-dart-test-engine.h']
 
 
 def die(msg):
@@ -97,12 +107,17 @@ def git(repo, *args, env=None):
                    stdout=subprocess.DEVNULL, env=env)
 
 
+# Fixed dates for every commit, the base too: the same sources give the
+# same series byte for byte, so caches keyed by it (kunit-tool, dt-schema)
+# are reused.
+FIXED_DATES = {'GIT_AUTHOR_DATE': '2026-01-01T00:00:00Z',
+               'GIT_COMMITTER_DATE': '2026-01-01T00:00:00Z'}
+
+
 def commit(work, repo, msgfile):
-    env = dict(os.environ, GIT_AUTHOR_DATE='2026-01-01T00:00:00Z',
-               GIT_COMMITTER_DATE='2026-01-01T00:00:00Z')
     git(work, 'add', '-A')
     git(work, 'commit', '-q', '-s', '-F', os.path.join(repo, 'tools/intree', msgfile),
-        env=env)
+        env=dict(os.environ, **FIXED_DATES))
 
 
 def main():
@@ -126,7 +141,7 @@ def main():
             subprocess.run(['git', '-C', repo, 'config', 'user.email'],
                            capture_output=True, text=True).stdout.strip() or 'dart@localhost')
         git(work, 'add', '-A')
-        git(work, 'commit', '-q', '-m', 'Linux 6.12 (base)')
+        git(work, 'commit', '-q', '-m', 'Linux 6.12 (base)', env=dict(os.environ, **FIXED_DATES))
 
         def path(p):
             return os.path.join(work, p)
@@ -149,7 +164,7 @@ def main():
             return names
 
         # 1: the binding gains the T602x compatible, with the T8110 one as
-        # its fallback (dart-hw.md section 0), and loses the stale stream
+        # its fallback (hw §0), and loses the stale stream
         # limit.
         yaml = rd(BINDING)
         yaml = sub1(yaml, '''  compatible:
@@ -211,15 +226,33 @@ def main():
             'io-pgtable.h extern'))
         commit(work, repo, '0002.msg')
 
-        # 3: the driver.
+        # 3: the driver, and the kunitconfig that runs both suites with
+        # tools/testing/kunit/kunit.py --kunitconfig=drivers/iommu.
         replace_component('APPLE_DART', 'apple-dart', 'apple-dart.o')
+        shutil.copy(os.path.join(srcdir, '.kunitconfig'), path('drivers/iommu/.kunitconfig'))
         commit(work, repo, '0003.msg')
+
+        # 4: the kselftests, a TARGETS entry of the selftests Makefile.
+        os.makedirs(path(SELFTESTS))
+        names = sorted(n for n in os.listdir(os.path.join(repo, SELFTESTS))
+                       if n == 'Makefile' or re.search(r'\.[ch]$', n))
+        for n in names:
+            shutil.copy(os.path.join(repo, SELFTESTS, n), path(SELFTESTS + '/' + n))
+        for h in SELFTEST_HEADERS:
+            shutil.copy(os.path.join(repo, h), path(SELFTESTS + '/' + os.path.basename(h)))
+        wr('tools/testing/selftests/Makefile', sub1(
+            rd('tools/testing/selftests/Makefile'), 'TARGETS += amd-pstate\n',
+            'TARGETS += amd-pstate\nTARGETS += apple-dart\n', 'selftests TARGETS'))
+        wr('MAINTAINERS', sub1(
+            rd('MAINTAINERS'), 'F:\tinclude/linux/soc/apple/*\n',
+            'F:\tinclude/linux/soc/apple/*\nF:\t%s/\n' % SELFTESTS, 'MAINTAINERS selftests'))
+        commit(work, repo, '0004.msg')
 
         if os.path.isdir(outdir):
             shutil.rmtree(outdir)
         os.makedirs(outdir)
         subprocess.run(['git', '-C', work, 'format-patch', '-q', '--no-signature',
-                        '--cover-letter', '-o', os.path.abspath(outdir), 'HEAD~3'],
+                        '--cover-letter', '-o', os.path.abspath(outdir), 'HEAD~4'],
                        check=True)
         cover = [f for f in os.listdir(outdir) if f.startswith('0000-')][0]
         cl = open(os.path.join(outdir, cover)).read()

@@ -3,6 +3,7 @@
 #
 # build-tests.sh STEP: the per-change build steps of make check.
 #   modules     our kernel modules, W=1 and sparse (C=2); any warning fails
+#               (DART_SPARSE=0, as make run sets it: without sparse)
 #   checkpatch  checkpatch.pl --strict and kernel-doc -Wall over our kernel
 #               sources
 #   oracle      the 6.12 tree's own apple-dart.c as oracle-apple-dart.ko
@@ -11,9 +12,12 @@
 #   selftests   static arm64 kselftest binaries
 #   intree      generate the in-tree patch series, checkpatch it, apply it
 #               to a 6.12 tree and build drivers/iommu/ with our driver
-#               built in (W=1, sparse); a warning in our files fails
+#               built in (W=1, sparse); a warning in our files fails; then
+#               build and install its kselftests with the tree's own
+#               "make -C tools/testing/selftests TARGETS=apple-dart"
 #   initramfs   busybox + /init + scenarios + modules + selftests
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/intree-lib.sh"
 
 kb=$(kernel_build_dir)
 src=$(linux_src_dir)
@@ -21,6 +25,8 @@ mods=$DART_OUT/modules
 
 step_modules() {
 	local log=$DART_OUT/modules-build.log top=$DART_TOP
+	local sparse=C=2
+	[ "${DART_SPARSE:-1}" = 0 ] && sparse=
 	# Against another kernel variant, build in a copy of the sources:
 	# kbuild puts objects next to them (6.12 has no separate output
 	# directory for external modules), and the two builds must not mix.
@@ -30,7 +36,7 @@ step_modules() {
 		(cd "$DART_TOP" && git ls-files -co --exclude-standard -z |
 			rsync -ac --from0 --files-from=- . "$top/")
 	fi
-	make -C "$kb" M="$top" W=1 C=2 -j"$JOBS" modules 2>&1 | tee "$log"
+	make -C "$kb" M="$top" W=1 $sparse -j"$JOBS" modules 2>&1 | tee "$log"
 	[ "${PIPESTATUS[0]}" -eq 0 ]
 	if grep -E 'warning:|error:|WARNING:' "$log"; then
 		echo "modules: the build above printed warnings"
@@ -119,37 +125,15 @@ step_initramfs() {
 }
 
 step_intree() {
-	local base tree build series f p want
-	base=$DART_CACHE/intree/$(deb_version linux-source-6.12)
+	local base tree build series f want
+	base=$(intree_base)
 	tree=$base/src
 	build=$base/build
 	series=$DART_OUT/patches
 	# The tree and build directory are shared by every checkout.
 	cache_lock "$base"
 	python3 "$DART_TOP/tools/intree/make-series.py" "$src" "$DART_TOP" "$series"
-
-	# A hard-linked copy of the pristine tree; only the files a series
-	# touches are private copies, and they go back to the pristine links
-	# before the next series is applied (so unchanged files keep their
-	# timestamps and the build directory stays incremental).
-	if [ ! -e "$tree/Makefile" ]; then
-		rm -rf "$tree"
-		mkdir -p "$base"
-		cp -al "$src" "$tree"
-		: >"$base/touched"
-	fi
-	while read -r f; do
-		if [ -e "$src/$f" ]; then ln -f "$src/$f" "$tree/$f"; else rm -f "$tree/$f"; fi
-	done <"$base/touched"
-	sed -n 's#^+++ b/##p; s#^--- a/##p' "$series"/000[1-9]*.patch | sort -u >"$base/touched"
-	while read -r f; do
-		# Break the hard link first: patch must never write into the
-		# pristine source through it.
-		[ -e "$tree/$f" ] && cp "$tree/$f" "$tree/$f.unlink" && mv "$tree/$f.unlink" "$tree/$f"
-	done <"$base/touched"
-	for p in "$series"/000[1-9]*.patch; do
-		patch -d "$tree" -p1 --quiet --no-backup-if-mismatch <"$p"
-	done
+	intree_apply "$series"
 	# checkpatch from the patched tree, so it knows the binding the
 	# series itself updates.
 	(cd "$tree" && scripts/checkpatch.pl --strict -q "$series"/000[1-9]*.patch)
@@ -184,7 +168,25 @@ step_intree() {
 		aarch64-linux-gnu-ar t "$build/drivers/iommu/built-in.a" | grep -q "drivers/iommu/$f$" ||
 			{ echo "intree: $f is not in drivers/iommu/built-in.a"; return 1; }
 	done
-	echo "intree: series in $series applies and builds"
+
+	# The kselftests the series adds, built the upstream way: the tree's
+	# selftests Makefile and lib.mk, cross-compiled, installed with the
+	# kselftest runner and its list.
+	local ksft=$build/kselftest-out t
+	rm -rf "$ksft"
+	make -C "$tree/tools/testing/selftests" TARGETS=apple-dart O="$ksft" \
+		INSTALL_PATH="$ksft/install" install
+	for t in $(sed -n 's/^TEST_GEN_PROGS := //p' \
+		"$DART_TOP/tools/testing/selftests/apple-dart/Makefile"); do
+		grep -qx "apple-dart:$t" "$ksft/install/kselftest-list.txt" ||
+			{ echo "intree: kselftest $t is not in kselftest-list.txt"; return 1; }
+		# Static arm64, as the guest needs (no ELF interpreter).
+		f=$ksft/install/apple-dart/$t
+		aarch64-linux-gnu-readelf -h "$f" | grep -q 'Machine:.*AArch64' &&
+			! aarch64-linux-gnu-readelf -l "$f" | grep -q INTERP ||
+			{ echo "intree: $f is not a static arm64 binary"; return 1; }
+	done
+	echo "intree: series in $series applies and builds, kselftests included"
 }
 
 "step_$1"

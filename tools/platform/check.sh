@@ -8,8 +8,10 @@
 #          benchmark's smoke (bench-smoke: bench.sh smoke), and write
 #          $DART_OUT/results.txt; the last line printed is
 #          "N passed, N failed, N skipped".
-#   run:   the same set-up, then boot the "run" scenario: a demo of what
-#          the modules do, then a shell when stdin is a terminal.
+#   run:   only what that boot needs (QEMU, the kernel, busybox, our
+#          modules without sparse, the kselftests, the initramfs), then
+#          boot the "run" scenario: a demo of what the modules do, then a
+#          shell when stdin is a terminal.
 #   bench: the same set-up on the bench kernel (DART_KERNEL=bench, with
 #          DART_OUT=out/bench from the Makefile), without the checks of the
 #          sources, then bench.sh full: the report in out/bench/.
@@ -32,33 +34,43 @@ failed_build() {
 	exit 1
 }
 
-# gate NAME CMD...: a stage that checks the sources rather than building
-# what the guest runs; make bench leaves those to make check.
-gate() {
-	[ "$mode" = bench ] || stage "$@"
+# check_stage NAME CMD...: a stage that checks rather than builds what the
+# guest boots with; make run (it only wants the machine up) and make bench
+# (it leaves them to make check) skip it.
+check_stage() {
+	[ "$mode" = run ] || [ "$mode" = bench ] || stage "$@"
 }
+if [ "$mode" = run ]; then
+	# Same objects as make check's W=1 build, without running sparse.
+	export DART_SPARSE=0
+fi
 
 stage setup bash "$T/setup-host.sh" || failed_build
 # The harness must be able to fail: prove the results parser catches every
 # failure kind before trusting what it says about the guest.
-stage parser-selftest python3 "$T/test_parse_results.py" || failed_build
+check_stage parser-selftest python3 "$T/test_parse_results.py" || failed_build
 # Documentation/ parses without a warning (Debian's docutils).
-gate docs /usr/bin/python3 "$T/check-docs.py" "$DART_TOP" || failed_build
+check_stage docs /usr/bin/python3 "$T/check-docs.py" "$DART_TOP" || failed_build
 # One build at a time: the machine has two cores and both builds use them.
 stage qemu bash "$T/build-qemu.sh" || failed_build
 # The DART model's trace events exist and fire (qtest, no guest).
-gate qemu-trace bash "$T/test-qemu-trace.sh" || failed_build
+check_stage qemu-trace bash "$T/test-qemu-trace.sh" || failed_build
 # Fidelity checks of the DART model itself (qtest, no guest).
-gate qemu-model bash "$T/test-qemu-model.sh" || failed_build
+check_stage qemu-model bash "$T/test-qemu-model.sh" || failed_build
 # The display machine as the boot loader leaves it (qtest, no guest).
-gate qemu-display bash "$T/test-qemu-display.sh" || failed_build
+check_stage qemu-display bash "$T/test-qemu-display.sh" || failed_build
 stage kernel bash "$T/build-kernel.sh" || failed_build
 stage busybox bash "$T/fetch-busybox.sh" || failed_build
 stage modules bash "$T/build-tests.sh" modules || failed_build
-gate checkpatch bash "$T/build-tests.sh" checkpatch || failed_build
-stage oracle bash "$T/build-tests.sh" oracle || failed_build
+check_stage checkpatch bash "$T/build-tests.sh" checkpatch || failed_build
+# make bench measures the oracle too; make run has no use for it.
+[ "$mode" = run ] || stage oracle bash "$T/build-tests.sh" oracle || failed_build
 stage selftests bash "$T/build-tests.sh" selftests || failed_build
-gate intree bash "$T/build-tests.sh" intree || failed_build
+check_stage intree bash "$T/build-tests.sh" intree || failed_build
+# The series' KUnit suites through the kernel's own kunit.py, on our QEMU.
+check_stage kunit-tool bash "$T/kunit-tool.sh" || failed_build
+# The series' DT binding and the machines' DTBs, with Debian's dt-schema.
+check_stage dt-schema bash "$T/check-dt.sh" || failed_build
 stage initramfs bash "$T/build-tests.sh" initramfs || failed_build
 
 if [ "$mode" = bench ]; then
@@ -70,6 +82,7 @@ if [ "$mode" = bench ]; then
 fi
 
 if [ "$mode" = run ]; then
+	printf 'make run: %.0fs until the boot\n' "$(echo "$(now) - $t_start" | bc)"
 	if [ -t 0 ]; then
 		exec bash "$T/run-scenario.sh" run interactive
 	fi

@@ -11,7 +11,7 @@ need_pkgs=(
 	linux-source-6.12 sparse flex bison bc libssl-dev libelf-dev cpio make gcc
 	libc6-dev device-tree-compiler xz-utils kmod rsync python3 perl
 	python3-ply python3-docutils meson ninja-build pkgconf libglib2.0-dev libpixman-1-dev zlib1g-dev
-	libfdt-dev dpkg-dev git ca-certificates python3-matplotlib
+	libfdt-dev dpkg-dev git ca-certificates python3-matplotlib dt-schema
 )
 
 SUDO=
