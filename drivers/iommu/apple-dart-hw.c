@@ -5,7 +5,7 @@
  * that differ in shape rather than in offsets (reading the geometry and
  * invalidating the TLB).
  *
- * Section numbers ("hw §N") refer to the DART facts sheet, dart-hw.md.
+ * Section numbers ("hw §N") refer to Documentation/dart/hardware.rst.
  */
 
 #include <kunit/visibility.h>

@@ -21,7 +21,7 @@
  * boot mappings unreachable until refilled.  Documentation/dart/driver.rst
  * ("Locked DARTs") gives the ordering argument.
  *
- * Section numbers ("hw §N") refer to the DART facts sheet, dart-hw.md.
+ * Section numbers ("hw §N") refer to Documentation/dart/hardware.rst.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

@@ -12,7 +12,7 @@
  * translated case into a bare reservation, so the driver parses the
  * regions itself.
  *
- * Section numbers ("hw §N") refer to the DART facts sheet, dart-hw.md.
+ * Section numbers ("hw §N") refer to Documentation/dart/hardware.rst.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

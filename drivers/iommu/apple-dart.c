@@ -8,7 +8,7 @@
  * on up to three DARTs; all of them then share its domain.  Register
  * layouts live in apple-dart-hw.c, the page tables in io-pgtable-dart.c.
  *
- * Section numbers ("hw §N") refer to the DART facts sheet, dart-hw.md.
+ * Section numbers ("hw §N") refer to Documentation/dart/hardware.rst.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

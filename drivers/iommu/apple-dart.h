@@ -3,7 +3,7 @@
  * Apple DART IOMMU driver: what the core (apple-dart.c), the register
  * layouts (apple-dart-hw.c) and debugfs (apple-dart-debugfs.c) share.
  *
- * Section numbers ("hw §N") refer to the DART facts sheet, dart-hw.md.
+ * Section numbers ("hw §N") refer to Documentation/dart/hardware.rst.
  */
 #ifndef __APPLE_DART_H
 #define __APPLE_DART_H
