@@ -51,6 +51,9 @@ stage intree bash "$T/build-tests.sh" intree || failed_build
 stage initramfs bash "$T/build-tests.sh" initramfs || failed_build
 
 if [ "$mode" = run ]; then
+	# The display handoff on its own machine first, then the tour.
+	stage boot-demo-display bash "$T/run-scenario.sh" demo-display demo
+	cat "$DART_LOGS/demo-display.console.log"
 	if [ -t 0 ]; then
 		exec bash "$T/run-scenario.sh" run interactive
 	fi
