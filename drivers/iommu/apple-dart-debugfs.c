@@ -5,7 +5,7 @@
  * <debugfs>/iommu/apple-dart/
  *   <DART device>/info       generation, PARAMS-derived geometry
  *   <DART device>/streams    every stream in use: mode, TCR, TTBRs, domain
- *   <DART device>/counters   faults, invalidation commands, resets
+ *   <DART device>/counters   faults, invalidation commands, resets, L1 writes
  *   domains/<id>/info        format, geometry, the streams it translates
  *   domains/<id>/pgtable     the page tables, as runs of mapped pages
  *   domains/<id>/counters    flushes by cause, faults, table memory
@@ -38,6 +38,7 @@ static int adart_info_show(struct seq_file *s, void *unused)
 	seq_printf(s, "max_levels %u\n", dart->max_levels);
 	seq_printf(s, "ttbrs %u\n", dart->lay->n_ttbrs);
 	seq_printf(s, "bypass %u\n", dart->bypass);
+	seq_printf(s, "locked %u\n", dart->locked);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(adart_info);
@@ -106,6 +107,12 @@ static int adart_counters_show(struct seq_file *s, void *unused)
 	seq_printf(s, "inval_timeouts %ld\n",
 		   atomic_long_read(&c->inval_timeouts));
 	seq_printf(s, "resets %ld\n", atomic_long_read(&c->resets));
+	seq_printf(s, "l1_syncs %ld\n", atomic_long_read(&c->l1_syncs));
+	seq_printf(s, "l1_entries_written %ld\n",
+		   atomic_long_read(&c->l1_entries_written));
+	seq_printf(s, "l1_switches %ld\n", atomic_long_read(&c->l1_switches));
+	seq_printf(s, "l1_switch_entries %ld\n",
+		   atomic_long_read(&c->l1_switch_entries));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(adart_counters);

@@ -531,3 +531,38 @@ void adart_resv_live_streams(struct adart *dart, unsigned long *live)
 		}
 	}
 }
+
+/**
+ * adart_resv_nomap_contains() - is [@pa, @pa + @size) inside no-map memory?
+ * @pa:		first byte
+ * @size:	bytes
+ *
+ * A locked DART's L1 tables are the boot loader's, in a /reserved-memory
+ * region marked "no-map" (hw §6, pt-region): memory Linux never
+ * allocates, so the driver may rewrite them.
+ *
+ * Return: true when one such region holds the whole range.
+ */
+bool adart_resv_nomap_contains(phys_addr_t pa, size_t size)
+{
+	struct device_node *rm, *np;
+	struct resource res;
+	bool found = false;
+
+	rm = of_find_node_by_path("/reserved-memory");
+	if (!rm)
+		return false;
+	for_each_available_child_of_node(rm, np) {
+		if (!of_property_read_bool(np, "no-map") ||
+		    of_address_to_resource(np, 0, &res))
+			continue;
+		if (pa >= res.start && size - 1 <= res.end - pa &&
+		    pa <= res.end) {
+			found = true;
+			of_node_put(np);
+			break;
+		}
+	}
+	of_node_put(rm);
+	return found;
+}

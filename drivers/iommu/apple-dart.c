@@ -74,6 +74,7 @@ static void adart_release(struct kref *ref)
 	struct adart *dart = container_of(ref, struct adart, ref);
 
 	ida_free(&adart_ida, dart->id);
+	adart_locked_release(dart);
 	kfree(dart->streams);
 	kfree(dart);
 }
@@ -101,18 +102,28 @@ static struct adart *adart_find(unsigned int id)
  * set cannot change meanwhile, and each port holds a reference on its
  * DART.
  */
+static void __adart_domain_visit_ports(struct adart_domain *dom,
+				       void (*fn)(const struct adart_port *p,
+						  void *priv),
+				       void *priv)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&dom->lock);
+	for (i = 0; i < ADART_MAX_PORTS; i++)
+		if (dom->ports[i].dart)
+			fn(&dom->ports[i], priv);
+}
+
 static void adart_domain_visit_ports(struct adart_domain *dom,
 				     void (*fn)(const struct adart_port *p,
 						void *priv),
 				     void *priv)
 {
 	unsigned long flags;
-	unsigned int i;
 
 	spin_lock_irqsave(&dom->lock, flags);
-	for (i = 0; i < ADART_MAX_PORTS; i++)
-		if (dom->ports[i].dart)
-			fn(&dom->ports[i], priv);
+	__adart_domain_visit_ports(dom, fn, priv);
 	spin_unlock_irqrestore(&dom->lock, flags);
 }
 
@@ -130,7 +141,14 @@ static void adart_port_flush(const struct adart_port *p, void *unused)
 
 static void adart_domain_flush(struct adart_domain *dom)
 {
-	adart_domain_visit_ports(dom, adart_port_flush, NULL);
+	unsigned long flags;
+
+	spin_lock_irqsave(&dom->lock, flags);
+	/* Locked streams walk the boot loader's L1: update it first (hw §6). */
+	if (dom->locked_sids)
+		adart_locked_sync(dom);
+	__adart_domain_visit_ports(dom, adart_port_flush, NULL);
+	spin_unlock_irqrestore(&dom->lock, flags);
 }
 
 static void adart_tlb_flush_all(void *cookie)
@@ -214,6 +232,7 @@ static int adart_domain_add_master(struct adart_domain *dom,
 
 	spin_lock_irqsave(&dom->lock, flags);
 	ret = adart_ports_merge(dom->ports, m);
+	adart_locked_count(dom);
 	spin_unlock_irqrestore(&dom->lock, flags);
 	return ret;
 }
@@ -240,6 +259,7 @@ static void adart_domain_del_sid(struct adart_domain *dom, struct adart *dart,
 			put = p->dart;
 			p->dart = NULL;
 		}
+		adart_locked_count(dom);
 	}
 	spin_unlock_irqrestore(&dom->lock, flags);
 	if (put)
@@ -291,12 +311,17 @@ static void adart_port_set(struct adart_port *p, struct device *dev,
 	for_each_set_bit(sid, p->sids, dart->nsids) {
 		struct adart_stream *s = &dart->streams[sid];
 
+		rcu_assign_pointer(s->domain, join);
+		WRITE_ONCE(s->master, dev);
+		/* hw §6: TCR/TTBR are frozen, the L1 is what can change. */
+		if (s->fw) {
+			adart_locked_stream_set(dart, sid, join);
+			continue;
+		}
 		s->tcr = tcr;
 		for (i = 0; i < ADART_MAX_TTBRS; i++)
 			s->ttbr[i] = (join && i < dom->dcfg.n_ttbrs) ?
 				     dom->dcfg.ttbr[i] : 0;
-		rcu_assign_pointer(s->domain, join);
-		WRITE_ONCE(s->master, dev);
 		adart_hw_write_stream(dart, sid);
 	}
 	/* hw §7: the stream may still cache walks of its previous tables. */
@@ -345,7 +370,7 @@ static int adart_domain_check(struct adart_domain *dom, struct adart_master *m)
 			return -EINVAL;
 		}
 	}
-	return 0;
+	return adart_locked_domain_check(dom, m);
 }
 
 /*
@@ -358,7 +383,7 @@ static int adart_domain_finalize(struct adart_domain *dom,
 {
 	struct adart *first = m->ports[0].dart;
 	struct io_pgtable_ops *ops;
-	u32 ias = first->ias, oas = first->oas;
+	u32 ias = first->ias, oas = first->oas, fw_ias;
 	u32 ttbrs = first->lay->n_ttbrs, levels = first->max_levels;
 	unsigned int i;
 	int ret = 0;
@@ -391,6 +416,21 @@ static int adart_domain_finalize(struct adart_domain *dom,
 	 * to what the walker translates (checked by adart_resv_parse()).
 	 */
 	ias = max(ias, adart_resv_ias(m));
+	/*
+	 * A locked stream keeps the boot loader's TTBR count and depth
+	 * (hw §6): the tables get exactly the width those give.
+	 */
+	ret = adart_locked_geometry(m, &fw_ias);
+	if (ret)
+		goto out;
+	if (fw_ias && adart_resv_ias(m) > fw_ias) {
+		dev_err(m->dev, "boot mappings need %u VA bits, the locked streams' tables reach %u\n",
+			adart_resv_ias(m), fw_ias);
+		ret = -EINVAL;
+		goto out;
+	}
+	if (fw_ias)
+		ias = fw_ias;
 
 	dom->fmt = first->hw->fmt;
 	dom->pgsize = first->pgsize;
@@ -609,6 +649,10 @@ static int adart_attach_identity(struct iommu_domain *domain,
 		dev_err(dev, "boot mappings at IOVAs other than their PAs need a paging domain\n");
 		return -EINVAL;
 	}
+	if (adart_master_locked(m)) {
+		dev_err(dev, "behind a DART the boot loader locked: its streams can only translate\n");
+		return -EINVAL;
+	}
 	/* hw §2.1: bypass only where PARAMS2 offers it, on every DART. */
 	for (i = 0; i < m->n_ports; i++) {
 		if (!m->ports[i].dart->bypass) {
@@ -631,7 +675,18 @@ static struct iommu_domain adart_identity_domain = {
 static int adart_attach_blocked(struct iommu_domain *domain,
 				struct device *dev)
 {
-	adart_master_set(dev_iommu_priv_get(dev), ADART_BLOCK, NULL);
+	struct adart_master *m = dev_iommu_priv_get(dev);
+
+	/*
+	 * A locked stream cannot be blocked (hw §6), and emptying its L1
+	 * would cut off the firmware behind it; releasing the device puts
+	 * the boot loader's entries back instead.
+	 */
+	if (adart_master_locked(m)) {
+		dev_err(dev, "behind a DART the boot loader locked: no blocked domain\n");
+		return -EINVAL;
+	}
+	adart_master_set(m, ADART_BLOCK, NULL);
 	return 0;
 }
 
@@ -843,6 +898,8 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 	for (i = 0; i < fwspec->num_ids && !ret; i++)
 		ret = adart_master_add_id(m, fwspec->ids[i]);
 	mutex_unlock(&adart_lock);
+	if (!ret)
+		ret = adart_locked_check_master(m);
 	if (ret) {
 		adart_master_free(m);
 		return ERR_PTR(ret);
@@ -1019,7 +1076,7 @@ static int adart_def_domain_type(struct device *dev)
 	struct adart_master *m = dev_iommu_priv_get(dev);
 	unsigned int i;
 
-	if (adart_resv_translated(m))
+	if (adart_resv_translated(m) || adart_master_locked(m))
 		return IOMMU_DOMAIN_DMA;
 	for (i = 0; i < m->n_ports; i++)
 		if (!m->ports[i].dart->bypass)
@@ -1193,15 +1250,38 @@ static int adart_check_params(struct adart *dart)
 	return 0;
 }
 
-static int adart_probe(struct platform_device *pdev)
+/*
+ * Reset an unlocked DART.  Streams the boot loader left translating for a
+ * master with boot mappings keep fetching through its tables until that
+ * master attaches a domain holding the same mappings (apple-dart-resv.c).
+ */
+static int adart_probe_reset(struct adart *dart)
 {
 	DECLARE_BITMAP(live, ADART_MAX_SIDS);
+	unsigned long flags;
+	unsigned int sid;
+	int ret;
+
+	adart_resv_live_streams(dart, live);
+	spin_lock_irqsave(&dart->lock, flags);
+	ret = adart_hw_reset(dart, live);
+	for_each_set_bit(sid, live, dart->nsids)
+		adart_hw_read_stream(dart, sid);
+	spin_unlock_irqrestore(&dart->lock, flags);
+	for_each_set_bit(sid, live, dart->nsids)
+		dev_info(dart->dev, "stream %u left as the boot loader programmed it (TCR %#x TTBR0 %#x) until its master attaches\n",
+			 sid, dart->streams[sid].tcr, dart->streams[sid].ttbr[0]);
+	if (ret)
+		dev_err(dart->dev, "reset failed: %d\n", ret);
+	return ret;
+}
+
+static int adart_probe(struct platform_device *pdev)
+{
 	struct device *dev = &pdev->dev;
 	struct clk_bulk_data *clks;
 	struct resource *res;
 	struct adart *dart;
-	unsigned long flags;
-	unsigned int sid;
 	u32 cells;
 	int ret;
 
@@ -1263,14 +1343,6 @@ static int adart_probe(struct platform_device *pdev)
 		ret = adart_check_params(dart);
 	if (ret)
 		goto err_put;
-	/* hw §6: TCR/TTBR are frozen; taking over the firmware's tables is
-	 * not supported yet, and resetting would fail anyway.
-	 */
-	if (adart_hw_locked(dart)) {
-		dev_err(dev, "locked by the boot loader; locked DARTs are not supported\n");
-		ret = -EBUSY;
-		goto err_put;
-	}
 
 	dart->streams = kcalloc(dart->nsids, sizeof(*dart->streams), GFP_KERNEL);
 	if (!dart->streams) {
@@ -1278,24 +1350,13 @@ static int adart_probe(struct platform_device *pdev)
 		goto err_put;
 	}
 
-	/*
-	 * Streams the boot loader left translating for a master with boot
-	 * mappings keep fetching through its tables until that master
-	 * attaches a domain holding the same mappings (apple-dart-resv.c).
-	 */
-	adart_resv_live_streams(dart, live);
-	spin_lock_irqsave(&dart->lock, flags);
-	ret = adart_hw_reset(dart, live);
-	for_each_set_bit(sid, live, dart->nsids)
-		adart_hw_read_stream(dart, sid);
-	spin_unlock_irqrestore(&dart->lock, flags);
-	for_each_set_bit(sid, live, dart->nsids)
-		dev_info(dev, "stream %u left as the boot loader programmed it (TCR %#x TTBR0 %#x) until its master attaches\n",
-			 sid, dart->streams[sid].tcr, dart->streams[sid].ttbr[0]);
-	if (ret) {
-		dev_err(dev, "reset failed: %d\n", ret);
+	/* hw §6: TCR/TTBR are frozen; the streams keep the boot tables. */
+	if (adart_hw_locked(dart))
+		ret = adart_locked_probe(dart);
+	else
+		ret = adart_probe_reset(dart);
+	if (ret)
 		goto err_put;
-	}
 
 	ret = request_irq(dart->irq, adart_irq, IRQF_SHARED, dev_name(dev), dart);
 	if (ret) {
@@ -1351,7 +1412,9 @@ static void adart_remove(struct platform_device *pdev)
 	adart_debugfs_remove(&dart->debugfs);
 
 	spin_lock_irqsave(&dart->lock, flags);
-	adart_hw_reset(dart, NULL);
+	/* A locked DART keeps the boot loader's entries, put back already. */
+	if (!dart->locked)
+		adart_hw_reset(dart, NULL);
 	dart->gone = true;
 	spin_unlock_irqrestore(&dart->lock, flags);
 	free_irq(dart->irq, dart);
@@ -1374,6 +1437,9 @@ static int adart_suspend(struct device *dev)
 	unsigned long flags;
 	int ret;
 
+	/* Nothing of a locked DART's state is in its writable registers. */
+	if (dart->locked)
+		return 0;
 	spin_lock_irqsave(&dart->lock, flags);
 	ret = adart_hw_reset(dart, NULL);
 	spin_unlock_irqrestore(&dart->lock, flags);
@@ -1390,13 +1456,21 @@ static int adart_resume(struct device *dev)
 	unsigned int sid;
 	int ret;
 
+	bitmap_fill(all, dart->nsids);
 	spin_lock_irqsave(&dart->lock, flags);
-	ret = adart_hw_reset(dart, NULL);
-	if (!ret) {
-		for (sid = 0; sid < dart->nsids; sid++)
-			adart_hw_write_stream(dart, sid);
-		bitmap_fill(all, dart->nsids);
+	/*
+	 * Still locked: TCR/TTBR survived and cannot be written.  A locked
+	 * DART that lost power comes back unlocked and is reprogrammed like
+	 * any other; its streams' TCR/TTBR are still the boot loader's.
+	 */
+	if (dart->locked && adart_hw_locked(dart)) {
 		ret = adart_hw_invalidate(dart, all);
+	} else {
+		ret = adart_hw_reset(dart, NULL);
+		for (sid = 0; !ret && sid < dart->nsids; sid++)
+			adart_hw_write_stream(dart, sid);
+		if (!ret)
+			ret = adart_hw_invalidate(dart, all);
 	}
 	spin_unlock_irqrestore(&dart->lock, flags);
 	if (ret)

@@ -155,6 +155,26 @@ extern const struct adart_variant adart_t6000;
 extern const struct adart_variant adart_t8110;
 
 /**
+ * struct adart_fw_stream - a live stream of a locked DART (apple-dart-locked.c)
+ * @n_ttbrs:	TTBRs the boot loader made valid, TTBR 0 onwards
+ * @n_levels:	table levels below the TTBR its TCR selects (hw §3.1, §6)
+ * @ias:	VA bits those tables translate
+ * @pa:		physical address of each TTBR's L1
+ * @l1:		each L1, mapped; the tables the stream walks, whatever
+ *		domain it is in
+ * @boot:	each L1's entries as the boot loader left them, put back when
+ *		no domain of ours uses the stream
+ */
+struct adart_fw_stream {
+	unsigned int	n_ttbrs;
+	unsigned int	n_levels;
+	u32		ias;
+	phys_addr_t	pa[ADART_MAX_TTBRS];
+	u64		*l1[ADART_MAX_TTBRS];
+	u64		*boot[ADART_MAX_TTBRS];
+};
+
+/**
  * struct adart_stream - software view of one stream of one DART
  * @domain:	paging domain translating the stream, NULL otherwise; read
  *		under RCU by the fault handler
@@ -168,6 +188,7 @@ extern const struct adart_variant adart_t8110;
  * @users:	devices probed on the stream
  * @tcr:	TCR value programmed, restored on resume
  * @ttbr:	TTBR values programmed, restored on resume
+ * @fw:		the boot loader's tables on a locked DART, NULL otherwise
  * @faults:	faults the DART reported for this stream
  */
 struct adart_stream {
@@ -178,6 +199,7 @@ struct adart_stream {
 	unsigned int			users;
 	u32				tcr;
 	u32				ttbr[ADART_MAX_TTBRS];
+	struct adart_fw_stream		*fw;
 	atomic_long_t			faults;
 };
 
@@ -190,6 +212,12 @@ struct adart_stream {
  * @inval_streams:	streams those commands covered
  * @inval_timeouts:	commands that did not finish in time
  * @resets:		hardware resets (probe, resume)
+ * @l1_syncs:		flushes that mirrored changed top-level entries into
+ *			a locked stream's L1
+ * @l1_entries_written:	L1 entries those flushes wrote
+ * @l1_switches:	locked streams switched to other tables (a domain
+ *			attached, or the boot loader's entries put back)
+ * @l1_switch_entries:	L1 entries those switches wrote
  */
 struct adart_counters {
 	atomic_long_t	faults;
@@ -199,6 +227,10 @@ struct adart_counters {
 	atomic_long_t	inval_streams;
 	atomic_long_t	inval_timeouts;
 	atomic_long_t	resets;
+	atomic_long_t	l1_syncs;
+	atomic_long_t	l1_entries_written;
+	atomic_long_t	l1_switches;
+	atomic_long_t	l1_switch_entries;
 };
 
 /**
@@ -216,6 +248,8 @@ struct adart_counters {
  * @lock:	serialises register sequences (a command must finish before
  *		the next one, hw §2.3, §3.3) and @streams updates
  * @gone:	unbound: registers must not be touched any more
+ * @locked:	the boot loader locked TCR/TTBR (hw §6): streams keep its
+ *		L1 tables, whose entries the driver rewrites
  * @irq:	fault interrupt
  * @nsids:	streams
  * @pgsize:	page size from PARAMS1 (hw §1)
@@ -240,6 +274,7 @@ struct adart {
 	const struct adart_layout	*lay;
 	spinlock_t			lock;	/* registers, @streams */
 	bool				gone;
+	bool				locked;
 	int				irq;
 
 	u32				nsids;
@@ -355,6 +390,8 @@ struct adart_domain_counters {
  * @fmt:	PTE format of the tables
  * @pgsize:	granule
  * @table_added: a map installed a table since the last iotlb_sync_map
+ * @locked_sids: streams of locked DARTs in @ports, whose L1 a flush
+ *		updates first (apple-dart-locked.c); under @lock
  * @fw:		IOVA ranges holding a master's boot mappings, which unmaps
  *		leave alone (apple-dart-resv.c); added under @init_lock
  * @lock:	protects @ports against attach/detach while flushing
@@ -373,6 +410,7 @@ struct adart_domain {
 	enum io_pgtable_fmt		fmt;
 	u32				pgsize;
 	atomic_t			table_added;
+	unsigned int			locked_sids;	/* under @lock */
 	struct list_head		fw;	/* RCU; add under @init_lock */
 
 	spinlock_t			lock;	/* @ports */
@@ -444,6 +482,20 @@ static inline bool adart_resv_protected(struct adart_domain *dom, u64 iova,
 
 void adart_resv_domain_free(struct adart_domain *dom);
 void adart_resv_live_streams(struct adart *dart, unsigned long *live);
+bool adart_resv_nomap_contains(phys_addr_t pa, size_t size);
+
+/* apple-dart-locked.c */
+int adart_locked_probe(struct adart *dart);
+void adart_locked_release(struct adart *dart);
+bool adart_master_locked(const struct adart_master *m);
+int adart_locked_check_master(const struct adart_master *m);
+int adart_locked_geometry(const struct adart_master *m, u32 *ias);
+int adart_locked_domain_check(const struct adart_domain *dom,
+			      const struct adart_master *m);
+void adart_locked_count(struct adart_domain *dom);
+void adart_locked_stream_set(struct adart *dart, unsigned int sid,
+			     struct adart_domain *dom);
+void adart_locked_sync(struct adart_domain *dom);
 
 /* apple-dart-debugfs.c */
 void adart_debugfs_init(const struct adart_debugfs_ops *ops);

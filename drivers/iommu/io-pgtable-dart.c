@@ -1277,25 +1277,31 @@ void dart_io_pgtable_free(struct io_pgtable_ops *ops)
 EXPORT_SYMBOL_GPL(dart_io_pgtable_free);
 
 /**
- * dart_io_pgtable_sync_top() - copy the top-level entries that changed
+ * dart_io_pgtable_sync_top() - report the top-level entries that changed
  * @ops:	the page tables
  * @ttbr:	TTBR index
- * @dst:	the table to update, e.g. a locked DART's firmware L1 (one
- *		granule of entries)
+ * @fn:		called with the index and current value of each entry that
+ *		changed
+ * @priv:	passed to @fn
  *
  * For a locked DART, whose TTBRs point at the firmware's L1 (section 6),
  * the driver keeps our top table as a shadow and mirrors it into the
  * firmware's page before each TLB invalidation.  Only entries written
- * since the previous call are copied, so that mirroring costs what
+ * since the previous call are reported, so that mirroring costs what
  * changed rather than a whole table; right after allocation every entry
- * counts as changed.  Entries installed concurrently are caught by the
- * next call.
+ * counts as changed.  Each entry's bit is cleared before its value is
+ * read, so an install racing with the call is either reported with its
+ * new value now or marked again for the next call.  Calls for one TTBR
+ * must be serialised by the caller.
  *
- * Context: any context.
- * Return: the number of entries copied.
+ * Context: any context; @fn runs in the caller's.
+ * Return: the number of entries reported.
  */
 unsigned int dart_io_pgtable_sync_top(struct io_pgtable_ops *ops,
-				      unsigned int ttbr, u64 *dst)
+				      unsigned int ttbr,
+				      void (*fn)(void *priv, unsigned int idx,
+						 u64 entry),
+				      void *priv)
 {
 	struct dart_pgtable *d = to_dart(ops);
 	unsigned int idx, copied = 0;
@@ -1306,12 +1312,62 @@ unsigned int dart_io_pgtable_sync_top(struct io_pgtable_ops *ops,
 		/* Fully ordered: a concurrent install sets the bit again. */
 		if (!test_and_clear_bit(idx, d->top_dirty[ttbr]))
 			continue;
-		WRITE_ONCE(dst[idx], READ_ONCE(d->top[ttbr][idx]));
+		fn(priv, idx, READ_ONCE(d->top[ttbr][idx]));
 		copied++;
 	}
 	return copied;
 }
 EXPORT_SYMBOL_GPL(dart_io_pgtable_sync_top);
+
+/**
+ * dart_io_pgtable_top_entry() - one entry of a top-level table
+ * @ops:	the page tables
+ * @ttbr:	TTBR index, below &dart_pgtable_cfg.n_ttbrs
+ * @idx:	entry, below the granule's entry count
+ *
+ * What dart_io_pgtable_sync_top() would report for the entry, for a
+ * driver that compares a whole firmware L1 with the shadow (when a stream
+ * switches to these tables).  The value is opaque to the caller.
+ *
+ * Context: any context.
+ * Return: the entry, 0 when out of range.
+ */
+u64 dart_io_pgtable_top_entry(struct io_pgtable_ops *ops, unsigned int ttbr,
+			      unsigned int idx)
+{
+	struct dart_pgtable *d = to_dart(ops);
+
+	if (WARN_ON(ttbr >= d->n_ttbrs || idx >= dart_entries(d)))
+		return 0;
+	return READ_ONCE(d->top[ttbr][idx]);
+}
+EXPORT_SYMBOL_GPL(dart_io_pgtable_top_entry);
+
+/**
+ * dart_io_pgtable_decode_ttbr() - the table a TTBR register value points at
+ * @layout:	register layout @val was read from
+ * @val:	the register
+ * @pa:		set to the table's physical address when valid
+ *
+ * The inverse of the encoding dart_io_pgtable_alloc() reports in
+ * &dart_pgtable_cfg.ttbr (section 4.3), for a driver that must use the
+ * tables a boot loader programmed into a locked DART.
+ *
+ * Context: any context.
+ * Return: true when @val has its VALID bit set.
+ */
+bool dart_io_pgtable_decode_ttbr(enum dart_ttbr_layout layout, u32 val,
+				 phys_addr_t *pa)
+{
+	const struct dart_ttbr_fmt *t = &dart_ttbr_fmts[layout];
+
+	if (layout == DART_TTBR_LAYOUT_NONE || !(val & t->valid))
+		return false;
+	*pa = (phys_addr_t)((val >> t->field_shift) &
+			    GENMASK(t->field_bits - 1, 0)) << t->pa_shift;
+	return true;
+}
+EXPORT_SYMBOL_GPL(dart_io_pgtable_decode_ttbr);
 
 /**
  * dart_io_pgtable_get_stats() - table memory currently held

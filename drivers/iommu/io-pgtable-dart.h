@@ -109,7 +109,14 @@ struct io_pgtable_ops *dart_io_pgtable_alloc(enum io_pgtable_fmt fmt,
 					     void *cookie);
 void dart_io_pgtable_free(struct io_pgtable_ops *ops);
 unsigned int dart_io_pgtable_sync_top(struct io_pgtable_ops *ops,
-				      unsigned int ttbr, u64 *dst);
+				      unsigned int ttbr,
+				      void (*fn)(void *priv, unsigned int idx,
+						 u64 entry),
+				      void *priv);
+u64 dart_io_pgtable_top_entry(struct io_pgtable_ops *ops, unsigned int ttbr,
+			      unsigned int idx);
+bool dart_io_pgtable_decode_ttbr(enum dart_ttbr_layout layout, u32 val,
+				 phys_addr_t *pa);
 void dart_io_pgtable_get_stats(struct io_pgtable_ops *ops,
 			       struct dart_pgtable_stats *stats);
 unsigned long dart_io_pgtable_fmt_pgsizes(enum io_pgtable_fmt fmt);

@@ -514,11 +514,18 @@ static void dart_test_geometry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->cfg.pgsize_bitmap, t->gran);
 	for (i = 0; i < DART_PGTABLE_MAX_TTBRS; i++) {
 		u32 reg = t->dcfg.ttbr[i];
+		phys_addr_t pa = 0;
 
+		/* A locked DART's TTBRs are read back (section 6). */
+		KUNIT_EXPECT_EQ(test, dart_io_pgtable_decode_ttbr(c->ttbr_ref->layout,
+								  reg, &pa),
+				i < c->ttbrs);
 		if (i >= c->ttbrs) {
 			KUNIT_EXPECT_EQ(test, reg, 0U);
 			continue;
 		}
+		KUNIT_EXPECT_EQ(test, pa,
+				(phys_addr_t)t->cfg.apple_dart_cfg.ttbr[i]);
 		KUNIT_EXPECT_TRUE(test, reg & BIT(c->ttbr_ref->valid_bit));
 		KUNIT_EXPECT_EQ(test, ref_ttbr_pa(c->ttbr_ref, reg),
 				(phys_addr_t)t->cfg.apple_dart_cfg.ttbr[i]);
@@ -1333,6 +1340,18 @@ static void dart_test_reclaim_walk_cache(struct kunit *test)
 	dart_io_pgtable_free(t->ops);
 }
 
+static void t_copy_top(void *priv, unsigned int idx, u64 entry)
+{
+	u64 *shadow = priv;
+
+	shadow[idx] = entry;
+}
+
+static unsigned int t_sync_top(struct tctx *t, unsigned int ttbr, u64 *shadow)
+{
+	return dart_io_pgtable_sync_top(t->ops, ttbr, t_copy_top, shadow);
+}
+
 /* The shadow top level reports exactly the entries that changed. */
 static void dart_test_dirty_top(struct kunit *test)
 {
@@ -1345,38 +1364,43 @@ static void dart_test_dirty_top(struct kunit *test)
 	shadow = kunit_kcalloc(test, entries, sizeof(u64), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, shadow);
 	/* First sync after allocation copies the whole table. */
-	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow), entries);
-	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow), 0U);
+	KUNIT_EXPECT_EQ(test, t_sync_top(t, 0, shadow), entries);
+	KUNIT_EXPECT_EQ(test, t_sync_top(t, 0, shadow), 0U);
 
 	/* A new table under the top: one entry. */
 	KUNIT_ASSERT_EQ(test, t_map(t, 0, t_pa(t, 0), 1, IOMMU_READ, &mapped), 0);
-	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow), 1U);
+	KUNIT_EXPECT_EQ(test, t_sync_top(t, 0, shadow), 1U);
 	/* Same leaf table again: nothing at the top changes. */
 	KUNIT_ASSERT_EQ(test, t_map(t, t->gran, t_pa(t, 1), 1, IOMMU_READ,
 				    &mapped), 0);
-	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow), 0U);
+	KUNIT_EXPECT_EQ(test, t_sync_top(t, 0, shadow), 0U);
 	/* Two more top entries in one call. */
 	far = (t->gran << (t->bpl * (t->c->levels - 1))) * 3 - t->gran;
 	KUNIT_ASSERT_EQ(test, t_map(t, far, t_pa(t, 2), 2, IOMMU_READ,
 				    &mapped), 0);
-	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow), 2U);
+	KUNIT_EXPECT_EQ(test, t_sync_top(t, 0, shadow), 2U);
 	KUNIT_EXPECT_EQ(test, memcmp(shadow, ref_top(t, 0), t->gran), 0);
+	/* A whole-table comparison reads the same entries. */
+	for (i = 0; i < entries; i++)
+		if (dart_io_pgtable_top_entry(t->ops, 0, i) != shadow[i])
+			break;
+	KUNIT_EXPECT_EQ(test, i, (unsigned int)entries);
 
 	/* Emptied piecemeal, the leaf tables stay: nothing changes. */
 	KUNIT_EXPECT_EQ(test, t_unmap(t, 0, 2), 2 * t->gran);
 	KUNIT_EXPECT_EQ(test, t_unmap(t, far, 2), 2 * t->gran);
-	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow), 0U);
+	KUNIT_EXPECT_EQ(test, t_sync_top(t, 0, shadow), 0U);
 	/* Refilled (reused, no new entry), then cleared whole in one call. */
 	KUNIT_ASSERT_EQ(test, t_map(t, 0, t_pa(t, entries), entries, IOMMU_READ,
 				    &mapped), 0);
-	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow), 0U);
+	KUNIT_EXPECT_EQ(test, t_sync_top(t, 0, shadow), 0U);
 	KUNIT_EXPECT_EQ(test, t_unmap(t, 0, entries), entries * t->gran);
 	/* With two levels the leaf tables hang off the top. */
-	KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, 0, shadow),
+	KUNIT_EXPECT_EQ(test, t_sync_top(t, 0, shadow),
 			t->c->levels == 2 ? 1U : 0U);
 	KUNIT_EXPECT_EQ(test, memcmp(shadow, ref_top(t, 0), t->gran), 0);
 	for (i = 1; i < t->c->ttbrs; i++)
-		KUNIT_EXPECT_EQ(test, dart_io_pgtable_sync_top(t->ops, i, shadow),
+		KUNIT_EXPECT_EQ(test, t_sync_top(t, i, shadow),
 				entries);
 	t_done(t);
 }

@@ -8,38 +8,7 @@
 # fault or faulted frame (DART-VIOLATION) and checks at shutdown that the
 # splash kept being scanned (driver-display-unlocked.qemu).
 
-dbg=/sys/kernel/debug/iommu/apple-dart
-dcp_dart=90c0000.iommu
-dcp=/sys/bus/platform/devices/90f0000.dma-test
-rm=/proc/device-tree/reserved-memory
-
-# A DT property as one hex string (cells are big endian).
-dt_hex() { od -An -tx1 -v "$1" | tr -d ' \n'; }
-# Cell $2 and $2+1 of hex string $1 as one 64-bit number.
-cells64() { echo $((0x$(echo "$1" | cut -c$(($2 * 8 + 1))-$(($2 * 8 + 16))))); }
-
-# "IOVA SIZE PA" per iommu-addresses entry for the dcp master (PA -1 for
-# a region without reg); the root has two address and two size cells.
-dcp_regions() {
-	local ph n h i reg
-	ph=$((0x$(dt_hex $dcp/of_node/phandle)))
-	for n in $rm/*; do
-		[ -e $n/iommu-addresses ] || continue
-		h=$(dt_hex $n/iommu-addresses)
-		reg=-1
-		[ -e $n/reg ] && reg=$(cells64 "$(dt_hex $n/reg)" 0)
-		i=0
-		while [ $((i * 8)) -lt ${#h} ]; do
-			if [ $((0x$(echo "$h" | cut -c$((i * 8 + 1))-$((i * 8 + 8))))) = "$ph" ]; then
-				echo "$(cells64 "$h" $((i + 1))) $(cells64 "$h" $((i + 3))) $reg"
-			fi
-			i=$((i + 5))
-		done
-	done
-}
-
-stream0() { awk '$1 == 0' "$dbg/$dcp_dart/streams"; }
-dom_of() { stream0 | awk '{ print $5 }'; }
+. /dart/scenarios/display-common.sh
 
 # The dart-dcp DART probed; dart-disp0 is disabled in this DT.
 probed() {
@@ -96,36 +65,6 @@ reserved_regions() {
 	[ $n = 5 ]
 }
 
-# Does a run of pgtable dump $1 ("IOVA-LAST -> PA attrs A", "#" lines
-# are totals) map IOVA $2..$3 to PA $4 onwards?
-run_covers() {
-	local run arrow rpa rest a b
-	while read -r run arrow rpa rest; do
-		case $run in 0x*) ;; *) continue ;; esac
-		a=$((${run%-*}))
-		b=$((${run#*-}))
-		[ $a -le $2 ] && [ $3 -le $b ] && [ $((rpa + $2 - a)) = $4 ] &&
-			return 0
-	done < "$1"
-	return 1
-}
-
-# Each region with a PA is mapped in domain $1 at its IOVA to its PA.
-# Catches translations missing, at the PA instead of the IOVA, or to the
-# wrong PA.
-translated_in() {
-	local iova size pa
-	while read -r iova size pa; do
-		[ "$pa" = -1 ] && continue
-		run_covers $dbg/domains/$1/pgtable $iova $((iova + size - 1)) $pa || {
-			echo "# IOVA $iova +$size -> $pa not in domain $1"
-			return 1
-		}
-	done <<-EOT
-	$(dcp_regions)
-	EOT
-}
-
 translations() {
 	local d=$(dom_of)
 	echo "# domain $d"
@@ -138,7 +77,7 @@ translations() {
 # stream switches to it; the heartbeat runs through the switch.  Catches
 # translations installed only into the first domain.
 switch_domain() {
-	local old=$(dom_of) new drv=/sys/bus/platform/drivers/dart-test-engine
+	local old=$(dom_of) new drv=$engine_drv
 	echo 90f0000.dma-test > $drv/unbind &&
 		echo DMA-FQ > $dcp/iommu_group/type &&
 		echo DMA > $dcp/iommu_group/type &&
@@ -150,7 +89,7 @@ switch_domain() {
 
 # Bypass would send the firmware's IOVAs to PA = IOVA: refused.
 identity_refused() {
-	local drv=/sys/bus/platform/drivers/dart-test-engine rc=0
+	local drv=$engine_drv rc=0
 	echo 90f0000.dma-test > $drv/unbind || return 1
 	echo identity > $dcp/iommu_group/type 2>/dev/null && rc=1
 	echo 90f0000.dma-test > $drv/bind || rc=1

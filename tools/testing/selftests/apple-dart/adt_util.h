@@ -387,6 +387,69 @@ struct adt_fixture {
 };
 
 #ifdef __KSELFTEST_HARNESS_H
+/* IOMMU API domains through the client (ADT_IOC_DOMAIN_ALLOC and on). */
+static inline int adt_dom_alloc(int fd, int engine, struct adt_domain_alloc *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->engine = engine;
+	return adt_ioc(fd, ADT_IOC_DOMAIN_ALLOC, d);
+}
+
+static inline int adt_dom_attach(int fd, int engine, uint32_t domain)
+{
+	struct adt_attach at = { .engine = engine, .domain = domain };
+
+	return adt_ioc(fd, ADT_IOC_ATTACH, &at);
+}
+
+static inline int adt_dom_map(int fd, uint32_t dom, uint32_t handle,
+			      uint64_t off, uint64_t iova, uint64_t len,
+			      uint32_t prot)
+{
+	struct adt_map m = {
+		.domain = dom, .handle = handle, .prot = prot, .offset = off,
+		.len = len, .iova = iova,
+	};
+
+	return adt_ioc(fd, ADT_IOC_MAP, &m);
+}
+
+static inline int64_t adt_dom_unmap(int fd, uint32_t dom, uint64_t iova,
+				    uint64_t len)
+{
+	struct adt_unmap u = { .domain = dom, .iova = iova, .len = len };
+	int ret = adt_ioc(fd, ADT_IOC_UNMAP, &u);
+
+	return ret ? ret : (int64_t)u.unmapped;
+}
+
+static inline int adt_dom_faults(int fd, uint32_t dom, struct adt_faults *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->domain = dom;
+	return adt_ioc(fd, ADT_IOC_FAULTS, f);
+}
+
+/*
+ * adt_dom_faults_wait() - adt_dom_faults(), once the domain has heard of
+ * at least @want faults: the fault interrupt is asynchronous to the
+ * engine command.  The time limit only keeps a lost report from hanging
+ * the test.
+ */
+static inline int adt_dom_faults_wait(int fd, uint32_t dom, unsigned int want,
+				      struct adt_faults *f)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < 1000; i++) {
+		ret = adt_dom_faults(fd, dom, f);
+		if (ret || f->count >= want)
+			break;
+		usleep(10000);
+	}
+	return ret;
+}
+
 /*
  * adt_fixture_setup() - open the client (loading it if the scenario did
  * not) and find the engine; fails the test if either is missing.

@@ -47,64 +47,6 @@ FIXTURE_TEARDOWN(iommu)
 	adt_fixture_dma_clean(_metadata, &self->f);
 }
 
-static int dom_alloc(int fd, int engine, struct adt_domain_alloc *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->engine = engine;
-	return adt_ioc(fd, ADT_IOC_DOMAIN_ALLOC, d);
-}
-
-static int attach(int fd, int engine, uint32_t domain)
-{
-	struct adt_attach at = { .engine = engine, .domain = domain };
-
-	return adt_ioc(fd, ADT_IOC_ATTACH, &at);
-}
-
-static int map(int fd, uint32_t dom, uint32_t handle, uint64_t off,
-	       uint64_t iova, uint64_t len, uint32_t prot)
-{
-	struct adt_map m = {
-		.domain = dom, .handle = handle, .prot = prot, .offset = off,
-		.len = len, .iova = iova,
-	};
-
-	return adt_ioc(fd, ADT_IOC_MAP, &m);
-}
-
-static int64_t unmap(int fd, uint32_t dom, uint64_t iova, uint64_t len)
-{
-	struct adt_unmap u = { .domain = dom, .iova = iova, .len = len };
-	int ret = adt_ioc(fd, ADT_IOC_UNMAP, &u);
-
-	return ret ? ret : (int64_t)u.unmapped;
-}
-
-static int faults(int fd, uint32_t dom, struct adt_faults *f)
-{
-	memset(f, 0, sizeof(*f));
-	f->domain = dom;
-	return adt_ioc(fd, ADT_IOC_FAULTS, f);
-}
-
-/*
- * faults_wait() - faults(), once the domain has heard of at least @want
- * faults: the fault interrupt is asynchronous to the engine command.  The
- * time limit only keeps a lost report from hanging the test.
- */
-static int faults_wait(int fd, uint32_t dom, unsigned int want, struct adt_faults *f)
-{
-	int i, ret = 0;
-
-	for (i = 0; i < 1000; i++) {
-		ret = faults(fd, dom, f);
-		if (ret || f->count >= want)
-			break;
-		usleep(10000);
-	}
-	return ret;
-}
-
 static int other_group_engine(int fd, int eng)
 {
 	struct adt_engine_info me, ei;
@@ -140,21 +82,21 @@ TEST_F(iommu, unmanaged_map_dma_unmap)
 
 	ASSERT_NE(NULL, buf);
 	ASSERT_NE(NULL, want);
-	ASSERT_EQ(0, dom_alloc(self->f.fd, self->f.eng, &d));
+	ASSERT_EQ(0, adt_dom_alloc(self->f.fd, self->f.eng, &d));
 	EXPECT_NE(0, d.domain);
 	EXPECT_TRUE(d.pgsize_bitmap & PG);
 	EXPECT_LE(d.aperture_start, IOVA_A);
 	EXPECT_GE(d.aperture_end, IOVA_A + len - 1);
 	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, len, 0, 0, &p));
 	ASSERT_NE(0, p.phys);
-	ASSERT_EQ(0, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, len,
-			 ADT_PROT_READ | ADT_PROT_WRITE));
+	ASSERT_EQ(0, adt_dom_map(self->f.fd, d.domain, p.handle, 0, IOVA_A, len,
+				 ADT_PROT_READ | ADT_PROT_WRITE));
 	ip.domain = d.domain;
 	ip.iova = IOVA_A + 0x123;
 	ASSERT_EQ(0, adt_ioc(self->f.fd, ADT_IOC_IOVA_TO_PHYS, &ip));
 	EXPECT_EQ(p.phys + 0x123, ip.phys);
 
-	ASSERT_EQ(0, attach(self->f.fd, self->f.eng, d.domain));
+	ASSERT_EQ(0, adt_dom_attach(self->f.fd, self->f.eng, d.domain));
 	ASSERT_EQ(0, adt_engine(self->f.fd, self->f.eng, &ei));
 	EXPECT_EQ(ADT_DOMAIN_UNMANAGED, ei.domain_type);
 
@@ -174,7 +116,7 @@ TEST_F(iommu, unmanaged_map_dma_unmap)
 	EXPECT_EQ(-1, find_not_word(buf + PG, PG, 0x5eed5eed));
 	EXPECT_EQ(0, memcmp(want, buf, len));
 
-	EXPECT_EQ((int64_t)len, unmap(self->f.fd, d.domain, IOVA_A, len));
+	EXPECT_EQ((int64_t)len, adt_dom_unmap(self->f.fd, d.domain, IOVA_A, len));
 	ASSERT_EQ(0, adt_ioc(self->f.fd, ADT_IOC_IOVA_TO_PHYS, &ip));
 	EXPECT_EQ(0, ip.phys);
 	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_WRITE32, 0, 0, IOVA_A + 2 * PG + 8,
@@ -187,8 +129,8 @@ TEST_F(iommu, unmanaged_map_dma_unmap)
 	EXPECT_EQ(0, memcmp(want, buf, len));
 
 	/* 6.12 never reports to the domain: nothing to wait for there. */
-	ASSERT_EQ(0, self->ours ? faults_wait(self->f.fd, d.domain, 1, &f) :
-				  faults(self->f.fd, d.domain, &f));
+	ASSERT_EQ(0, self->ours ? adt_dom_faults_wait(self->f.fd, d.domain, 1, &f) :
+		  adt_dom_faults(self->f.fd, d.domain, &f));
 	if (!self->ours) {
 		TH_LOG("%s does not report faults to the domain (%u seen)",
 		       self->f.ei.iommu_driver, f.count);
@@ -213,12 +155,12 @@ TEST_F(iommu, read_only_mapping)
 	struct adt_run r;
 	struct adt_b p;
 
-	ASSERT_EQ(0, dom_alloc(self->f.fd, self->f.eng, &d));
+	ASSERT_EQ(0, adt_dom_alloc(self->f.fd, self->f.eng, &d));
 	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, PG, 0, 0, &p));
 	word = 0xfeedf00d;
 	ASSERT_EQ(0, adt_rw(self->f.fd, p.handle, 1, 16, &word, 4));
-	ASSERT_EQ(0, map(self->f.fd, d.domain, p.handle, 0, IOVA_B, PG, ADT_PROT_READ));
-	ASSERT_EQ(0, attach(self->f.fd, self->f.eng, d.domain));
+	ASSERT_EQ(0, adt_dom_map(self->f.fd, d.domain, p.handle, 0, IOVA_B, PG, ADT_PROT_READ));
+	ASSERT_EQ(0, adt_dom_attach(self->f.fd, self->f.eng, d.domain));
 	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_READ32, 0, IOVA_B + 16, 0, 4, 0, &r));
 	EXPECT_EQ(ADT_ST_DONE, r.status);
 	EXPECT_EQ(0xfeedf00d, r.data);
@@ -231,7 +173,7 @@ TEST_F(iommu, read_only_mapping)
 
 	if (!self->ours)
 		return;
-	ASSERT_EQ(0, faults_wait(self->f.fd, d.domain, 1, &f));
+	ASSERT_EQ(0, adt_dom_faults_wait(self->f.fd, d.domain, 1, &f));
 	ASSERT_EQ(1, f.count);
 	EXPECT_EQ(IOVA_B + 16, f.fault[0].iova);
 	EXPECT_EQ(ADT_FAULT_WRITE, f.fault[0].flags);
@@ -258,18 +200,18 @@ TEST_F(iommu, streams_in_different_domains_are_isolated)
 		SKIP(return, "no second engine group on this DART");
 	ASSERT_EQ(0, adt_engine(self->f.fd, y, &ei));
 	sid_y = ei.sid[0];
-	ASSERT_EQ(0, dom_alloc(self->f.fd, x, &dx));
-	ASSERT_EQ(0, dom_alloc(self->f.fd, y, &dy));
+	ASSERT_EQ(0, adt_dom_alloc(self->f.fd, x, &dx));
+	ASSERT_EQ(0, adt_dom_alloc(self->f.fd, y, &dy));
 	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, 2 * PG, 0, 0, &px));
 	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, PG, 0, 0, &py));
-	ASSERT_EQ(0, map(self->f.fd, dx.domain, px.handle, 0, IOVA_A, PG,
-			 ADT_PROT_READ | ADT_PROT_WRITE));
-	ASSERT_EQ(0, map(self->f.fd, dy.domain, py.handle, 0, IOVA_A, PG,
-			 ADT_PROT_READ | ADT_PROT_WRITE));
-	ASSERT_EQ(0, map(self->f.fd, dx.domain, px.handle, PG, IOVA_B, PG,
-			 ADT_PROT_READ | ADT_PROT_WRITE));
-	ASSERT_EQ(0, attach(self->f.fd, x, dx.domain));
-	ASSERT_EQ(0, attach(self->f.fd, y, dy.domain));
+	ASSERT_EQ(0, adt_dom_map(self->f.fd, dx.domain, px.handle, 0, IOVA_A, PG,
+				 ADT_PROT_READ | ADT_PROT_WRITE));
+	ASSERT_EQ(0, adt_dom_map(self->f.fd, dy.domain, py.handle, 0, IOVA_A, PG,
+				 ADT_PROT_READ | ADT_PROT_WRITE));
+	ASSERT_EQ(0, adt_dom_map(self->f.fd, dx.domain, px.handle, PG, IOVA_B, PG,
+				 ADT_PROT_READ | ADT_PROT_WRITE));
+	ASSERT_EQ(0, adt_dom_attach(self->f.fd, x, dx.domain));
+	ASSERT_EQ(0, adt_dom_attach(self->f.fd, y, dy.domain));
 
 	ASSERT_EQ(0, adt_cmd(self->f.fd, x, ADT_OP_FILL, 0, 0, IOVA_A, PG, 0xaaaaaaaa, &r));
 	ASSERT_EQ(ADT_ST_DONE, r.status);
@@ -292,10 +234,10 @@ TEST_F(iommu, streams_in_different_domains_are_isolated)
 	if (!self->ours)
 		return;
 	/* Once y's domain has heard of it, x's silence means something. */
-	ASSERT_EQ(0, faults_wait(self->f.fd, dy.domain, 1, &f));
-	ASSERT_EQ(0, faults(self->f.fd, dx.domain, &f));
+	ASSERT_EQ(0, adt_dom_faults_wait(self->f.fd, dy.domain, 1, &f));
+	ASSERT_EQ(0, adt_dom_faults(self->f.fd, dx.domain, &f));
 	EXPECT_EQ(0, f.count);
-	ASSERT_EQ(0, faults(self->f.fd, dy.domain, &f));
+	ASSERT_EQ(0, adt_dom_faults(self->f.fd, dy.domain, &f));
 	ASSERT_EQ(1, f.count);
 	EXPECT_EQ(IOVA_B + 4, f.fault[0].iova);
 	/*
@@ -321,8 +263,8 @@ TEST_F(iommu, blocked_then_unmanaged_then_default)
 	struct adt_b b;
 
 	ASSERT_EQ(0, adt_alloc(self->f.fd, self->f.eng, ADT_BUF_COHERENT, PG, 0, 0, &b));
-	ASSERT_EQ(0, dom_alloc(self->f.fd, self->f.eng, &d));
-	ASSERT_EQ(0, attach(self->f.fd, self->f.eng, ADT_ATTACH_BLOCKED));
+	ASSERT_EQ(0, adt_dom_alloc(self->f.fd, self->f.eng, &d));
+	ASSERT_EQ(0, adt_dom_attach(self->f.fd, self->f.eng, ADT_ATTACH_BLOCKED));
 	ASSERT_EQ(0, adt_cnt(self->f.fd, self->f.eng, 0, c0));
 	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_READ32, 0, b.iova, 0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
@@ -332,14 +274,14 @@ TEST_F(iommu, blocked_then_unmanaged_then_default)
 	EXPECT_EQ(1, (uint32_t)(c1[ADT_CNT_BLOCKED] - c0[ADT_CNT_BLOCKED]));
 
 	/* An empty unmanaged domain: translated, nothing mapped. */
-	ASSERT_EQ(0, attach(self->f.fd, self->f.eng, d.domain));
+	ASSERT_EQ(0, adt_dom_attach(self->f.fd, self->f.eng, d.domain));
 	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_READ32, 0, b.iova, 0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
 	EXPECT_EQ(b.iova, r.fault_iova);
 	/* Freeing an attached domain is refused. */
 	EXPECT_EQ(-EBUSY, adt_ioc(self->f.fd, ADT_IOC_DOMAIN_FREE, &d.domain));
 
-	ASSERT_EQ(0, attach(self->f.fd, self->f.eng, ADT_ATTACH_DEFAULT));
+	ASSERT_EQ(0, adt_dom_attach(self->f.fd, self->f.eng, ADT_ATTACH_DEFAULT));
 	word = 0;
 	ASSERT_EQ(0, adt_rw(self->f.fd, b.handle, 1, 0, &word, 4));
 	ASSERT_EQ(0, adt_cmd(self->f.fd, self->f.eng, ADT_OP_WRITE32, 0, 0, b.iova, 4, 0x99, &r));
@@ -364,11 +306,11 @@ TEST_F(iommu, unmanaged_master_on_two_darts)
 	e = adt_find_engine(self->f.fd, ADT_ENGINE_PORT1, 0, UINT32_MAX, &ei);
 	if (e < 0)
 		SKIP(return, "no engine behind two DARTs");
-	ASSERT_EQ(0, dom_alloc(self->f.fd, e, &d));
+	ASSERT_EQ(0, adt_dom_alloc(self->f.fd, e, &d));
 	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, PG, 0, 0, &p));
-	ASSERT_EQ(0, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, PG,
-			 ADT_PROT_READ | ADT_PROT_WRITE));
-	ASSERT_EQ(0, attach(self->f.fd, e, d.domain));
+	ASSERT_EQ(0, adt_dom_map(self->f.fd, d.domain, p.handle, 0, IOVA_A, PG,
+				 ADT_PROT_READ | ADT_PROT_WRITE));
+	ASSERT_EQ(0, adt_dom_attach(self->f.fd, e, d.domain));
 	ASSERT_EQ(0, adt_cmd(self->f.fd, e, ADT_OP_WRITE32, 0, 0, IOVA_A, 4, 0xd1d1, &r));
 	ASSERT_EQ(ADT_ST_DONE, r.status);
 	ASSERT_EQ(0, adt_cmd(self->f.fd, e, ADT_OP_READ32, ADT_RUN_PORT1, IOVA_A, 0, 4, 0, &r));
@@ -388,7 +330,7 @@ TEST_F(iommu, unmanaged_master_on_two_darts)
 	 */
 	ASSERT_EQ(0, adt_cnt(self->f.fd, e, 0, c0[0]));
 	ASSERT_EQ(0, adt_cnt(self->f.fd, e, 1, c0[1]));
-	EXPECT_EQ(PG, unmap(self->f.fd, d.domain, IOVA_A, PG));
+	EXPECT_EQ(PG, adt_dom_unmap(self->f.fd, d.domain, IOVA_A, PG));
 	ASSERT_EQ(0, adt_cmd(self->f.fd, e, ADT_OP_READ32, ADT_RUN_PORT1, IOVA_A, 0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
 	EXPECT_EQ(IOVA_A, r.fault_iova);
@@ -403,7 +345,7 @@ TEST_F(iommu, unmanaged_master_on_two_darts)
 	if (!self->ours)
 		return;
 	/* Each DART reported its fault to the one domain, as this engine's. */
-	ASSERT_EQ(0, faults_wait(self->f.fd, d.domain, 2, &f));
+	ASSERT_EQ(0, adt_dom_faults_wait(self->f.fd, d.domain, 2, &f));
 	ASSERT_EQ(2, f.count);
 	/* Two interrupts, two DARTs: the reports may come in either order. */
 	i = f.fault[0].iova != IOVA_A;
@@ -429,20 +371,20 @@ TEST_F(iommu, stream_above_31_fault_report)
 	e = adt_find_engine(self->f.fd, 0, 32, 64, &ei);
 	if (e < 0)
 		SKIP(return, "no engine on a stream 32-63 (64-stream DART)");
-	ASSERT_EQ(0, dom_alloc(self->f.fd, e, &d));
+	ASSERT_EQ(0, adt_dom_alloc(self->f.fd, e, &d));
 	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, PG, 0, 0, &p));
-	ASSERT_EQ(0, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, PG,
-			 ADT_PROT_READ | ADT_PROT_WRITE));
-	ASSERT_EQ(0, attach(self->f.fd, e, d.domain));
+	ASSERT_EQ(0, adt_dom_map(self->f.fd, d.domain, p.handle, 0, IOVA_A, PG,
+				 ADT_PROT_READ | ADT_PROT_WRITE));
+	ASSERT_EQ(0, adt_dom_attach(self->f.fd, e, d.domain));
 	ASSERT_EQ(0, adt_cmd(self->f.fd, e, ADT_OP_WRITE32, 0, 0, IOVA_A + 4, 4, 0x40, &r));
 	ASSERT_EQ(ADT_ST_DONE, r.status);
-	ASSERT_EQ(PG, unmap(self->f.fd, d.domain, IOVA_A, PG));
+	ASSERT_EQ(PG, adt_dom_unmap(self->f.fd, d.domain, IOVA_A, PG));
 	ASSERT_EQ(0, adt_cmd(self->f.fd, e, ADT_OP_READ32, 0, IOVA_A + 4, 0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
 	EXPECT_EQ(IOVA_A + 4, r.fault_iova);
 	if (!self->ours)
 		SKIP(return, "%s does not report faults to the domain", ei.iommu_driver);
-	ASSERT_EQ(0, faults_wait(self->f.fd, d.domain, 1, &f));
+	ASSERT_EQ(0, adt_dom_faults_wait(self->f.fd, d.domain, 1, &f));
 	ASSERT_EQ(1, f.count);
 	EXPECT_EQ(IOVA_A + 4, f.fault[0].iova);
 	EXPECT_EQ(0, f.fault[0].flags);
@@ -527,43 +469,43 @@ TEST_F(iommu, bad_arguments)
 	struct adt_domain_alloc d;
 	struct adt_b p, c;
 	uint32_t id;
-	int fd2;
+	int fd = self->f.fd, fd2;
 
-	ASSERT_EQ(0, dom_alloc(self->f.fd, self->f.eng, &d));
-	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, 2 * PG, 0, 0, &p));
-	ASSERT_EQ(0, adt_alloc(self->f.fd, self->f.eng, ADT_BUF_COHERENT, PG, 0, 0, &c));
+	ASSERT_EQ(0, adt_dom_alloc(fd, self->f.eng, &d));
+	ASSERT_EQ(0, adt_alloc(fd, -1, ADT_BUF_PAGES, 2 * PG, 0, 0, &p));
+	ASSERT_EQ(0, adt_alloc(fd, self->f.eng, ADT_BUF_COHERENT, PG, 0, 0, &c));
 
-	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, p.handle, 0, IOVA_A + 4096, PG,
-			       ADT_PROT_READ));
-	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, p.handle, 100, IOVA_A, PG, ADT_PROT_READ));
-	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, PG + 1, ADT_PROT_READ));
-	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, 3 * PG, ADT_PROT_READ));
-	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, PG, 0));
-	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, PG, 0x10));
-	EXPECT_EQ(-EINVAL, map(self->f.fd, d.domain, c.handle, 0, IOVA_A, PG, ADT_PROT_READ));
-	EXPECT_EQ(-ERANGE, map(self->f.fd, d.domain, p.handle, 0, d.aperture_end + 1,
-			       PG, ADT_PROT_READ));
-	EXPECT_EQ(-ENOENT, map(self->f.fd, 4242, p.handle, 0, IOVA_A, PG, ADT_PROT_READ));
-	EXPECT_EQ(-ENOENT, map(self->f.fd, d.domain, 4242, 0, IOVA_A, PG, ADT_PROT_READ));
+	EXPECT_EQ(-EINVAL, adt_dom_map(fd, d.domain, p.handle, 0, IOVA_A + 4096, PG,
+				       ADT_PROT_READ));
+	EXPECT_EQ(-EINVAL, adt_dom_map(fd, d.domain, p.handle, 100, IOVA_A, PG, ADT_PROT_READ));
+	EXPECT_EQ(-EINVAL, adt_dom_map(fd, d.domain, p.handle, 0, IOVA_A, PG + 1, ADT_PROT_READ));
+	EXPECT_EQ(-EINVAL, adt_dom_map(fd, d.domain, p.handle, 0, IOVA_A, 3 * PG, ADT_PROT_READ));
+	EXPECT_EQ(-EINVAL, adt_dom_map(fd, d.domain, p.handle, 0, IOVA_A, PG, 0));
+	EXPECT_EQ(-EINVAL, adt_dom_map(fd, d.domain, p.handle, 0, IOVA_A, PG, 0x10));
+	EXPECT_EQ(-EINVAL, adt_dom_map(fd, d.domain, c.handle, 0, IOVA_A, PG, ADT_PROT_READ));
+	EXPECT_EQ(-ERANGE, adt_dom_map(fd, d.domain, p.handle, 0, d.aperture_end + 1,
+				       PG, ADT_PROT_READ));
+	EXPECT_EQ(-ENOENT, adt_dom_map(fd, 4242, p.handle, 0, IOVA_A, PG, ADT_PROT_READ));
+	EXPECT_EQ(-ENOENT, adt_dom_map(fd, d.domain, 4242, 0, IOVA_A, PG, ADT_PROT_READ));
 
-	ASSERT_EQ(0, map(self->f.fd, d.domain, p.handle, 0, IOVA_A, 2 * PG, ADT_PROT_READ));
+	ASSERT_EQ(0, adt_dom_map(fd, d.domain, p.handle, 0, IOVA_A, 2 * PG, ADT_PROT_READ));
 	/* Overlaps are refused before the page-table code sees them. */
-	EXPECT_EQ(-EEXIST, map(self->f.fd, d.domain, p.handle, 0, IOVA_A + PG, PG,
-			       ADT_PROT_READ));
-	EXPECT_EQ(-EBUSY, adt_free(self->f.fd, p.handle));
-	EXPECT_EQ(-ENOENT, unmap(self->f.fd, d.domain, IOVA_A, PG));
-	EXPECT_EQ(-ENOENT, unmap(self->f.fd, d.domain, IOVA_B, PG));
+	EXPECT_EQ(-EEXIST, adt_dom_map(fd, d.domain, p.handle, 0, IOVA_A + PG, PG,
+				       ADT_PROT_READ));
+	EXPECT_EQ(-EBUSY, adt_free(fd, p.handle));
+	EXPECT_EQ(-ENOENT, adt_dom_unmap(fd, d.domain, IOVA_A, PG));
+	EXPECT_EQ(-ENOENT, adt_dom_unmap(fd, d.domain, IOVA_B, PG));
 
-	EXPECT_EQ(-ENOENT, attach(self->f.fd, self->f.eng, 4242));
-	EXPECT_EQ(-EINVAL, attach(self->f.fd, 1000, d.domain));
-	ASSERT_EQ(0, attach(self->f.fd, self->f.eng, d.domain));
+	EXPECT_EQ(-ENOENT, adt_dom_attach(fd, self->f.eng, 4242));
+	EXPECT_EQ(-EINVAL, adt_dom_attach(fd, 1000, d.domain));
+	ASSERT_EQ(0, adt_dom_attach(fd, self->f.eng, d.domain));
 
 	/* Another file can neither use the domain nor take the group. */
 	fd2 = adt_open();
 	ASSERT_LE(0, fd2);
-	EXPECT_EQ(-EBUSY, attach(fd2, self->f.eng, ADT_ATTACH_BLOCKED));
-	EXPECT_EQ(-EBUSY, attach(fd2, self->f.eng, ADT_ATTACH_DEFAULT));
-	EXPECT_EQ(-ENOENT, attach(fd2, self->f.eng, d.domain));
+	EXPECT_EQ(-EBUSY, adt_dom_attach(fd2, self->f.eng, ADT_ATTACH_BLOCKED));
+	EXPECT_EQ(-EBUSY, adt_dom_attach(fd2, self->f.eng, ADT_ATTACH_DEFAULT));
+	EXPECT_EQ(-ENOENT, adt_dom_attach(fd2, self->f.eng, d.domain));
 	id = d.domain;
 	EXPECT_EQ(-ENOENT, adt_ioc(fd2, ADT_IOC_DOMAIN_FREE, &id));
 	close(fd2);

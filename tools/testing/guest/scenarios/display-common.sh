@@ -1,0 +1,124 @@
+# manual
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the scenarios on the display machine (sourced, not a scenario
+# itself): the reserved regions as the DT gives them, the page-table dumps
+# of our domains, and the display block's registers read through /dev/mem
+# (Documentation/dart/emulator.rst, the display machine).
+
+dbg=/sys/kernel/debug/iommu/apple-dart
+rm=/proc/device-tree/reserved-memory
+dcp_dart=90c0000.iommu
+disp_dart=90c4000.iommu
+dcp=/sys/bus/platform/devices/90f0000.dma-test
+piodma=/sys/bus/platform/devices/90f1000.dma-test
+engine_drv=/sys/bus/platform/drivers/dart-test-engine
+
+# A DT property as one hex string (cells are big endian).
+dt_hex() { od -An -tx1 -v "$1" | tr -d ' \n'; }
+# Cell $2 and $2+1 of hex string $1 as one 64-bit number.
+cells64() { echo $((0x$(echo "$1" | cut -c$(($2 * 8 + 1))-$(($2 * 8 + 16))))); }
+
+# "IOVA SIZE PA" per iommu-addresses entry for master $1 (a sysfs device;
+# PA -1 for a region without reg); the root has two address and two size
+# cells.
+master_regions() {
+	local ph n h i reg
+	ph=$((0x$(dt_hex $1/of_node/phandle)))
+	for n in $rm/*; do
+		[ -e $n/iommu-addresses ] || continue
+		h=$(dt_hex $n/iommu-addresses)
+		reg=-1
+		[ -e $n/reg ] && reg=$(cells64 "$(dt_hex $n/reg)" 0)
+		i=0
+		while [ $((i * 8)) -lt ${#h} ]; do
+			if [ $((0x$(echo "$h" | cut -c$((i * 8 + 1))-$((i * 8 + 8))))) = "$ph" ]; then
+				echo "$(cells64 "$h" $((i + 1))) $(cells64 "$h" $((i + 3))) $reg"
+			fi
+			i=$((i + 5))
+		done
+	done
+}
+dcp_regions() { master_regions $dcp; }
+
+# The debugfs line of stream $2 of DART $1, and the domain it is in.
+stream_line() { awk -v s="$2" '$1 == s' "$dbg/$1/streams"; }
+stream_dom() { stream_line "$1" "$2" | awk '{ print $5 }'; }
+stream0() { stream_line $dcp_dart 0; }
+dom_of() { stream_dom $dcp_dart 0; }
+
+# Does a run of pgtable dump $1 ("IOVA-LAST -> PA attrs A", "#" lines
+# are totals) map IOVA $2..$3 to PA $4 onwards?
+run_covers() {
+	local run arrow rpa rest a b
+	while read -r run arrow rpa rest; do
+		case $run in 0x*) ;; *) continue ;; esac
+		a=$((${run%-*}))
+		b=$((${run#*-}))
+		[ $a -le $2 ] && [ $3 -le $b ] && [ $((rpa + $2 - a)) = $4 ] &&
+			return 0
+	done < "$1"
+	return 1
+}
+
+# Each region of master $2 (default the dcp engine) with a PA is mapped in
+# domain $1 at its IOVA to its PA.  Catches translations missing, at the
+# PA instead of the IOVA, or to the wrong PA.
+translated_in() {
+	local iova size pa
+	while read -r iova size pa; do
+		[ "$pa" = -1 ] && continue
+		run_covers $dbg/domains/$1/pgtable $iova $((iova + size - 1)) $pa || {
+			echo "# IOVA $iova +$size -> $pa not in domain $1"
+			return 1
+		}
+	done <<-EOT
+	$(master_regions ${2:-$dcp})
+	EOT
+}
+
+# A DART's debugfs counter.
+dart_counter() { awk -v k="$2" '$1 == k { print $2 }' "$dbg/$1/counters"; }
+
+# The display block's registers, by their names in apple-dart-display-regs.h
+# (the initramfs carries them as /dart/regs.sh), read as decimal numbers.
+. /dart/regs.sh
+disp_reg() {
+	echo $(($(devmem $((ADD_DISPLAY_BASE + $1)) 32)))
+}
+
+# >= 100 frames scanned since reset, none refused by the DART.
+scanout_frames() {
+	local frames faulted
+	frames=$(disp_reg $ADD_FRAMES)
+	faulted=$(disp_reg $ADD_FRAME_FAULTS)
+	echo "# frames $frames, faulted frames $faulted"
+	[ "$frames" -ge 100 ] && [ "$faulted" = 0 ]
+}
+
+# The last frame is the splash, and the histogram since reset holds the
+# splash's CRC alone.
+scanout_splash() {
+	local splash last hist hcrc hn
+	splash=$(disp_reg $ADD_SPLASH_CRC)
+	last=$(disp_reg $ADD_LAST_CRC)
+	hist=$(disp_reg $ADD_HIST_COUNT)
+	devmem $((ADD_DISPLAY_BASE + ADD_HIST_SEL)) 32 0
+	hcrc=$(disp_reg $ADD_HIST_CRC)
+	hn=$(disp_reg $ADD_HIST_N)
+	printf '# last CRC 0x%08x, splash CRC 0x%08x\n' "$last" "$splash"
+	printf '# histogram: %d distinct CRCs, first 0x%08x x %d\n' \
+		"$hist" "$hcrc" "$hn"
+	[ "$last" = "$splash" ] && [ "$hist" = 1 ] && [ "$hcrc" = "$splash" ] &&
+		[ "$hn" -ge 100 ]
+}
+
+# The coprocessor heartbeat ran and never faulted or read wrong firmware
+# contents.
+heartbeat() {
+	local ticks faults bad
+	ticks=$(disp_reg $ADD_HB_TICKS)
+	faults=$(disp_reg $ADD_HB_FAULTS)
+	bad=$(disp_reg $ADD_HB_BAD)
+	echo "# heartbeat ticks $ticks, faults $faults, bad reads $bad"
+	[ "$ticks" -gt 0 ] && [ "$faults" = 0 ] && [ "$bad" = 0 ]
+}
