@@ -13,7 +13,7 @@ format-patch series that applies to KSRC with "git am" or "patch -p1":
   0003 iommu/apple-dart: the driver (replaces 6.12's), with the
        drivers/iommu/.kunitconfig of both KUnit suites
   0004 selftests/apple-dart: the kselftests, built by the tree's own
-       selftests Makefile (TARGETS=apple-dart), with the two headers they
+       selftests Makefile (TARGETS=apple-dart), with the headers they
        share with the test client and the test engine
 
 Commit messages are REPO/tools/intree/NNNN.msg (subject, blank line, body).
@@ -38,7 +38,9 @@ SELFTESTS = 'tools/testing/selftests/apple-dart'
 # Headers the kselftests include that live with their other users in this
 # repository; in the tree they sit next to the tests.
 SELFTEST_HEADERS = ['tools/testing/kernel/client/apple-dart-test.h',
-                    'tools/testing/include/apple-dart-test-engine.h']
+                    'tools/testing/kernel/display/apple-dart-dcp-test.h',
+                    'tools/testing/include/apple-dart-test-engine.h',
+                    'tools/testing/include/apple-dart-display-regs.h']
 
 
 def die(msg):

@@ -176,7 +176,8 @@ step_intree() {
 	rm -rf "$ksft"
 	make -C "$tree/tools/testing/selftests" TARGETS=apple-dart O="$ksft" \
 		INSTALL_PATH="$ksft/install" install
-	for t in $(sed -n 's/^TEST_GEN_PROGS := //p' \
+	# TEST_GEN_PROGS, continuation lines included.
+	for t in $(sed -n '/^TEST_GEN_PROGS :=/,/[^\\]$/{s/^TEST_GEN_PROGS :=//;s/\\$//;p}' \
 		"$DART_TOP/tools/testing/selftests/apple-dart/Makefile"); do
 		grep -qx "apple-dart:$t" "$ksft/install/kselftest-list.txt" ||
 			{ echo "intree: kselftest $t is not in kselftest-list.txt"; return 1; }

@@ -83,6 +83,9 @@ fi
 
 if [ "$mode" = run ]; then
 	printf 'make run: %.0fs until the boot\n' "$(echo "$(now) - $t_start" | bc)"
+	# The display handoff on its own machine first, then the tour.
+	stage boot-demo-display bash "$T/run-scenario.sh" demo-display demo
+	cat "$DART_LOGS/demo-display.console.log"
 	if [ -t 0 ]; then
 		exec bash "$T/run-scenario.sh" run interactive
 	fi

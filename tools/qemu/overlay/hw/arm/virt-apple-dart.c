@@ -354,10 +354,14 @@ static void vad_create_display(VirtMachineState *vms)
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, ADD_DISPLAY_BASE);
     disp = APPLE_DART_DISPLAY(dev);
 
-    /* m1n1 turns dart-disp0 on only once it has locked it. */
+    /*
+     * m1n1 turns dart-disp0 on only once it has locked it; "disp0-okay"
+     * lets a test of the unlocked variant have it anyway.
+     */
     node = g_strdup_printf("/iommu@%x", ADD_DART_DISP0_BASE);
     qemu_fdt_setprop_string(ms->fdt, node, "status",
-                            disp->locked ? "okay" : "disabled");
+                            disp->locked || disp->disp0_okay ?
+                            "okay" : "disabled");
     g_free(node);
 
     /* The masters: the coprocessor's engine and the display pipe. */

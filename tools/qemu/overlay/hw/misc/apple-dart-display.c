@@ -884,6 +884,9 @@ static Property add_properties[] = {
     DEFINE_PROP_UINT32("height", AppleDARTDisplayState, height, 1080),
     DEFINE_PROP_UINT32("fw-regions", AppleDARTDisplayState, fw_regions, 4),
     DEFINE_PROP_BOOL("locked", AppleDARTDisplayState, locked, true),
+    /* Tests of the unlocked variant that want the display pipe's DART. */
+    DEFINE_PROP_BOOL("disp0-okay", AppleDARTDisplayState, disp0_okay,
+                     false),
     DEFINE_PROP_STRING("preset", AppleDARTDisplayState, preset_name),
     /* 60 Hz */
     DEFINE_PROP_UINT64("vsync-ns", AppleDARTDisplayState, vsync_ns,

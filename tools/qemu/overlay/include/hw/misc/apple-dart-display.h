@@ -79,6 +79,7 @@ struct AppleDARTDisplayState {
     uint32_t height;
     uint32_t fw_regions;
     bool locked;
+    bool disp0_okay;            /* dart-disp0 "okay" even unlocked */
     char *preset_name;
     uint64_t vsync_ns;
     uint64_t hb_ns;
