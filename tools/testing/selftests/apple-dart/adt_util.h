@@ -288,6 +288,27 @@ static inline int write_str(const char *path, const char *s)
 	return n;
 }
 
+/* The DART driver's debugfs directory (apple-dart-debugfs.c). */
+#define ADT_DART_DBG	"/sys/kernel/debug/iommu/apple-dart/"
+
+/* Counter @name of DART @dart's debugfs "counters" file, -1 without it. */
+static inline long adt_dart_counter(const char *dart, const char *name)
+{
+	char path[256], key[64];
+	long v, ret = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), ADT_DART_DBG "%s/counters", dart);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			ret = v;
+	fclose(f);
+	return ret;
+}
+
 static inline long dma_debug_errors(void)
 {
 	return read_long(DMA_DEBUG_ERRORS);

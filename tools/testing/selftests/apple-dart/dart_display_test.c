@@ -36,7 +36,6 @@
 
 #define DCPT_KO		"/dart/modules/apple-dart-dcp-test.ko"
 #define DCPT_NAME	"apple_dart_dcp_test"
-#define DBG		"/sys/kernel/debug/iommu/apple-dart"
 #define DISP0_DART	"90c4000.iommu"
 #define DCP_DEV		"90f0000.dma-test"
 #define DTE_DRV		"/sys/bus/platform/drivers/dart-test-engine"
@@ -181,24 +180,6 @@ static int hist_only(struct __test_metadata *_metadata, uint32_t a,
 
 /* ---- the DART driver's debugfs counters ---- */
 
-/* Counter @name of DART @dart, -1 if it has none. */
-static long dart_counter(const char *dart, const char *name)
-{
-	char path[128], key[64];
-	long v, ret = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), DBG "/%s/counters", dart);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			ret = v;
-	fclose(f);
-	return ret;
-}
-
 /* Did the DART driver find DART @dart locked by the boot loader? */
 static int dart_locked(const char *dart)
 {
@@ -206,7 +187,7 @@ static int dart_locked(const char *dart)
 	int ret = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), DBG "/%s/info", dart);
+	snprintf(path, sizeof(path), ADT_DART_DBG "%s/info", dart);
 	f = fopen(path, "re");
 	if (!f)
 		return 0;
@@ -491,7 +472,7 @@ TEST_F(display, reload)
 TEST_F(display, piodma_fault)
 {
 	struct dcpt_piodma p = { .iova = PIODMA_HOLE };
-	long f0 = dart_counter(DISP0_DART, "faults");
+	long f0 = adt_dart_counter(DISP0_DART, "faults");
 	char iova[32];
 	int round;
 
@@ -506,7 +487,7 @@ TEST_F(display, piodma_fault)
 			 (unsigned long long)p.iova);
 		ASSERT_TRUE(klog_has("translation fault", iova))
 			TH_LOG("no fault report for IOVA %s in the log", iova);
-		ASSERT_EQ(f0 + round + 1, dart_counter(DISP0_DART, "faults"));
+		ASSERT_EQ(f0 + round + 1, adt_dart_counter(DISP0_DART, "faults"));
 	}
 	ASSERT_EQ(0, wait_marked(3));
 	ASSERT_TRUE(hist_only(_metadata, self->info.splash_crc,
@@ -582,10 +563,10 @@ struct l1 {
 
 static int l1_now(struct l1 *c)
 {
-	c->written = dart_counter(DISP0_DART, "l1_entries_written");
-	c->syncs = dart_counter(DISP0_DART, "l1_syncs");
-	c->switch_entries = dart_counter(DISP0_DART, "l1_switch_entries");
-	c->switches = dart_counter(DISP0_DART, "l1_switches");
+	c->written = adt_dart_counter(DISP0_DART, "l1_entries_written");
+	c->syncs = adt_dart_counter(DISP0_DART, "l1_syncs");
+	c->switch_entries = adt_dart_counter(DISP0_DART, "l1_switch_entries");
+	c->switches = adt_dart_counter(DISP0_DART, "l1_switches");
 	return c->written < 0 || c->syncs < 0 || c->switch_entries < 0 ||
 	       c->switches < 0 ? -1 : 0;
 }

@@ -26,7 +26,6 @@
 #define PAIR		2000
 #define IOVA_MAP	0x10000000ULL
 #define IOVA_HOLE	0x30000000ULL
-#define DBG		"/sys/kernel/debug/iommu/apple-dart/"
 
 static int dom_alloc(int fd, int eng, uint32_t *dom)
 {
@@ -79,24 +78,6 @@ static long faults_wait(int fd, uint32_t dom, unsigned int want)
 			usleep(10);
 	}
 	return f.count;
-}
-
-/* A counter of DART @dart's debugfs "counters" file, -1 without it. */
-static long dart_counter(const char *dart, const char *name)
-{
-	char path[128], key[64];
-	long v, ret = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), DBG "%s/counters", dart);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			ret = v;
-	fclose(f);
-	return ret;
 }
 
 /* Interrupts of the DART so far (its /proc/interrupts line, all CPUs). */
@@ -210,9 +191,9 @@ TEST_F(storm, ten_thousand_faults)
 	ASSERT_EQ(0, unmanaged(self->f.fd, self->f.eng, &dom, &p));
 	irq0 = dart_irqs(self->dart);
 	ASSERT_LE(0, irq0) TH_LOG("no interrupt of %s", self->dart);
-	df0 = dart_counter(self->dart, "faults");
-	dr0 = dart_counter(self->dart, "faults_reported");
-	du0 = dart_counter(self->dart, "faults_unclaimed");
+	df0 = adt_dart_counter(self->dart, "faults");
+	dr0 = adt_dart_counter(self->dart, "faults_reported");
+	du0 = adt_dart_counter(self->dart, "faults_unclaimed");
 	ASSERT_LE(0, df0);
 	ASSERT_EQ(0, adt_cnt(self->f.fd, self->f.eng, 0, c0));
 	kfd = kmsg_open();
@@ -238,9 +219,9 @@ TEST_F(storm, ten_thousand_faults)
 
 	EXPECT_EQ(STORM, fr.count);
 	EXPECT_EQ(STORM, c1[ADT_CNT_FAULTS] - c0[ADT_CNT_FAULTS]);
-	EXPECT_EQ(STORM, dart_counter(self->dart, "faults") - df0);
-	EXPECT_EQ(STORM, dart_counter(self->dart, "faults_reported") - dr0);
-	EXPECT_EQ(du0, dart_counter(self->dart, "faults_unclaimed"));
+	EXPECT_EQ(STORM, adt_dart_counter(self->dart, "faults") - df0);
+	EXPECT_EQ(STORM, adt_dart_counter(self->dart, "faults_reported") - dr0);
+	EXPECT_EQ(du0, adt_dart_counter(self->dart, "faults_unclaimed"));
 	/* Every fault was one interrupt, and every one was claimed. */
 	EXPECT_LE(STORM, irq1 - irq0);
 	/* 10 lines a 5 s interval, plus the interval the storm started in. */
@@ -329,8 +310,8 @@ TEST_F(storm, two_streams_at_once)
 		ASSERT_EQ(0, adt_cnt(self->f.fd, eng[k], 0, c0[k]));
 		a[k] = (struct pair_arg){ .fd = self->f.fd, .eng = eng[k] };
 	}
-	df0 = dart_counter(self->dart, "faults");
-	dr0 = dart_counter(self->dart, "faults_reported");
+	df0 = adt_dart_counter(self->dart, "faults");
+	dr0 = adt_dart_counter(self->dart, "faults_reported");
 	irq0 = dart_irqs(self->dart);
 	for (k = 0; k < 2; k++)
 		ASSERT_EQ(0, pthread_create(&t[k], NULL, pair_thread, &a[k]));
@@ -362,9 +343,9 @@ TEST_F(storm, two_streams_at_once)
 			EXPECT_EQ(IOVA_HOLE, fr[k].fault[i].iova & ~0xffULL);
 		}
 	}
-	EXPECT_EQ(fr[0].count + fr[1].count, dart_counter(self->dart, "faults") - df0);
+	EXPECT_EQ(fr[0].count + fr[1].count, adt_dart_counter(self->dart, "faults") - df0);
 	EXPECT_EQ(fr[0].count + fr[1].count,
-		  dart_counter(self->dart, "faults_reported") - dr0);
+		  adt_dart_counter(self->dart, "faults_reported") - dr0);
 	EXPECT_LE(fr[0].count + fr[1].count, dart_irqs(self->dart) - irq0);
 
 	/* Both streams translate and report faults as before. */

@@ -16,7 +16,6 @@
 #include "adt_util.h"
 #include "apple-dart-display-regs.h"
 
-#define DBG		"/sys/kernel/debug/iommu/apple-dart/"
 #define DCP_DART	"90c0000.iommu"
 #define DISP_DART	"90c4000.iommu"
 #define RESV		"/proc/device-tree/reserved-memory"
@@ -25,24 +24,6 @@
 #define IOVA_Y		0x300000000ULL
 /* What one L1 entry covers: a leaf table of 2048 16K pages (hw §4.2). */
 #define L1_SPAN		(2048 * PG)
-
-/* Counter @key of a DART's debugfs "counters", -1 if missing. */
-static long dart_cnt(const char *dart, const char *key)
-{
-	char path[256], k[64];
-	long v, ret = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), DBG "%s/counters", dart);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", k, &v) == 2)
-		if (!strcmp(k, key))
-			ret = v;
-	fclose(f);
-	return ret;
-}
 
 /* PA of the /reserved-memory node whose name starts with @prefix, or 0. */
 static uint64_t resv_pa(const char *prefix)
@@ -77,7 +58,7 @@ FIXTURE_SETUP(locked)
 	ASSERT_EQ(0, adt_engine(self->f.fd, self->dcp, &self->f.ei));
 	self->f.eng = self->dcp;
 	self->f.dbg_errors = dma_debug_errors();
-	if (dart_cnt(DCP_DART, "l1_switches") < 0)
+	if (adt_dart_counter(DCP_DART, "l1_switches") < 0)
 		SKIP(return, "no locked-DART counters (not our driver)");
 }
 
@@ -144,13 +125,13 @@ TEST_F(locked, dma_domain_l1_entries)
 	int kfd, found;
 
 	ASSERT_EQ(0, adt_engine(self->f.fd, self->piodma, &ei));
-	sy0 = dart_cnt(DISP_DART, "l1_syncs");
-	we0 = dart_cnt(DISP_DART, "l1_entries_written");
+	sy0 = adt_dart_counter(DISP_DART, "l1_syncs");
+	we0 = adt_dart_counter(DISP_DART, "l1_entries_written");
 	ASSERT_EQ(0, adt_alloc(self->f.fd, self->piodma, ADT_BUF_COHERENT, L1_SPAN,
 			       ADT_DIR_BIDIRECTIONAL, 0, &b));
 	ASSERT_EQ(0, b.iova % L1_SPAN) TH_LOG("IOVA 0x%llx", (unsigned long long)b.iova);
-	sy1 = dart_cnt(DISP_DART, "l1_syncs");
-	we1 = dart_cnt(DISP_DART, "l1_entries_written");
+	sy1 = adt_dart_counter(DISP_DART, "l1_syncs");
+	we1 = adt_dart_counter(DISP_DART, "l1_entries_written");
 	EXPECT_GE(we0 + 1, we1);
 	EXPECT_EQ(we1 - we0, sy1 - sy0);
 
@@ -164,8 +145,8 @@ TEST_F(locked, dma_domain_l1_entries)
 	kfd = kmsg_open();
 	ASSERT_LE(0, kfd);
 	ASSERT_EQ(0, adt_free(self->f.fd, b.handle));
-	EXPECT_EQ(we1 + 1, dart_cnt(DISP_DART, "l1_entries_written"));
-	EXPECT_EQ(sy1 + 1, dart_cnt(DISP_DART, "l1_syncs"));
+	EXPECT_EQ(we1 + 1, adt_dart_counter(DISP_DART, "l1_entries_written"));
+	EXPECT_EQ(sy1 + 1, adt_dart_counter(DISP_DART, "l1_syncs"));
 	ASSERT_EQ(0, adt_cmd(self->f.fd, self->piodma, ADT_OP_READ32, 0, b.iova + 64,
 			     0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
@@ -205,7 +186,7 @@ TEST_F(locked, fault_on_locked_dart)
 {
 	struct adt_engine_info ei;
 	char line[1024] = "";
-	long f0 = dart_cnt(DISP_DART, "faults");
+	long f0 = adt_dart_counter(DISP_DART, "faults");
 	struct adt_run r;
 	int kfd, found;
 
@@ -220,7 +201,7 @@ TEST_F(locked, fault_on_locked_dart)
 	EXPECT_TRUE(found) TH_LOG("no fault report for stream %u", ei.sid[0]);
 	if (found)
 		TH_LOG("driver: %s", line);
-	EXPECT_EQ(f0 + 1, dart_cnt(DISP_DART, "faults"));
+	EXPECT_EQ(f0 + 1, adt_dart_counter(DISP_DART, "faults"));
 	close(kfd);
 }
 
