@@ -22,7 +22,7 @@ bench_run() {
 }
 
 if [ "$bench_drv" = oracle ]; then
-	insmod "$DART_MOD/oracle-apple_dart.ko"
+	insmod "$DART_MOD/oracle-apple-dart.ko"
 else
 	insmod "$DART_MOD/io-pgtable-dart.ko"
 	insmod "$DART_MOD/apple_dart.ko"
