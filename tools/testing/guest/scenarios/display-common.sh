@@ -76,6 +76,14 @@ translated_in() {
 	EOT
 }
 
+# The dcp master's current domain maps each of its regions (dump shown).
+translations() {
+	local d=$(dom_of)
+	echo "# domain $d"
+	sed 's/^/# /' $dbg/domains/$d/pgtable
+	translated_in "$d"
+}
+
 # A DART's debugfs counter.
 dart_counter() { awk -v k="$2" '$1 == k { print $2 }' "$dbg/$1/counters"; }
 

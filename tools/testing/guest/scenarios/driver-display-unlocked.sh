@@ -65,13 +65,6 @@ reserved_regions() {
 	[ $n = 5 ]
 }
 
-translations() {
-	local d=$(dom_of)
-	echo "# domain $d"
-	sed 's/^/# /' $dbg/domains/$d/pgtable
-	translated_in "$d"
-}
-
 # Let the heartbeat (every 10 ms) and the scanout run on our tables; the
 # DART saw no fault.  The model's violations fail the run on their own.
 heartbeat_runs() {

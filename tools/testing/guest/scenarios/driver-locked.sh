@@ -41,13 +41,6 @@ own_domains() {
 		grep -q '^DMA' $piodma/iommu_group/type
 }
 
-translations() {
-	local d=$(dom_of)
-	echo "# domain $d"
-	sed 's/^/# /' $dbg/domains/$d/pgtable
-	translated_in "$d"
-}
-
 # The L1 entries the boot regions of the dcp master occupy, as "TTBR
 # index" lines: one per 32 MiB of IOVA touched, TTBRs 64 GiB apart
 # (hw §4.2, 16K pages).
