@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -223,27 +222,6 @@ static int sysfs_is(const char *path, const char *val)
 	if (n > 0 && buf[n - 1] == '\n')
 		buf[n - 1] = 0;
 	return !strcmp(buf, val);
-}
-
-/* Does the kernel log have a line with both @a and @b? */
-static int klog_has(const char *a, const char *b)
-{
-	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
-	char *buf, *line, *save;
-	int found = 0;
-
-	if (len <= 0)
-		return 0;
-	buf = calloc(1, len + 1);
-	if (!buf)
-		return 0;
-	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
-	for (line = strtok_r(buf, "\n", &save); len > 0 && line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (strstr(line, a) && strstr(line, b))
-			found = 1;
-	free(buf);
-	return found;
 }
 
 FIXTURE(display) {
@@ -473,20 +451,24 @@ TEST_F(display, piodma_fault)
 {
 	struct dcpt_piodma p = { .iova = PIODMA_HOLE };
 	long f0 = adt_dart_counter(DISP0_DART, "faults");
-	char iova[32];
-	int round;
+	char line[1024];
+	int round, kfd;
 
 	ASSERT_LE(0, f0) TH_LOG("no faults counter for " DISP0_DART);
 	wr(ADD_MARK, 1);
 	for (round = 0; round < 2; round++) {
 		p.iova = PIODMA_HOLE + round * PG;
+		kfd = kmsg_open();
+		ASSERT_LE(0, kfd);
 		ASSERT_EQ(0, adt_ioc(self->fd, DCPT_IOC_PIODMA, &p));
 		ASSERT_TRUE(p.status & DCPT_ST_ERROR);
 		ASSERT_EQ(p.iova, p.fault_iova);
-		snprintf(iova, sizeof(iova), "%#llx",
-			 (unsigned long long)p.iova);
-		ASSERT_TRUE(klog_has("translation fault", iova))
-			TH_LOG("no fault report for IOVA %s in the log", iova);
+		/* The report comes from the fault interrupt, after the command. */
+		ASSERT_TRUE(kmsg_wait_fault(kfd, p.iova, ADD_SID_PIODMA, line,
+					    sizeof(line)))
+			TH_LOG("no fault report for IOVA %#llx in the log",
+			       (unsigned long long)p.iova);
+		close(kfd);
 		ASSERT_EQ(f0 + round + 1, adt_dart_counter(DISP0_DART, "faults"));
 	}
 	ASSERT_EQ(0, wait_marked(3));
