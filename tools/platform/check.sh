@@ -16,7 +16,8 @@
 #          DART_OUT=out/bench from the Makefile), without the checks of the
 #          sources, then bench.sh full: the report in out/bench/.
 # Environment: SCENARIO (boot only these, space separated), FILTER (a test
-# glob passed to KUnit and kselftests), GDB=1 (QEMU waits for gdb).
+# glob passed to KUnit and kselftests), GDB=1 (QEMU waits for gdb), QUICK=1
+# (skip the source checks, as make run does).
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:-check}
@@ -36,9 +37,11 @@ failed_build() {
 
 # check_stage NAME CMD...: a stage that checks rather than builds what the
 # guest boots with; make run (it only wants the machine up) and make bench
-# (it leaves them to make check) skip it.
+# (it leaves them to make check) skip it, and so does QUICK=1 (a developer
+# iterating on a few scenarios; CI never sets it).
 check_stage() {
-	[ "$mode" = run ] || [ "$mode" = bench ] || stage "$@"
+	[ "$mode" = run ] || [ "$mode" = bench ] || [ -n "${QUICK:-}" ] ||
+		stage "$@"
 }
 if [ "$mode" = run ]; then
 	# Same objects as make check's W=1 build, without running sparse.
