@@ -511,3 +511,80 @@ void adart_locked_sync_map(struct adart_domain *dom)
 		adart_locked_sync(dom);
 	spin_unlock_irqrestore(&dom->lock, flags);
 }
+
+/* ---- unlocked DARTs the boot loader left translating --------------------- */
+
+/*
+ * Are all of stream @sid's L1 tables, as its TTBRs name them, inside no-map
+ * reserved memory?  Only then are they still the boot loader's when the
+ * stream is handed back: Linux never allocates that memory (hw §6).
+ */
+static bool adart_boot_tables_reserved(const struct adart *dart,
+				       const struct adart_stream *s)
+{
+	const struct adart_layout *lay = dart->lay;
+	unsigned int i, valid = 0;
+	phys_addr_t pa;
+
+	for (i = 0; i < lay->n_ttbrs; i++) {
+		if (!dart_io_pgtable_decode_ttbr(lay->ttbr_layout, s->ttbr[i],
+						 &pa))
+			continue;
+		if (!adart_resv_nomap_contains(pa, dart->pgsize))
+			return false;
+		valid++;
+	}
+	return valid;
+}
+
+/**
+ * adart_boot_keep() - remember how the boot loader left live streams
+ * @dart:	an unlocked DART just reset, with the streams in @live left
+ *		as they were and read back into dart->streams
+ * @live:	streams a master with boot mappings uses (adart_resv.c)
+ *
+ * A stream that translates through tables in no-map reserved memory is
+ * given back to them when no device uses it any more, so that unbinding
+ * or unloading the driver leaves a display scanning the boot framebuffer
+ * instead of faulting on every frame.  Tables anywhere else may be memory
+ * Linux reuses, so such a stream is blocked instead, as any other.
+ */
+void adart_boot_keep(struct adart *dart, const unsigned long *live)
+{
+	unsigned int sid;
+
+	for_each_set_bit(sid, live, dart->nsids) {
+		struct adart_stream *s = &dart->streams[sid];
+
+		if (!adart_tcr_translates(dart, s->tcr))
+			continue;
+		if (!adart_boot_tables_reserved(dart, s)) {
+			dev_info(dart->dev, "stream %u: the boot loader's tables are not in no-map reserved memory; blocked, not handed back, when released\n",
+				 sid);
+			continue;
+		}
+		s->boot_kept = true;
+		s->boot_tcr = s->tcr;
+		memcpy(s->boot_ttbr, s->ttbr, sizeof(s->boot_ttbr));
+	}
+}
+
+/**
+ * adart_boot_handback() - point a released stream at the boot loader's tables
+ * @dart:	an unlocked DART, its lock held
+ * @sid:	a stream with &adart_stream.boot_kept set
+ *
+ * Both the domain the stream leaves and the boot loader's tables map every
+ * boot region to the same PA (adart_resv_install()), so whichever TTBR
+ * the walker sees at any moment, the firmware's mappings are there; the
+ * caller invalidates the stream's TLB afterwards.
+ */
+void adart_boot_handback(struct adart *dart, unsigned int sid)
+{
+	struct adart_stream *s = &dart->streams[sid];
+
+	lockdep_assert_held(&dart->lock);
+	s->tcr = s->boot_tcr;
+	memcpy(s->ttbr, s->boot_ttbr, sizeof(s->ttbr));
+	adart_hw_write_stream(dart, sid);
+}

@@ -55,10 +55,17 @@
 #define ADART_MSI_DOORBELL	0xfffff000
 #endif
 
+/*
+ * ADART_RELEASE: no device uses the stream any more.  It is blocked, or,
+ * if the boot loader handed it over translating, given back its tables
+ * (adart_boot_handback()): what was scanning out before the driver came
+ * keeps scanning after it goes.
+ */
 enum adart_mode {
 	ADART_BLOCK,
 	ADART_BYPASS,
 	ADART_TRANSLATE,
+	ADART_RELEASE,
 };
 
 /* DARTs, their IDs and the stream-to-group table are guarded by this. */
@@ -328,6 +335,10 @@ static void adart_port_set(struct adart_port *p, struct device *dev,
 		/* hw §6: TCR/TTBR are frozen, the L1 is what can change. */
 		if (s->fw) {
 			adart_locked_stream_set(dart, sid, join);
+			continue;
+		}
+		if (mode == ADART_RELEASE && s->boot_kept) {
+			adart_boot_handback(dart, sid);
 			continue;
 		}
 		s->tcr = tcr;
@@ -925,7 +936,7 @@ static void adart_master_block_idle(struct adart_master *m)
 		for_each_set_bit(sid, m->ports[i].sids, dart->nsids)
 			if (!READ_ONCE(dart->streams[sid].users))
 				set_bit(sid, idle.sids);
-		adart_port_set(&idle, NULL, ADART_BLOCK, NULL);
+		adart_port_set(&idle, NULL, ADART_RELEASE, NULL);
 	}
 }
 
@@ -1319,6 +1330,7 @@ static int adart_probe_reset(struct adart *dart)
 	for_each_set_bit(sid, live, dart->nsids)
 		adart_hw_read_stream(dart, sid);
 	spin_unlock_irqrestore(&dart->lock, flags);
+	adart_boot_keep(dart, live);
 	for_each_set_bit(sid, live, dart->nsids)
 		dev_info(dart->dev, "stream %u left as the boot loader programmed it (TCR %#x TTBR0 %#x) until its master attaches\n",
 			 sid, dart->streams[sid].tcr, dart->streams[sid].ttbr[0]);
@@ -1456,16 +1468,27 @@ err_put:
 static void adart_remove(struct platform_device *pdev)
 {
 	struct adart *dart = platform_get_drvdata(pdev);
+	DECLARE_BITMAP(kept, ADART_MAX_SIDS);
 	unsigned long flags;
+	unsigned int sid;
 
 	iommu_device_unregister(&dart->iommu);
 	iommu_device_sysfs_remove(&dart->iommu);
 	adart_debugfs_remove(&dart->debugfs);
 
 	spin_lock_irqsave(&dart->lock, flags);
-	/* A locked DART keeps the boot loader's entries, put back already. */
+	/*
+	 * A locked DART keeps the boot loader's entries, put back already.
+	 * So do an unlocked DART's streams handed back to its tables (or
+	 * never taken): the reset leaves them as they are.
+	 */
+	bitmap_zero(kept, ADART_MAX_SIDS);
+	for (sid = 0; sid < dart->nsids; sid++)
+		if (dart->streams[sid].boot_kept &&
+		    !rcu_access_pointer(dart->streams[sid].domain))
+			__set_bit(sid, kept);
 	if (!dart->locked)
-		adart_hw_reset(dart, NULL);
+		adart_hw_reset(dart, kept);
 	dart->gone = true;
 	spin_unlock_irqrestore(&dart->lock, flags);
 	free_irq(dart->irq, dart);

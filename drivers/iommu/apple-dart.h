@@ -189,6 +189,12 @@ struct adart_fw_stream {
  * @tcr:	TCR value programmed, restored on resume
  * @ttbr:	TTBR values programmed, restored on resume
  * @fw:		the boot loader's tables on a locked DART, NULL otherwise
+ * @boot_kept:	on an unlocked DART, the boot loader left the stream
+ *		translating through tables in no-map reserved memory: when
+ *		no device uses it any more it goes back to them
+ *		(@boot_tcr, @boot_ttbr) rather than being blocked
+ * @boot_tcr:	TCR as the boot loader left it
+ * @boot_ttbr:	TTBRs as the boot loader left them
  * @faults:	faults the DART reported for this stream
  */
 struct adart_stream {
@@ -200,6 +206,9 @@ struct adart_stream {
 	u32				tcr;
 	u32				ttbr[ADART_MAX_TTBRS];
 	struct adart_fw_stream		*fw;
+	bool				boot_kept;
+	u32				boot_tcr;
+	u32				boot_ttbr[ADART_MAX_TTBRS];
 	atomic_long_t			faults;
 };
 
@@ -497,6 +506,8 @@ void adart_locked_stream_set(struct adart *dart, unsigned int sid,
 			     struct adart_domain *dom);
 void adart_locked_sync(struct adart_domain *dom);
 void adart_locked_sync_map(struct adart_domain *dom);
+void adart_boot_keep(struct adart *dart, const unsigned long *live);
+void adart_boot_handback(struct adart *dart, unsigned int sid);
 
 /* apple-dart-debugfs.c */
 void adart_debugfs_init(const struct adart_debugfs_ops *ops);
