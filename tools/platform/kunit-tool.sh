@@ -62,9 +62,9 @@ for s in $suites; do
 		{ echo "kunit-tool: suite $s did not run and pass"; exit 1; }
 done
 # kunit.py keeps the whole console in test.log: the built-in driver
-# probed all nine DARTs of apple-dart=full, and nothing warned.
+# probed all eleven DARTs of apple-dart=full, and nothing warned.
 n=$(grep -cE 'apple-dart [0-9a-f]+\.iommu: .* DART: [0-9]+ streams' "$kdir/test.log" || true)
-[ "$n" -eq 9 ] || { echo "kunit-tool: $n of 9 DARTs probed (see $kdir/test.log)"; exit 1; }
+[ "$n" -eq 11 ] || { echo "kunit-tool: $n of 11 DARTs probed (see $kdir/test.log)"; exit 1; }
 if grep -E 'WARNING:|BUG:|Oops|Unable to handle|Kernel panic' "$kdir/test.log"; then
 	echo "kunit-tool: the kernel reported the problems above"
 	exit 1

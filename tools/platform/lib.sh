@@ -138,5 +138,5 @@ scenarios() {
 # a plain-C register header as NAME=VALUE shell assignments, so scripts use
 # the header's names instead of restating its numbers.
 header_regs_sh() {
-	sed -n "s/^#define[[:space:]]\+\($2_[A-Z0-9_]*\)[[:space:]]\+\(0x[0-9a-fA-F]\+\)u*l*[[:space:]]*\(\/\*.*\)\?\$/\1=\2/p" "$1"
+	sed -n "s/^#define[[:space:]]\+\($2_[A-Z0-9_]*\)[[:space:]]\+\(0x[0-9a-fA-F]\+\|[0-9]\+\)u*l*[[:space:]]*\(\/\*.*\)\?\$/\1=\2/p" "$1"
 }

@@ -24,9 +24,13 @@ log=$DART_LOGS/qemu-display
 qt_machine=virt,apple-dart=display
 . "$(dirname "$0")/test-qemu-lib.sh"
 
-DISP=0x09100000
-DCP=0x090c0000
-DISP0=0x090c4000
+# Where the block sits, from the header that places it.
+eval "$(header_regs_sh "$DART_TOP/tools/testing/include/apple-dart-display-regs.h" ADD)"
+DISP=$ADD_DISPLAY_BASE
+DCP=$ADD_DART_DCP_BASE
+DISP0=$ADD_DART_DISP0_BASE
+DCP_ENGINE=$ADD_DCP_ENGINE_BASE
+disp0_node=/iommu@$(printf %x $DISP0)
 VSYNC=16666667
 
 # The splash (apple-dart-display-regs.h add_splash_pixel), its CRC-32 and
@@ -54,7 +58,7 @@ fdtget "$dtb" "$rm_node" no-map >/dev/null 2>&1 || nok "$rm_node: no no-map"
 # Two masters see the framebuffer: <&dcp IOVA SIZE &disp0 IOVA SIZE>.
 expect "$rm_node iommu-addresses cells" \
 	"$(fdtget "$dtb" "$rm_node" iommu-addresses | wc -w)" 10
-for n in /dma-test@90f0000 /display@9100000; do
+for n in /dma-test@$(printf %x $DCP_ENGINE) /display@$(printf %x $DISP); do
 	fdtget "$dtb" "$n" memory-region >/dev/null 2>&1 ||
 		nok "$n: no memory-region"
 	fdtget "$dtb" "$n" memory-region-names | grep -q framebuffer ||
@@ -63,7 +67,7 @@ done
 expect "dcp heap IOVA" "$(fdtget "$dtb" \
 	"/reserved-memory/$(grep -o 'dcp-heap@[0-9a-f]*' <<<"$dts")" \
 	iommu-addresses | cut -d' ' -f2-3)" "0 0"
-expect "dart-disp0 status" "$(fdtget "$dtb" /iommu@90c4000 status)" okay
+expect "dart-disp0 status" "$(fdtget "$dtb" $disp0_node status)" okay
 
 # -- an untouched machine: splash, heartbeat, flip ----------------------------
 qt_start clean
@@ -183,7 +187,6 @@ dcp_read() {
 	wr "$DCP_ENGINE + 0x0c" 5
 	rd "$DCP_ENGINE + 0x2c"
 }
-DCP_ENGINE=0x090f0000
 # The first word of the DCP heap (IOVA 0): its PA XOR "DCPF".
 heap_word() { echo $(($1 ^ 0x44435046)); }
 
@@ -206,7 +209,7 @@ wr $DISP0+0x114 0x80
 rd $DISP0+0x114; expect "unlocked: dart-disp0 TCR[5] written" "$val" $((0x80))
 qt_stop
 expect "unlocked: DART-VIOLATION lines" "$(violations)" 0
-expect "unlocked: dart-disp0 status" "$(fdtget "$vdtb" /iommu@90c4000 status)" disabled
+expect "unlocked: dart-disp0 status" "$(fdtget "$vdtb" $disp0_node status)" disabled
 
 # preset=invalid-ttbr: dart-dcp TTBR[0][0] lacks VALID (its table is the
 # good one's), the rest as usual; locked; the coprocessor is not started.
@@ -222,7 +225,7 @@ dcp_read 0
 rd $DCP+0x40; expect "invalid-ttbr: dart-dcp ERROR after an IOVA 0 read" "$val" $((0x80000001))
 qt_stop
 expect "invalid-ttbr: DART-VIOLATION lines" "$(violations)" 0
-expect "invalid-ttbr: dart-disp0 status" "$(fdtget "$vdtb" /iommu@90c4000 status)" okay
+expect "invalid-ttbr: dart-disp0 status" "$(fdtget "$vdtb" $disp0_node status)" okay
 
 # preset=outside: dart-dcp stream 0's L1 is the ordinary RAM page just
 # below the reserved block (Linux would hand it out), filled like the
@@ -239,5 +242,35 @@ dcp_read 0; expect "outside: DCP heap through the outside L1" "$val" "$(heap_wor
 qt_stop
 expect "outside: DART-VIOLATION lines" "$(violations)" 0
 
-[ $fail -eq 0 ] && echo "ok: display machine: DT, splash, heartbeat, flip, locks, L1 checks, variants"
+# -- the same block in full --------------------------------------------------
+# Same addresses, both DARTs locked, the splash scanned; piodma's second
+# port on an unlocked DART (dart-t8103, stream 7) is in its iommus, and
+# full's own display pair (dart-dcpext) stays unlocked.
+fdtb=$log-full.dtb
+"$qemu" -machine virt,apple-dart=full,dumpdtb="$fdtb" -m 1G -nodefaults \
+	-display none >/dev/null 2>&1
+expect "full: display node" "$(fdtget "$fdtb" /display@$(printf %x $DISP) compatible)" \
+	qemu,apple-dart-display
+expect "full: dart-disp0 label" "$(fdtget "$fdtb" $disp0_node label)" dart-disp0
+piodma_node=/dma-test@$(printf %x $ADD_PIODMA_ENGINE_BASE)
+read -r _ sid0 t8103_ph sid1 < <(fdtget "$fdtb" $piodma_node iommus)
+expect "full: piodma on dart-disp0" "$sid0" $ADD_SID_PIODMA
+expect "full: piodma's second DART" "$(fdtget "$fdtb" /iommu@90c0000 phandle)" "$t8103_ph"
+expect "full: piodma's second stream" "$sid1" 7
+fdtget "$fdtb" /reserved-memory/$fb_node no-map >/dev/null 2>&1 ||
+	nok "full: no $fb_node"
+qt_machine=virt,apple-dart=full
+qt_start full
+rd $DCP+0x60; expect "full: dart-dcp CONFIG.LOCK" $((val & 0x8000)) $((0x8000))
+rd $DISP0+0x60; expect "full: dart-disp0 CONFIG.LOCK" $((val & 0x8000)) $((0x8000))
+rd 0x090d4000+0x60; expect "full: dart-dcpext CONFIG.LOCK" $((val & 0x8000)) 0
+qt "clock_step $((10 * VSYNC + VSYNC / 2))"
+rd $DISP+0x24; expect "full: frames" "$val" 10
+rd $DISP+0x28; expect "full: faulted frames" "$val" 0
+rd $DISP+0x2c; expect "full: last frame CRC" "$val" "$splash_crc"
+rd $DISP+0x74; expect "full: heartbeat faults" "$val" 0
+qt_stop
+expect "full: DART-VIOLATION lines" "$(violations)" 0
+
+[ $fail -eq 0 ] && echo "ok: display machine: DT, splash, heartbeat, flip, locks, L1 checks, variants, full"
 exit $fail

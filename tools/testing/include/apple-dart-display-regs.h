@@ -14,12 +14,16 @@
 #ifndef APPLE_DART_DISPLAY_REGS_H
 #define APPLE_DART_DISPLAY_REGS_H
 
-/* Where the machine puts things (guest physical addresses, SPIs). */
-#define ADD_DART_DCP_BASE	0x090c0000	/* dart-dcp, SPI 176 */
-#define ADD_DART_DISP0_BASE	0x090c4000	/* dart-disp0, SPI 177 */
-#define ADD_DCP_ENGINE_BASE	0x090f0000	/* "dcp" DMA test engine */
-#define ADD_PIODMA_ENGINE_BASE	0x090f1000	/* "piodma" DMA test engine */
-#define ADD_DISPLAY_BASE	0x09100000	/* this block, SPI 200 */
+/*
+ * Where the machine puts things (guest physical addresses, SPIs), the same
+ * on "display" and "full": DART slots 9 and 10 and engine slots 12 and 13
+ * of the board's DART and engine windows, after full's own.
+ */
+#define ADD_DART_DCP_BASE	0x090e4000	/* dart-dcp, SPI 185 */
+#define ADD_DART_DISP0_BASE	0x090e8000	/* dart-disp0, SPI 186 */
+#define ADD_DCP_ENGINE_BASE	0x090fc000	/* "dcp" DMA test engine, SPI 204 */
+#define ADD_PIODMA_ENGINE_BASE	0x090fd000	/* "piodma" engine, SPI 205 */
+#define ADD_DISPLAY_BASE	0x09100000	/* this block, no interrupt */
 #define ADD_MMIO_SIZE		0x1000
 
 /* Streams (one cell of "iommus"). */

@@ -55,7 +55,7 @@ devmem $((ADD_DISPLAY_BASE + ADD_MARK)) 32 1
 	grep -E 'framebuffer|frame CRC|firmware|^(ok|not ok)'
 say "after the takeover and the flip (both images, nothing else, no fault)"
 scan_report
-for d in 90c0000.iommu 90c4000.iommu; do
+for d in $(printf "%x.iommu " $ADD_DART_DCP_BASE $ADD_DART_DISP0_BASE); do
 	echo "  $d: $(tr '\n' ' ' </sys/kernel/debug/iommu/apple-dart/$d/counters)"
 done
 rmmod apple-dart-dcp-test

@@ -7,10 +7,14 @@
 
 dbg=/sys/kernel/debug/iommu/apple-dart
 rm=/proc/device-tree/reserved-memory
-dcp_dart=90c0000.iommu
-disp_dart=90c4000.iommu
-dcp=/sys/bus/platform/devices/90f0000.dma-test
-piodma=/sys/bus/platform/devices/90f1000.dma-test
+# Where the display block sits: the header's constants (/dart/regs.sh).
+. /dart/regs.sh
+dcp_dart=$(printf %x.iommu $ADD_DART_DCP_BASE)
+disp_dart=$(printf %x.iommu $ADD_DART_DISP0_BASE)
+dcp_dev=$(printf %x.dma-test $ADD_DCP_ENGINE_BASE)
+piodma_dev=$(printf %x.dma-test $ADD_PIODMA_ENGINE_BASE)
+dcp=/sys/bus/platform/devices/$dcp_dev
+piodma=/sys/bus/platform/devices/$piodma_dev
 engine_drv=/sys/bus/platform/drivers/dart-test-engine
 
 # A DT property as one hex string (cells are big endian).
@@ -89,7 +93,6 @@ dart_counter() { awk -v k="$2" '$1 == k { print $2 }' "$dbg/$1/counters"; }
 
 # The display block's registers, by their names in apple-dart-display-regs.h
 # (the initramfs carries them as /dart/regs.sh), read as decimal numbers.
-. /dart/regs.sh
 disp_reg() {
 	echo $(($(devmem $((ADD_DISPLAY_BASE + $1)) 32)))
 }
@@ -139,10 +142,10 @@ heartbeat() {
 # rewritten from a domain not yet filled.
 switch_domain() {
 	local old=$(dom_of) new
-	echo 90f0000.dma-test > $engine_drv/unbind &&
+	echo $dcp_dev > $engine_drv/unbind &&
 		echo DMA-FQ > $dcp/iommu_group/type &&
 		echo DMA > $dcp/iommu_group/type &&
-		echo 90f0000.dma-test > $engine_drv/bind || return 1
+		echo $dcp_dev > $engine_drv/bind || return 1
 	new=$(dom_of)
 	echo "# domain $old -> $new"
 	[ "$new" != "$old" ] && translated_in "$new"
@@ -153,8 +156,8 @@ switch_domain() {
 # (def_domain_type says DMA, so the core refuses the sysfs switch).
 identity_refused() {
 	local rc=0
-	echo 90f0000.dma-test > $engine_drv/unbind || return 1
+	echo $dcp_dev > $engine_drv/unbind || return 1
 	echo identity > $dcp/iommu_group/type 2>/dev/null && rc=1
-	echo 90f0000.dma-test > $engine_drv/bind || rc=1
+	echo $dcp_dev > $engine_drv/bind || rc=1
 	[ $rc = 0 ] && grep -q '^DMA' $dcp/iommu_group/type
 }

@@ -14,7 +14,7 @@
 probed() {
 	dmesg | grep 'apple-dart ' | sed 's/^/# /'
 	[ -e /sys/class/iommu/apple-dart.$dcp_dart ] &&
-		[ ! -e /sys/class/iommu/apple-dart.90c4000.iommu ]
+		[ ! -e /sys/class/iommu/apple-dart.$disp_dart ]
 }
 
 # Before its master exists, stream 0 still translates through the boot

@@ -6,12 +6,13 @@
 
 dart_dbg=/sys/kernel/debug/iommu/apple-dart
 
-# All nine DARTs probed, each with the generation and geometry its
-# compatible and PARAMS give (Documentation/dart/emulator.rst).
+# All eleven DARTs probed (the display block's two locked ones among
+# them), each with the generation and geometry its compatible and PARAMS
+# give (Documentation/dart/emulator.rst).
 driver_probed() {
 	local want got
 	dmesg | grep 'apple-dart .*DART:' | sed 's/^/# /'
-	want="t8103:16 t8103-usb4:64 t6000:16 t8110:256 t8110:64 t8103:16 t8103:16 t8103:16 t8103:16"
+	want="t8103:16 t8103-usb4:64 t6000:16 t8110:256 t8110:64 t8103:16 t8103:16 t8103:16 t8103:16 t8103:16 t8103:16"
 	got=$(dmesg | sed -n 's/.*apple-dart \([0-9a-f]*\)\.iommu: \([a-z0-9-]*\) DART: \([0-9]*\) streams.*/\1 \2:\3/p' |
 		sort | cut -d' ' -f2 | tr '\n' ' ')
 	echo "# got: $got"
@@ -29,7 +30,7 @@ driver_sysfs() {
 	local n
 	n=$(ls -d /sys/class/iommu/apple-dart.* | wc -l)
 	ls /sys/class/iommu | sed 's/^/# /'
-	[ "$n" = 9 ]
+	[ "$n" = 11 ]
 }
 
 driver_pcie_dma() {

@@ -149,7 +149,7 @@ reload() {
 		echo "$(basename "$p")" >/sys/bus/pci/drivers_probe 2>/dev/null
 	done
 	sleep 1
-	[ "$(ls /sys/class/iommu | wc -l)" = 9 ] && pcie_io
+	[ "$(ls /sys/class/iommu | wc -l)" = 11 ] && pcie_io
 }
 
 # --- streams shared by PCI functions, device links --------------------------

@@ -127,8 +127,8 @@ unbind_rebind() {
 	for d in $dcp_dart $disp_dart; do
 		echo $d > /sys/bus/platform/drivers/apple-dart/bind || return 1
 	done
-	echo 90f0000.dma-test > /sys/bus/platform/drivers_probe 2>/dev/null
-	echo 90f1000.dma-test > /sys/bus/platform/drivers_probe 2>/dev/null
+	echo $dcp_dev > /sys/bus/platform/drivers_probe 2>/dev/null
+	echo $piodma_dev > /sys/bus/platform/drivers_probe 2>/dev/null
 	[ -e /sys/class/iommu/apple-dart.$dcp_dart ] &&
 		[ -e /sys/class/iommu/apple-dart.$disp_dart ]
 }
@@ -146,8 +146,8 @@ unload_reload() {
 	heartbeat || return 1
 	insmod "$DART_MOD/io-pgtable-dart.ko" &&
 		insmod "$DART_MOD/apple_dart.ko" || return 1
-	echo 90f0000.dma-test > /sys/bus/platform/drivers_probe 2>/dev/null
-	echo 90f1000.dma-test > /sys/bus/platform/drivers_probe 2>/dev/null
+	echo $dcp_dev > /sys/bus/platform/drivers_probe 2>/dev/null
+	echo $piodma_dev > /sys/bus/platform/drivers_probe 2>/dev/null
 	[ "$(dom_of)" -ge 0 ] && [ "$(stream_dom $disp_dart 4)" -ge 0 ]
 }
 

@@ -37,8 +37,8 @@ resv_bad_run() {
 	engine_lib
 	insmod "$DART_MOD/apple-dart-test.ko"
 	ktest_check resv-bad darts-probed darts_probed
-	ktest_check resv-bad dcp-refused refused 90f0000.dma-test "$1"
-	ktest_check resv-bad piodma-refused refused 90f1000.dma-test "$2"
+	ktest_check resv-bad dcp-refused refused $dcp_dev "$1"
+	ktest_check resv-bad piodma-refused refused $piodma_dev "$2"
 	sleep 1
 	ktest_check resv-bad firmware-untouched firmware_untouched
 	ktest_check resv-bad heartbeat heartbeat

@@ -6,8 +6,10 @@
 #ifndef ADT_UTIL_H
 #define ADT_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,22 +144,7 @@ static inline int adt_buf_alloc(int fd, struct adt_buf_alloc *a, struct adt_b *b
 	return 0;
 }
 
-/*
- * adt_find_engine() - the first bound engine with all of @flags whose port
- * 0 stream is in [@sid_lo, @sid_hi); its index, with @ei filled, or -1.
- */
-static inline int adt_find_engine(int fd, uint32_t flags, uint32_t sid_lo,
-				  uint32_t sid_hi, struct adt_engine_info *ei)
-{
-	int i, n = adt_nr_engines(fd);
 
-	for (i = 0; i < n; i++)
-		if (!adt_engine(fd, i, ei) &&
-		    (ei->flags & (ADT_ENGINE_BOUND | flags)) == (ADT_ENGINE_BOUND | flags) &&
-		    ei->sid[0] >= sid_lo && ei->sid[0] < sid_hi)
-			return i;
-	return -1;
-}
 
 static inline int adt_alloc(int fd, int engine, uint32_t kind, uint64_t size,
 			    uint32_t dir, uint32_t flags, struct adt_b *b)
@@ -307,6 +294,74 @@ static inline long adt_dart_counter(const char *dart, const char *name)
 			ret = v;
 	fclose(f);
 	return ret;
+}
+
+/*
+ * Was the DART labelled @label (a struct adt_engine_info dart[] entry)
+ * locked by the boot loader (debugfs info "locked 1")?  Such a DART can
+ * only translate: no blocked domain, so no DMA ownership for the client.
+ */
+static inline bool adt_dart_label_locked(const char *label)
+{
+	char path[320], buf[64], line[64];
+	bool locked = false;
+	struct dirent *d;
+	DIR *dir;
+	FILE *f;
+
+	dir = opendir("/sys/class/iommu");
+	if (!dir)
+		return false;
+	while ((d = readdir(dir))) {
+		if (strncmp(d->d_name, "apple-dart.", 11))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/iommu/%s/device/of_node/label",
+			 d->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
+		fclose(f);
+		if (strcmp(buf, label))
+			continue;
+		snprintf(path, sizeof(path), ADT_DART_DBG "%s/info", d->d_name + 11);
+		f = fopen(path, "re");
+		while (f && fgets(line, sizeof(line), f))
+			if (!strcmp(line, "locked 1\n"))
+				locked = true;
+		if (f)
+			fclose(f);
+	}
+	closedir(dir);
+	return locked;
+}
+
+/* Is engine @ei behind a DART the boot loader locked, on either port? */
+static inline bool adt_engine_locked(const struct adt_engine_info *ei)
+{
+	return adt_dart_label_locked(ei->dart[0]) ||
+	       ((ei->flags & ADT_ENGINE_PORT1) && adt_dart_label_locked(ei->dart[1]));
+}
+
+/* adt_find_engine() flag, not the client's: skip engines behind locked DARTs */
+#define ADT_FIND_UNLOCKED	0x80000000u
+
+/*
+ * adt_find_engine() - the first bound engine with all of @flags whose port
+ * 0 stream is in [@sid_lo, @sid_hi); its index, with @ei filled, or -1.
+ */
+static inline int adt_find_engine(int fd, uint32_t flags, uint32_t sid_lo,
+				  uint32_t sid_hi, struct adt_engine_info *ei)
+{
+	uint32_t want = ADT_ENGINE_BOUND | (flags & ~ADT_FIND_UNLOCKED);
+	int i, n = adt_nr_engines(fd);
+
+	for (i = 0; i < n; i++)
+		if (!adt_engine(fd, i, ei) && (ei->flags & want) == want &&
+		    ei->sid[0] >= sid_lo && ei->sid[0] < sid_hi &&
+		    !((flags & ADT_FIND_UNLOCKED) && adt_engine_locked(ei)))
+			return i;
+	return -1;
 }
 
 static inline long dma_debug_errors(void)

@@ -35,9 +35,16 @@
 
 #define DCPT_KO		"/dart/modules/apple-dart-dcp-test.ko"
 #define DCPT_NAME	"apple_dart_dcp_test"
-#define DISP0_DART	"90c4000.iommu"
-#define DCP_DEV		"90f0000.dma-test"
 #define DTE_DRV		"/sys/bus/platform/drivers/dart-test-engine"
+
+/* Device names from where the header places the display block. */
+static char disp0_dart[32], dcp_dev[32];
+
+static void __attribute__((constructor)) display_names(void)
+{
+	snprintf(disp0_dart, sizeof(disp0_dart), "%x.iommu", ADD_DART_DISP0_BASE);
+	snprintf(dcp_dev, sizeof(dcp_dev), "%x.dma-test", ADD_DCP_ENGINE_BASE);
+}
 
 /* An IOVA nothing maps on the PIODMA stream: its default domain is empty. */
 #define PIODMA_HOLE	0x2345c010ULL
@@ -450,11 +457,11 @@ TEST_F(display, reload)
 TEST_F(display, piodma_fault)
 {
 	struct dcpt_piodma p = { .iova = PIODMA_HOLE };
-	long f0 = adt_dart_counter(DISP0_DART, "faults");
+	long f0 = adt_dart_counter(disp0_dart, "faults");
 	char line[1024];
 	int round, kfd;
 
-	ASSERT_LE(0, f0) TH_LOG("no faults counter for " DISP0_DART);
+	ASSERT_LE(0, f0) TH_LOG("no faults counter for %s", disp0_dart);
 	wr(ADD_MARK, 1);
 	for (round = 0; round < 2; round++) {
 		p.iova = PIODMA_HOLE + round * PG;
@@ -469,7 +476,7 @@ TEST_F(display, piodma_fault)
 			TH_LOG("no fault report for IOVA %#llx in the log",
 			       (unsigned long long)p.iova);
 		close(kfd);
-		ASSERT_EQ(f0 + round + 1, adt_dart_counter(DISP0_DART, "faults"));
+		ASSERT_EQ(f0 + round + 1, adt_dart_counter(disp0_dart, "faults"));
 	}
 	ASSERT_EQ(0, wait_marked(3));
 	ASSERT_TRUE(hist_only(_metadata, self->info.splash_crc,
@@ -486,14 +493,16 @@ TEST_F(display, piodma_fault)
  */
 TEST_F(display, lazy_coprocessor)
 {
-	const char *type = "/sys/bus/platform/devices/" DCP_DEV "/iommu_group/type";
+	char type[96];
 	struct dcpt_shared sh = {};
 	struct dcpt_fw fw = {};
 	int i;
 
-	ASSERT_EQ(0, sysfs_write(DTE_DRV "/unbind", DCP_DEV));
+	snprintf(type, sizeof(type), "/sys/bus/platform/devices/%s/iommu_group/type",
+		 dcp_dev);
+	ASSERT_EQ(0, sysfs_write(DTE_DRV "/unbind", dcp_dev));
 	EXPECT_EQ(0, sysfs_write(type, "DMA-FQ"));
-	ASSERT_EQ(0, sysfs_write(DTE_DRV "/bind", DCP_DEV));
+	ASSERT_EQ(0, sysfs_write(DTE_DRV "/bind", dcp_dev));
 	ASSERT_TRUE(sysfs_is(type, "DMA-FQ"));
 	for (i = 0; i < 4; i++) {
 		memset(&sh, 0, sizeof(sh));
@@ -506,9 +515,9 @@ TEST_F(display, lazy_coprocessor)
 	ASSERT_EQ(0, adt_ioc(self->fd, DCPT_IOC_FW_READ, &fw));
 	ASSERT_EQ(0, fw.bad);
 	/* Back to strict, as the other tests expect. */
-	ASSERT_EQ(0, sysfs_write(DTE_DRV "/unbind", DCP_DEV));
+	ASSERT_EQ(0, sysfs_write(DTE_DRV "/unbind", dcp_dev));
 	EXPECT_EQ(0, sysfs_write(type, "DMA"));
-	ASSERT_EQ(0, sysfs_write(DTE_DRV "/bind", DCP_DEV));
+	ASSERT_EQ(0, sysfs_write(DTE_DRV "/bind", dcp_dev));
 	ASSERT_TRUE(sysfs_is(type, "DMA"));
 }
 
@@ -545,10 +554,10 @@ struct l1 {
 
 static int l1_now(struct l1 *c)
 {
-	c->written = adt_dart_counter(DISP0_DART, "l1_entries_written");
-	c->syncs = adt_dart_counter(DISP0_DART, "l1_syncs");
-	c->switch_entries = adt_dart_counter(DISP0_DART, "l1_switch_entries");
-	c->switches = adt_dart_counter(DISP0_DART, "l1_switches");
+	c->written = adt_dart_counter(disp0_dart, "l1_entries_written");
+	c->syncs = adt_dart_counter(disp0_dart, "l1_syncs");
+	c->switch_entries = adt_dart_counter(disp0_dart, "l1_switch_entries");
+	c->switches = adt_dart_counter(disp0_dart, "l1_switches");
 	return c->written < 0 || c->syncs < 0 || c->switch_entries < 0 ||
 	       c->switches < 0 ? -1 : 0;
 }
@@ -572,9 +581,9 @@ TEST_F(display, l1_writes_per_sync)
 	struct l1 a, b, c, d;
 	long entries, ops;
 
-	if (!dart_locked(DISP0_DART))
-		SKIP(return, DISP0_DART " is not locked: no firmware L1 to write");
-	ASSERT_EQ(0, l1_now(&a)) TH_LOG("no L1 write counters on " DISP0_DART);
+	if (!dart_locked(disp0_dart))
+		SKIP(return, "%s is not locked: no firmware L1 to write", disp0_dart);
+	ASSERT_EQ(0, l1_now(&a)) TH_LOG("no L1 write counters on %s", disp0_dart);
 	ASSERT_EQ(0, adt_ioc(self->fd, DCPT_IOC_TAKEOVER, &t));
 	ASSERT_EQ(0, l1_now(&b));
 	ASSERT_EQ(0, adt_ioc(self->fd, DCPT_IOC_FB_NEW, &fb));

@@ -303,9 +303,11 @@ TEST_F(iommu, unmanaged_master_on_two_darts)
 	struct adt_run r;
 	struct adt_b p;
 
-	e = adt_find_engine(self->f.fd, ADT_ENGINE_PORT1, 0, UINT32_MAX, &ei);
+	/* DMA ownership needs a blocked domain: no locked DART (piodma on full). */
+	e = adt_find_engine(self->f.fd, ADT_ENGINE_PORT1 | ADT_FIND_UNLOCKED, 0,
+			    UINT32_MAX, &ei);
 	if (e < 0)
-		SKIP(return, "no engine behind two DARTs");
+		SKIP(return, "no engine behind two unlocked DARTs");
 	ASSERT_EQ(0, adt_dom_alloc(self->f.fd, e, &d));
 	ASSERT_EQ(0, adt_alloc(self->f.fd, -1, ADT_BUF_PAGES, PG, 0, 0, &p));
 	ASSERT_EQ(0, adt_dom_map(self->f.fd, d.domain, p.handle, 0, IOVA_A, PG,

@@ -16,8 +16,15 @@
 #include "adt_util.h"
 #include "apple-dart-display-regs.h"
 
-#define DCP_DART	"90c0000.iommu"
-#define DISP_DART	"90c4000.iommu"
+/* Device names from where the header places the display DARTs. */
+static char dcp_dart[32], disp_dart[32];
+
+static void __attribute__((constructor)) locked_names(void)
+{
+	snprintf(dcp_dart, sizeof(dcp_dart), "%x.iommu", ADD_DART_DCP_BASE);
+	snprintf(disp_dart, sizeof(disp_dart), "%x.iommu", ADD_DART_DISP0_BASE);
+}
+
 #define RESV		"/proc/device-tree/reserved-memory"
 
 /* An IOVA no boot region or buffer uses (12 GiB). */
@@ -58,7 +65,7 @@ FIXTURE_SETUP(locked)
 	ASSERT_EQ(0, adt_engine(self->f.fd, self->dcp, &self->f.ei));
 	self->f.eng = self->dcp;
 	self->f.dbg_errors = dma_debug_errors();
-	if (adt_dart_counter(DCP_DART, "l1_switches") < 0)
+	if (adt_dart_counter(dcp_dart, "l1_switches") < 0)
 		SKIP(return, "no locked-DART counters (not our driver)");
 }
 
@@ -125,13 +132,13 @@ TEST_F(locked, dma_domain_l1_entries)
 	int kfd, found;
 
 	ASSERT_EQ(0, adt_engine(self->f.fd, self->piodma, &ei));
-	sy0 = adt_dart_counter(DISP_DART, "l1_syncs");
-	we0 = adt_dart_counter(DISP_DART, "l1_entries_written");
+	sy0 = adt_dart_counter(disp_dart, "l1_syncs");
+	we0 = adt_dart_counter(disp_dart, "l1_entries_written");
 	ASSERT_EQ(0, adt_alloc(self->f.fd, self->piodma, ADT_BUF_COHERENT, L1_SPAN,
 			       ADT_DIR_BIDIRECTIONAL, 0, &b));
 	ASSERT_EQ(0, b.iova % L1_SPAN) TH_LOG("IOVA 0x%llx", (unsigned long long)b.iova);
-	sy1 = adt_dart_counter(DISP_DART, "l1_syncs");
-	we1 = adt_dart_counter(DISP_DART, "l1_entries_written");
+	sy1 = adt_dart_counter(disp_dart, "l1_syncs");
+	we1 = adt_dart_counter(disp_dart, "l1_entries_written");
 	EXPECT_GE(we0 + 1, we1);
 	EXPECT_EQ(we1 - we0, sy1 - sy0);
 
@@ -145,8 +152,8 @@ TEST_F(locked, dma_domain_l1_entries)
 	kfd = kmsg_open();
 	ASSERT_LE(0, kfd);
 	ASSERT_EQ(0, adt_free(self->f.fd, b.handle));
-	EXPECT_EQ(we1 + 1, adt_dart_counter(DISP_DART, "l1_entries_written"));
-	EXPECT_EQ(sy1 + 1, adt_dart_counter(DISP_DART, "l1_syncs"));
+	EXPECT_EQ(we1 + 1, adt_dart_counter(disp_dart, "l1_entries_written"));
+	EXPECT_EQ(sy1 + 1, adt_dart_counter(disp_dart, "l1_syncs"));
 	ASSERT_EQ(0, adt_cmd(self->f.fd, self->piodma, ADT_OP_READ32, 0, b.iova + 64,
 			     0, 4, 0, &r));
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
@@ -186,7 +193,7 @@ TEST_F(locked, fault_on_locked_dart)
 {
 	struct adt_engine_info ei;
 	char line[1024] = "";
-	long f0 = adt_dart_counter(DISP_DART, "faults");
+	long f0 = adt_dart_counter(disp_dart, "faults");
 	struct adt_run r;
 	int kfd, found;
 
@@ -201,7 +208,7 @@ TEST_F(locked, fault_on_locked_dart)
 	EXPECT_TRUE(found) TH_LOG("no fault report for stream %u", ei.sid[0]);
 	if (found)
 		TH_LOG("driver: %s", line);
-	EXPECT_EQ(f0 + 1, adt_dart_counter(DISP_DART, "faults"));
+	EXPECT_EQ(f0 + 1, adt_dart_counter(disp_dart, "faults"));
 	close(kfd);
 }
 

@@ -11,11 +11,13 @@
  * tree a driver must refuse, next to good ones (no PCIe path).
  * "apple-dart=display" adds the display DARTs as the boot loader leaves
  * them: locked, translating through firmware tables, with a scanout
- * engine and the display coprocessor's firmware live behind them.
+ * engine and the display coprocessor's firmware live behind them; "full"
+ * has that display block too, next to everything else.
  *
  * Layout (also in Documentation/dart/emulator.rst):
  *   DARTs    0x090c0000 + 0x4000 * n, SPI 176 + n
  *   engines  0x090f0000 + 0x1000 * n, SPI 192 + n
+ * The display block takes fixed slots in both (apple-dart-display-regs.h).
  * This is the unused gap between VIRT_SECURE_GPIO and VIRT_MMIO, and SPIs
  * above the platform bus (112..175) within the GIC's 256.
  *
@@ -42,14 +44,19 @@
 #define VAD_ENGINE_IRQ      192
 #define VAD_PCIE_SID        1
 
+/* A DART and its DT node; zero fields keep the model's defaults. */
 typedef struct VadDart {
     const char *name;
     const char *compat[2];      /* most specific first; [1] may be NULL */
     const char *layout;
     const char *pte;
-    uint32_t num_sids;
-    bool bypass;
-    uint8_t va_width;
+    uint32_t num_sids;          /* 0: the model's 16 */
+    bool no_bypass;
+    uint8_t va_width;           /* 0: the model's 36 */
+    uint8_t page_shift;         /* 0: the model's 14 (16K) */
+    uint64_t dt_reg_size;       /* 0: the model's window; a bad DT may differ */
+    uint32_t iommu_cells;       /* 0: 1, the binding's */
+    bool no_irq;                /* no interrupts property, IRQ unwired */
     bool in_t8103_set;
 } VadDart;
 
@@ -58,54 +65,70 @@ enum {
     VAD_DISP0, VAD_PCIE, VAD_ISP, VAD_NUM_DARTS
 };
 
+/* The display block's slots, from the one header that places them. */
+#define VAD_SLOT(base, win, size)   (((base) - (win)) / (size))
+#define VD_DART_SLOT \
+    VAD_SLOT(ADD_DART_DCP_BASE, VAD_DART_BASE, APPLE_DART_MMIO_SIZE)
+#define VD_ENGINE_SLOT \
+    VAD_SLOT(ADD_DCP_ENGINE_BASE, VAD_ENGINE_BASE, APPLE_DART_TESTDEV_MMIO_SIZE)
+QEMU_BUILD_BUG_ON(ADD_DART_DISP0_BASE !=
+                  ADD_DART_DCP_BASE + APPLE_DART_MMIO_SIZE);
+QEMU_BUILD_BUG_ON(ADD_PIODMA_ENGINE_BASE !=
+                  ADD_DCP_ENGINE_BASE + APPLE_DART_TESTDEV_MMIO_SIZE);
+QEMU_BUILD_BUG_ON(VD_DART_SLOT < VAD_NUM_DARTS);
+
 static const VadDart vad_darts[VAD_NUM_DARTS] = {
     [VAD_T8103] = {
         .name = "dart-t8103", .compat = { "apple,t8103-dart" },
-        .layout = "t8020", .pte = "dart1", .num_sids = 16, .bypass = true,
+        .layout = "t8020", .pte = "dart1", .num_sids = 16,
         .va_width = 36, .in_t8103_set = true,
     },
     /* The USB4 DART has 64 streams and no usable bypass (hw §0, §2.1). */
     [VAD_USB4] = {
         .name = "dart-usb4", .compat = { "apple,t8103-usb4-dart" },
-        .layout = "t8020", .pte = "dart1", .num_sids = 64, .bypass = false,
+        .layout = "t8020", .pte = "dart1", .num_sids = 64, .no_bypass = true,
         .va_width = 36,
     },
     [VAD_T6000] = {
         .name = "dart-t6000", .compat = { "apple,t6000-dart" },
-        .layout = "t8020", .pte = "dart2", .num_sids = 16, .bypass = true,
+        .layout = "t8020", .pte = "dart2", .num_sids = 16,
         .va_width = 36,
     },
     [VAD_T8110] = {
         .name = "dart-t8110", .compat = { "apple,t8110-dart" },
-        .layout = "t8110", .pte = "dart2", .num_sids = 256, .bypass = true,
+        .layout = "t8110", .pte = "dart2", .num_sids = 256,
         .va_width = 36,
     },
     /* t602x: T8110 layout reporting a 42-bit VA (hw §0). */
     [VAD_T6020] = {
         .name = "dart-t6020",
         .compat = { "apple,t6020-dart", "apple,t8110-dart" }, .layout = "t8110",
-        .pte = "dart2", .num_sids = 64, .bypass = true, .va_width = 42,
+        .pte = "dart2", .num_sids = 64, .va_width = 42,
     },
-    /* A display pair, like M1 DCP behind dart-dcp and dart-disp0. */
+    /*
+     * A display pair the boot loader did not set up, like the external
+     * display's dart-dcpext and dart-dispext0 of M1 Pro/Max: unlocked.
+     */
     [VAD_DCP] = {
-        .name = "dart-dcp", .compat = { "apple,t8103-dart" }, .layout = "t8020",
-        .pte = "dart1", .num_sids = 16, .bypass = true, .va_width = 36,
+        .name = "dart-dcpext", .compat = { "apple,t8103-dart" },
+        .layout = "t8020", .pte = "dart1", .num_sids = 16,
+        .va_width = 36,
     },
     [VAD_DISP0] = {
-        .name = "dart-disp0", .compat = { "apple,t8103-dart" },
-        .layout = "t8020", .pte = "dart1", .num_sids = 16, .bypass = true,
+        .name = "dart-dispext0", .compat = { "apple,t8103-dart" },
+        .layout = "t8020", .pte = "dart1", .num_sids = 16,
         .va_width = 36,
     },
     /* PCIe DARTs of t600x report no bypass (hw §1). */
     [VAD_PCIE] = {
         .name = "dart-pcie", .compat = { "apple,t8103-dart" },
-        .layout = "t8020", .pte = "dart1", .num_sids = 16, .bypass = false,
+        .layout = "t8020", .pte = "dart1", .num_sids = 16, .no_bypass = true,
         .va_width = 36, .in_t8103_set = true,
     },
     /* The third DART of a master behind three, as M1's ISP has. */
     [VAD_ISP] = {
         .name = "dart-isp", .compat = { "apple,t8103-dart" }, .layout = "t8020",
-        .pte = "dart1", .num_sids = 16, .bypass = true, .va_width = 36,
+        .pte = "dart1", .num_sids = 16, .va_width = 36,
     },
 };
 
@@ -146,7 +169,7 @@ static const VadEngine vad_engines[] = {
     { .name = "dma-t6020", .n = 1, .dart = { VAD_T6020 }, .sid = { 5 } },
     /* One master behind two DARTs. */
     {
-        .name = "dma-dcp", .n = 2, .dart = { VAD_DCP, VAD_DISP0 },
+        .name = "dma-dcpext", .n = 2, .dart = { VAD_DCP, VAD_DISP0 },
         .sid = { 0, 0 },
     },
     /*
@@ -274,23 +297,38 @@ static AppleDARTState *vad_dart_create(VirtMachineState *vms, int i,
     qdev_prop_set_string(dev, "name", d->name);
     qdev_prop_set_string(dev, "layout", d->layout);
     qdev_prop_set_string(dev, "pte-format", d->pte);
-    qdev_prop_set_uint32(dev, "num-sids", d->num_sids);
-    qdev_prop_set_bit(dev, "bypass", d->bypass);
-    qdev_prop_set_uint8(dev, "va-width", d->va_width);
+    if (d->num_sids) {
+        qdev_prop_set_uint32(dev, "num-sids", d->num_sids);
+    }
+    if (d->no_bypass) {
+        qdev_prop_set_bit(dev, "bypass", false);
+    }
+    if (d->va_width) {
+        qdev_prop_set_uint8(dev, "va-width", d->va_width);
+    }
+    if (d->page_shift) {
+        qdev_prop_set_uint8(dev, "page-shift", d->page_shift);
+    }
     object_property_add_child(OBJECT(vms), d->name, OBJECT(dev));
     sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
-    sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
-                       qdev_get_gpio_in(vms->gic, VAD_DART_IRQ + i));
+    if (!d->no_irq) {
+        sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
+                           qdev_get_gpio_in(vms->gic, VAD_DART_IRQ + i));
+    }
 
     node = g_strdup_printf("/iommu@%" PRIx64, base);
     qemu_fdt_add_subnode(ms->fdt, node);
     qemu_fdt_setprop_string_array(ms->fdt, node, "compatible",
                                   (char **)d->compat, d->compat[1] ? 2 : 1);
     qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, base, 2,
+                                 d->dt_reg_size ? d->dt_reg_size :
                                  APPLE_DART_MMIO_SIZE);
-    vad_irq_prop(ms->fdt, node, VAD_DART_IRQ + i);
-    qemu_fdt_setprop_cell(ms->fdt, node, "#iommu-cells", 1);
+    if (!d->no_irq) {
+        vad_irq_prop(ms->fdt, node, VAD_DART_IRQ + i);
+    }
+    qemu_fdt_setprop_cell(ms->fdt, node, "#iommu-cells",
+                          d->iommu_cells ? d->iommu_cells : 1);
     qemu_fdt_setprop_string(ms->fdt, node, "label", d->name);
     *phandle = qemu_fdt_alloc_phandle(ms->fdt);
     qemu_fdt_setprop_cell(ms->fdt, node, "phandle", *phandle);
@@ -308,8 +346,20 @@ static AppleDARTState *vad_dart_create(VirtMachineState *vms, int i,
  * a second stream of dart-disp0 ("piodma").  The DT is what m1n1 writes:
  * /reserved-memory nodes with iommu-addresses per master, memory-region
  * on the masters, dart-disp0 enabled only because it is locked.
+ *
+ * In "full" the same block sits next to the other DARTs, and "piodma"
+ * has a second port on an unlocked DART (@extra): a master behind a
+ * locked and an unlocked DART at once.
  */
-enum { VD_DCP, VD_DISP0, VD_NUM_DARTS };
+enum { VD_DCP, VD_DISP0, VD_EXTRA, VD_NUM_DARTS };
+
+/* M1's dart-dcp and dart-disp0 (hw §6): DARTs like full's external pair. */
+static const char *const vad_display_dart_names[] = {
+    [VD_DCP] = "dart-dcp", [VD_DISP0] = "dart-disp0",
+};
+
+/* piodma's stream on full's dart-t8103, one no other engine uses. */
+#define VD_PIODMA_EXTRA_SID 7
 
 static const VadEngine vad_display_engines[] = {
     { .name = "dcp", .n = 1, .dart = { VD_DCP }, .sid = { ADD_SID_DCP } },
@@ -319,11 +369,30 @@ static const VadEngine vad_display_engines[] = {
     },
 };
 
-static void vad_create_display(VirtMachineState *vms)
+static const VadEngine vad_full_display_engines[] = {
+    { .name = "dcp", .n = 1, .dart = { VD_DCP }, .sid = { ADD_SID_DCP } },
+    {
+        .name = "piodma", .n = 2, .dart = { VD_DISP0, VD_EXTRA },
+        .sid = { ADD_SID_PIODMA, VD_PIODMA_EXTRA_SID },
+    },
+};
+
+QEMU_BUILD_BUG_ON(VD_ENGINE_SLOT < ARRAY_SIZE(vad_engines));
+QEMU_BUILD_BUG_ON(ARRAY_SIZE(vad_display_engines) !=
+                  ARRAY_SIZE(vad_full_display_engines));
+
+/*
+ * The display block; @extra (with DT phandle @extra_ph) is full's
+ * unlocked DART for piodma's second port, NULL on the display machine.
+ */
+static void vad_create_display(VirtMachineState *vms, AppleDARTState *extra,
+                               uint32_t extra_ph)
 {
     MachineState *ms = MACHINE(vms);
-    AppleDARTState *darts[VD_NUM_DARTS];
-    uint32_t phandles[VD_NUM_DARTS];
+    const VadEngine *engines = extra ? vad_full_display_engines :
+                                       vad_display_engines;
+    AppleDARTState *darts[VD_NUM_DARTS] = { [VD_EXTRA] = extra };
+    uint32_t phandles[VD_NUM_DARTS] = { [VD_EXTRA] = extra_ph };
     uint32_t master_ph[ADD_NUM_MASTERS], region_ph[ADD_MAX_REGIONS];
     uint32_t cells[ADD_NUM_MASTERS][ADD_MAX_REGIONS];
     const char *master_node[ADD_NUM_MASTERS];
@@ -334,12 +403,15 @@ static void vad_create_display(VirtMachineState *vms)
     unsigned n[ADD_NUM_MASTERS] = { 0 };
     unsigned i, m;
 
-    darts[VD_DCP] = vad_dart_create(vms, VD_DCP, &vad_darts[VAD_DCP],
-                                    &phandles[VD_DCP]);
-    darts[VD_DISP0] = vad_dart_create(vms, VD_DISP0, &vad_darts[VAD_DISP0],
-                                      &phandles[VD_DISP0]);
+    for (i = VD_DCP; i <= VD_DISP0; i++) {
+        VadDart d = vad_darts[i == VD_DCP ? VAD_DCP : VAD_DISP0];
+
+        d.name = vad_display_dart_names[i];
+        darts[i] = vad_dart_create(vms, VD_DART_SLOT + i, &d, &phandles[i]);
+    }
     for (i = 0; i < ARRAY_SIZE(vad_display_engines); i++) {
-        vad_engine_create(vms, i, &vad_display_engines[i], darts, phandles);
+        vad_engine_create(vms, VD_ENGINE_SLOT + i, &engines[i], darts,
+                          phandles);
     }
 
     dev = qdev_new(TYPE_APPLE_DART_DISPLAY);
@@ -440,72 +512,52 @@ static void vad_create_display(VirtMachineState *vms)
  * that must keep working.  Each bad DART or master breaks one rule of the
  * binding or of dart-hw.md; the models behind them are ordinary.
  */
-typedef struct VadBadDart {
-    const char *name;
-    const char *compat;
-    const char *layout;
-    const char *pte;
-    uint8_t page_shift;
-    uint64_t reg_size;          /* in the DT; the model always has 0x4000 */
-    uint32_t iommu_cells;
-    bool no_irq;
-} VadBadDart;
-
 enum {
     VB_GOOD, VB_GOOD2, VB_GOOD3, VB_GOOD4, VB_T6000, VB_4K, VB_SMALL,
     VB_CELLS2, VB_NOIRQ, VB_NUM_DARTS
 };
 
-static const VadBadDart vad_bad_darts[VB_NUM_DARTS] = {
+static const VadDart vad_bad_darts[VB_NUM_DARTS] = {
     [VB_GOOD] = {
-        .name = "dart-good", .compat = "apple,t8103-dart", .layout = "t8020",
-        .pte = "dart1", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
-        .iommu_cells = 1,
+        .name = "dart-good", .compat = { "apple,t8103-dart" },
+        .layout = "t8020", .pte = "dart1",
     },
     [VB_GOOD2] = {
-        .name = "dart-good2", .compat = "apple,t8103-dart", .layout = "t8020",
-        .pte = "dart1", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
-        .iommu_cells = 1,
+        .name = "dart-good2", .compat = { "apple,t8103-dart" },
+        .layout = "t8020", .pte = "dart1",
     },
     [VB_GOOD3] = {
-        .name = "dart-good3", .compat = "apple,t8103-dart", .layout = "t8020",
-        .pte = "dart1", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
-        .iommu_cells = 1,
+        .name = "dart-good3", .compat = { "apple,t8103-dart" },
+        .layout = "t8020", .pte = "dart1",
     },
     [VB_GOOD4] = {
-        .name = "dart-good4", .compat = "apple,t8103-dart", .layout = "t8020",
-        .pte = "dart1", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
-        .iommu_cells = 1,
+        .name = "dart-good4", .compat = { "apple,t8103-dart" },
+        .layout = "t8020", .pte = "dart1",
     },
     /* Good alone; DART2 entries, so no master may mix it with DART1. */
     [VB_T6000] = {
-        .name = "dart-t6000", .compat = "apple,t6000-dart", .layout = "t8020",
-        .pte = "dart2", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
-        .iommu_cells = 1,
+        .name = "dart-t6000", .compat = { "apple,t6000-dart" },
+        .layout = "t8020", .pte = "dart2",
     },
     /* Good alone: 4K pages with DART1 entries (hw §0, pre-M1 parts). */
     [VB_4K] = {
-        .name = "dart-4k", .compat = "apple,t8103-dart", .layout = "t8020",
-        .pte = "dart1", .page_shift = 12, .reg_size = APPLE_DART_MMIO_SIZE,
-        .iommu_cells = 1,
+        .name = "dart-4k", .compat = { "apple,t8103-dart" },
+        .layout = "t8020", .pte = "dart1", .page_shift = 12,
     },
     /* Bad: register window below the 0x4000 the driver needs (hw intro). */
     [VB_SMALL] = {
-        .name = "dart-small-reg", .compat = "apple,t8103-dart",
-        .layout = "t8020", .pte = "dart1", .page_shift = 14, .reg_size = 0x1000,
-        .iommu_cells = 1,
+        .name = "dart-small-reg", .compat = { "apple,t8103-dart" },
+        .layout = "t8020", .pte = "dart1", .dt_reg_size = 0x1000,
     },
     /* Bad: the binding has one cell, the stream (hw §0). */
     [VB_CELLS2] = {
-        .name = "dart-cells2", .compat = "apple,t8103-dart", .layout = "t8020",
-        .pte = "dart1", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
-        .iommu_cells = 2,
+        .name = "dart-cells2", .compat = { "apple,t8103-dart" },
+        .layout = "t8020", .pte = "dart1", .iommu_cells = 2,
     },
     /* Bad: no interrupts property (hw §5: one IRQ per DART). */
     [VB_NOIRQ] = {
-        .name = "dart-noirq", .compat = "apple,t8103-dart", .layout = "t8020",
-        .pte = "dart1", .page_shift = 14, .reg_size = APPLE_DART_MMIO_SIZE,
-        .iommu_cells = 1, .no_irq = true,
+        .name = "dart-noirq", .compat = { "apple,t8103-dart" },
+        .layout = "t8020", .pte = "dart1", .no_irq = true,
     },
 };
 
@@ -540,44 +592,12 @@ static const VadEngine vad_bad_engines[] = {
 
 static void vad_create_bad(VirtMachineState *vms)
 {
-    MachineState *ms = MACHINE(vms);
     AppleDARTState *darts[VB_NUM_DARTS];
     uint32_t phandles[VB_NUM_DARTS];
     int i;
 
     for (i = 0; i < VB_NUM_DARTS; i++) {
-        const VadBadDart *d = &vad_bad_darts[i];
-        hwaddr base = VAD_DART_BASE + i * APPLE_DART_MMIO_SIZE;
-        DeviceState *dev;
-        char *node;
-
-        dev = qdev_new(TYPE_APPLE_DART);
-        qdev_prop_set_string(dev, "name", d->name);
-        qdev_prop_set_string(dev, "layout", d->layout);
-        qdev_prop_set_string(dev, "pte-format", d->pte);
-        qdev_prop_set_uint8(dev, "page-shift", d->page_shift);
-        object_property_add_child(OBJECT(vms), d->name, OBJECT(dev));
-        sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
-        sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
-        if (!d->no_irq) {
-            sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
-                               qdev_get_gpio_in(vms->gic, VAD_DART_IRQ + i));
-        }
-        darts[i] = APPLE_DART(dev);
-
-        node = g_strdup_printf("/iommu@%" PRIx64, base);
-        qemu_fdt_add_subnode(ms->fdt, node);
-        qemu_fdt_setprop_string(ms->fdt, node, "compatible", d->compat);
-        qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, base, 2,
-                                     d->reg_size);
-        if (!d->no_irq) {
-            vad_irq_prop(ms->fdt, node, VAD_DART_IRQ + i);
-        }
-        qemu_fdt_setprop_cell(ms->fdt, node, "#iommu-cells", d->iommu_cells);
-        qemu_fdt_setprop_string(ms->fdt, node, "label", d->name);
-        phandles[i] = qemu_fdt_alloc_phandle(ms->fdt);
-        qemu_fdt_setprop_cell(ms->fdt, node, "phandle", phandles[i]);
-        g_free(node);
+        darts[i] = vad_dart_create(vms, i, &vad_bad_darts[i], &phandles[i]);
     }
 
     for (i = 0; i < ARRAY_SIZE(vad_bad_engines); i++) {
@@ -607,7 +627,7 @@ void virt_apple_dart_create(VirtMachineState *vms)
         return;
     }
     if (!strcmp(vms->apple_dart, "display")) {
-        vad_create_display(vms);
+        vad_create_display(vms, NULL, 0);
         return;
     }
 
@@ -631,5 +651,8 @@ void virt_apple_dart_create(VirtMachineState *vms)
                                0x10000);
         qemu_fdt_setprop_cell(ms->fdt, vms->pciehb_nodename,
                               "iommu-map-mask", 0x0);
+    }
+    if (full) {
+        vad_create_display(vms, darts[VAD_T8103], phandles[VAD_T8103]);
     }
 }
