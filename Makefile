@@ -10,6 +10,8 @@
 #   make run       build only what booting needs, boot, show what the driver does
 #   make bench     the same set-up on the bench kernel; ours against 6.12
 #                  under -icount, report in out/bench/
+#   make coverage  every scenario on a gcov kernel; line and branch
+#                  coverage of the driver and backend in out/coverage/
 #   make clean     remove build products from the clone (not the cache)
 #   make distclean also remove the build cache
 
@@ -27,6 +29,9 @@ run:
 bench:
 	@DART_OUT=$(CURDIR)/out/bench DART_KERNEL=bench bash tools/platform/check.sh bench
 
+coverage:
+	@DART_OUT=$(CURDIR)/out/coverage DART_KERNEL=coverage bash tools/platform/check.sh coverage
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- clean || true
 	rm -rf out
@@ -34,4 +39,4 @@ clean:
 distclean: clean
 	rm -rf "$${DART_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/apple-dart-platform}"
 
-.PHONY: modules check run bench clean distclean
+.PHONY: modules check run bench coverage clean distclean

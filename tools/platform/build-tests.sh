@@ -36,7 +36,11 @@ step_modules() {
 		(cd "$DART_TOP" && git ls-files -co --exclude-standard -z |
 			rsync -ac --from0 --files-from=- . "$top/")
 	fi
-	make -C "$kb" M="$top" W=1 $sparse -j"$JOBS" modules 2>&1 | tee "$log"
+	# make coverage: gcov instruments every object of ours (the kernel
+	# itself is not: it has no GCOV_PROFILE_ALL).
+	local gcov=
+	[ "$DART_KERNEL" = coverage ] && gcov=GCOV_PROFILE=y
+	make -C "$kb" M="$top" W=1 $sparse $gcov -j"$JOBS" modules 2>&1 | tee "$log"
 	[ "${PIPESTATUS[0]}" -eq 0 ]
 	if grep -E 'warning:|error:|WARNING:' "$log"; then
 		echo "modules: the build above printed warnings"

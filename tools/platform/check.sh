@@ -15,6 +15,10 @@
 #   bench: the same set-up on the bench kernel (DART_KERNEL=bench, with
 #          DART_OUT=out/bench from the Makefile), without the checks of the
 #          sources, then bench.sh full: the report in out/bench/.
+#   coverage: the same set-up on the coverage kernel (DART_KERNEL=coverage,
+#          DART_OUT=out/coverage), our modules built with gcov, every
+#          scenario of make check (or SCENARIO) booted, then coverage.sh:
+#          line and branch coverage merged over the boots.
 # Environment: SCENARIO (boot only these, space separated), FILTER (a test
 # glob passed to KUnit and kselftests), GDB=1 (QEMU waits for gdb), QUICK=1
 # (skip the source checks, as make run does).
@@ -40,8 +44,8 @@ failed_build() {
 # (it leaves them to make check) skip it, and so does QUICK=1 (a developer
 # iterating on a few scenarios; CI never sets it).
 check_stage() {
-	[ "$mode" = run ] || [ "$mode" = bench ] || [ -n "${QUICK:-}" ] ||
-		stage "$@"
+	[ "$mode" = run ] || [ "$mode" = bench ] || [ "$mode" = coverage ] ||
+		[ -n "${QUICK:-}" ] || stage "$@"
 }
 if [ "$mode" = run ]; then
 	# Same objects as make check's W=1 build, without running sparse.
@@ -98,6 +102,11 @@ if [ "$mode" = run ]; then
 fi
 
 list=${SCENARIO:-$(scenarios) bench-smoke}
+if [ "$mode" = coverage ]; then
+	# Each boot prints its gcov counts at the end (guest lib.sh).
+	export DART_APPEND="${DART_APPEND:+$DART_APPEND }dart.gcov=1"
+	list=${SCENARIO:-$(scenarios)}
+fi
 results=
 for s in $list; do
 	if [ "$s" = bench-smoke ]; then
@@ -122,4 +131,9 @@ echo "==> results"
 rc=0
 python3 "$T/parse-results.py" "$DART_OUT/results.txt" "$DART_LOGS" $results || rc=$?
 # parse-results.py printed "N passed, N failed, N skipped" last.
+if [ "$mode" = coverage ]; then
+	stage coverage bash "$T/coverage.sh" || rc=1
+	cat "$DART_OUT/coverage.txt" 2>/dev/null || true
+	tail -n 2 "$DART_LOGS/coverage.log"
+fi
 exit $rc

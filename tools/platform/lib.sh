@@ -75,8 +75,9 @@ linux_src_dir() {
 }
 
 # The kernel variant scripts build and boot: "test" (the default: the debug
-# kernel every test runs on) or "bench" (make bench: the same without the
-# debug options, see kernel-bench.config).
+# kernel every test runs on), "bench" (make bench: the same without the
+# debug options, see kernel-bench.config) or "coverage" (make coverage: the
+# test kernel with gcov, kernel-coverage.config).
 DART_KERNEL=${DART_KERNEL:-test}
 
 # kernel_fragments [VARIANT]: the config fragments of a kernel variant, in
@@ -86,6 +87,7 @@ kernel_fragments() {
 	case ${1:-$DART_KERNEL} in
 	test) ;;
 	bench) echo "$DART_TOP/tools/platform/kernel-bench.config" ;;
+	coverage) echo "$DART_TOP/tools/platform/kernel-coverage.config" ;;
 	*) echo "unknown kernel variant ${1:-$DART_KERNEL}" >&2; return 1 ;;
 	esac
 }

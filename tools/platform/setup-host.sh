@@ -12,6 +12,7 @@ need_pkgs=(
 	libc6-dev device-tree-compiler xz-utils kmod rsync python3 perl
 	python3-ply python3-docutils meson ninja-build pkgconf libglib2.0-dev libpixman-1-dev zlib1g-dev
 	libfdt-dev dpkg-dev git ca-certificates python3-matplotlib dt-schema
+	lcov
 )
 
 SUDO=

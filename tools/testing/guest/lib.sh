@@ -127,6 +127,29 @@ dma_debug_clean() {
 # second scan starts 5 s after the first began, so it judges what the
 # scenario's last tests allocated too, and drops what the first only saw
 # unreferenced because a pointer to it was in flight.
+# gcov_dump: with dart.gcov=1 (make coverage), the gcov counts of our
+# modules, as a base64 gzip'd newc cpio between @@DART-GCOV markers, for
+# tools/platform/coverage.sh.  The debugfs files report size 0, so they
+# are copied with cat first; the counts of modules unloaded in the boot
+# are still there (gcov_persist).
+gcov_dump() {
+	local d=/sys/kernel/debug/gcov t=/tmp/gcov f
+	grep -q 'dart\.gcov=1' /proc/cmdline || return 0
+	if [ ! -d $d ]; then
+		echo "@@DART-GCOV-NONE no $d in this kernel"
+		return 0
+	fi
+	rm -rf $t
+	(cd $d && find . -name '*.gcda' | grep /drivers/iommu/) |
+		while read -r f; do
+			mkdir -p "$t/${f%/*}"
+			cat "$d/$f" >"$t/$f"
+		done
+	echo "@@DART-GCOV-BEGIN"
+	(cd $t && find . -name '*.gcda' | cpio -o -H newc 2>/dev/null | gzip | base64)
+	echo "@@DART-GCOV-END"
+}
+
 kmemleak_report() {
 	local f=/sys/kernel/debug/kmemleak t0 wait
 	dart_begin kmemleak boot
