@@ -18,8 +18,14 @@ DART_MOD=/dart/modules
 DART_BIN=/dart/bin
 
 # Options from the kernel command line: dart.filter=GLOB limits which tests
-# run (KUnit gets it as kunit.filter_glob on the command line already).
+# run (KUnit gets it as kunit.filter_glob on the command line already);
+# dart.random_ops=N and dart.random_seed=S go to dart_random_test (more
+# operations than make check's 100000, or a failure's seed to replay it:
+# make check DART_APPEND="dart.random_ops=1000000").
 dart_filter=$(sed -n 's/.*dart\.filter=\([^ ]*\).*/\1/p' /proc/cmdline)
+DART_RANDOM_OPS=$(sed -n 's/.*dart\.random_ops=\([0-9]*\).*/\1/p' /proc/cmdline)
+DART_RANDOM_SEED=$(sed -n 's/.*dart\.random_seed=\([0-9]*\).*/\1/p' /proc/cmdline)
+export DART_RANDOM_OPS DART_RANDOM_SEED
 
 # dmesg without the scenario's own output: under make check that is in the
 # kernel log too, and a check that greps dmesg for a driver's message must

@@ -10,6 +10,7 @@ client_run_all() {
 	insmod "$DART_MOD/apple-dart-test.ko"
 	ktest_selftest dart_dma_test
 	ktest_selftest dart_iommu_test
+	ktest_selftest dart_random_test
 	ktest_selftest dart_map_bench
 	ktest_check client blk-file-round-trip blk_file_round_trip
 	# Unloading with every buffer and domain gone must work.

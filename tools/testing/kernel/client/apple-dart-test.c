@@ -87,6 +87,7 @@ struct adt_dom {
 	struct adt_ctx *owner;
 	struct iommu_domain *domain;
 	unsigned int attached;	/* groups attached to it */
+	unsigned int busy;	/* ioctls in the IOMMU API outside adt_lock */
 	struct list_head maps;
 	spinlock_t fault_lock;	/* the fault handler runs in IRQ context */
 	u32 fault_count;
@@ -100,6 +101,7 @@ struct adt_mapping {
 	struct adt_buf *buf;
 	unsigned long iova;
 	size_t len;
+	bool live;		/* false while adt_map() is still mapping it */
 };
 
 /*
@@ -126,7 +128,14 @@ struct adt_ctx {
 /*
  * One lock for everything the ioctls touch: the tests are not about this
  * module's scalability, and a single lock makes unbind against a running
- * ioctl trivially safe.
+ * ioctl trivially safe.  The exception is the IOMMU API calls of MAP,
+ * UNMAP and IOVA_TO_PHYS, made with the lock dropped so that threads of a
+ * test really race in the driver (dart_random_test's concurrent test):
+ * the domain is pinned by adt_dom.busy (DOMAIN_FREE refuses it), the
+ * buffer by adt_buf.maps, and the range by its adt_mapping, already on
+ * the domain's list (so no other MAP overlaps it) but not yet live (so no
+ * UNMAP takes it).  Those touch no engine, so an unbind cannot pull
+ * anything from under them.
  */
 static DEFINE_MUTEX(adt_lock);
 static struct adt_engine adt_engines[ADT_MAX_ENGINES];
@@ -773,7 +782,7 @@ static int adt_domain_free(struct adt_ctx *ctx, u32 id)
 
 	if (!d)
 		return -ENOENT;
-	if (d->attached)
+	if (d->attached || d->busy)
 		return -EBUSY;
 	adt_dom_destroy(id, d);
 	return 0;
@@ -867,6 +876,7 @@ static int adt_prot(u32 prot)
 	return p;
 }
 
+/* Called with adt_lock held; drops it around the IOMMU API call. */
 static int adt_map(struct adt_ctx *ctx, struct adt_map *mp)
 {
 	struct adt_mapping *m;
@@ -909,27 +919,36 @@ static int adt_map(struct adt_ctx *ctx, struct adt_map *mp)
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
-	/* The pages are scattered: one iommu_map() per page. */
-	for (off = 0; off < mp->len; off += PAGE_SIZE) {
-		iova = mp->iova + off;
-		ret = iommu_map(d->domain, iova,
-				page_to_phys(b->pg->pages[(mp->offset + off) >> PAGE_SHIFT]),
-				PAGE_SIZE, adt_prot(mp->prot), GFP_KERNEL);
-		if (ret) {
-			if (off)
-				iommu_unmap(d->domain, mp->iova, off);
-			kfree(m);
-			return ret;
-		}
-	}
 	m->buf = b;
 	m->iova = mp->iova;
 	m->len = mp->len;
 	b->maps++;
 	list_add(&m->node, &d->maps);
+	d->busy++;
+	mutex_unlock(&adt_lock);
+	/* The pages are scattered: one iommu_map() per page. */
+	ret = 0;
+	for (off = 0; off < mp->len && !ret; off += PAGE_SIZE) {
+		iova = mp->iova + off;
+		ret = iommu_map(d->domain, iova,
+				page_to_phys(b->pg->pages[(mp->offset + off) >> PAGE_SHIFT]),
+				PAGE_SIZE, adt_prot(mp->prot), GFP_KERNEL);
+		if (ret && off)
+			iommu_unmap(d->domain, mp->iova, off);
+	}
+	mutex_lock(&adt_lock);
+	d->busy--;
+	if (ret) {
+		list_del(&m->node);
+		b->maps--;
+		kfree(m);
+		return ret;
+	}
+	m->live = true;
 	return 0;
 }
 
+/* Called with adt_lock held; drops it around the IOMMU API call. */
 static int adt_unmap(struct adt_ctx *ctx, struct adt_unmap *um)
 {
 	struct adt_mapping *m;
@@ -941,10 +960,14 @@ static int adt_unmap(struct adt_ctx *ctx, struct adt_unmap *um)
 	if (!d)
 		return -ENOENT;
 	list_for_each_entry(m, &d->maps, node) {
-		if (m->iova != um->iova || m->len != um->len)
+		if (!m->live || m->iova != um->iova || m->len != um->len)
 			continue;
-		um->unmapped = iommu_unmap(d->domain, m->iova, m->len);
 		list_del(&m->node);
+		d->busy++;
+		mutex_unlock(&adt_lock);
+		um->unmapped = iommu_unmap(d->domain, m->iova, m->len);
+		mutex_lock(&adt_lock);
+		d->busy--;
 		m->buf->maps--;
 		kfree(m);
 		return 0;
@@ -952,6 +975,7 @@ static int adt_unmap(struct adt_ctx *ctx, struct adt_unmap *um)
 	return -ENOENT;
 }
 
+/* Called with adt_lock held; drops it around the IOMMU API call. */
 static int adt_iova_to_phys(struct adt_ctx *ctx, struct adt_iova_to_phys *ip)
 {
 	struct adt_dom *d;
@@ -961,7 +985,11 @@ static int adt_iova_to_phys(struct adt_ctx *ctx, struct adt_iova_to_phys *ip)
 	d = adt_dom_lookup(ctx, ip->domain);
 	if (!d)
 		return -ENOENT;
+	d->busy++;
+	mutex_unlock(&adt_lock);
 	ip->phys = iommu_iova_to_phys(d->domain, ip->iova);
+	mutex_lock(&adt_lock);
+	d->busy--;
 	return 0;
 }
 
