@@ -20,6 +20,7 @@
 #include <linux/idr.h>
 #include <linux/interrupt.h>
 #include <linux/io-pgtable.h>
+#include <linux/irqdesc.h>
 #include <linux/iommu.h>
 #include <linux/log2.h>
 #include <linux/module.h>
@@ -1442,6 +1443,13 @@ static int adart_probe(struct platform_device *pdev)
 	dart->irq = platform_get_irq_optional(pdev, 0);
 	if (dart->irq < 0) {
 		ret = dev_err_probe(dev, dart->irq, "no fault interrupt\n");
+		goto err_put;
+	}
+	/* A per-CPU interrupt (PPI) is no device's line: the core would warn. */
+	if (irq_is_percpu_devid(dart->irq)) {
+		dev_err(dev, "IRQ %d is a per-CPU interrupt (PPI), not a line of its own\n",
+			dart->irq);
+		ret = -EINVAL;
 		goto err_put;
 	}
 	ret = devm_clk_bulk_get_all_enable(dev, &clks);
