@@ -22,6 +22,7 @@
 #define   ADART_PARAMS1_PGSHIFT		GENMASK(27, 24)
 #define ADART_PARAMS2			0x004
 #define   ADART_PARAMS2_BYPASS		BIT(0)
+#define   ADART_PARAMS2_REG_LOCK	BIT(1)
 #define ADART_PARAMS3			0x008
 #define   ADART_PARAMS3_PA_WIDTH	GENMASK(29, 24)
 #define   ADART_PARAMS3_VA_WIDTH	GENMASK(21, 16)
@@ -324,18 +325,44 @@ const struct adart_variant adart_t8110 = {
 };
 EXPORT_SYMBOL_IF_KUNIT(adart_t8110);
 
+/*
+ * Which register map the DART really has, from the two PARAMS words both
+ * maps share (hw §1): only a T8110 reports SUPPORT_REG_LOCK in PARAMS2,
+ * the PROTECT registers of its own map (hw §3); a T8020 locks through
+ * CONFIG instead (hw §2).  A compatible naming the other map would have
+ * the driver read PARAMS3/4 of a T8020, or write T8020 commands over a
+ * T8110's TLB and error registers, so such a DART is refused before
+ * any register beyond PARAMS2 is touched.
+ */
+static int adart_hw_check_layout(struct adart *dart, u32 p2)
+{
+	bool t8110 = dart->lay->ttbr_layout == DART_TTBR_LAYOUT_T8110;
+
+	if (!!(p2 & ADART_PARAMS2_REG_LOCK) == t8110)
+		return 0;
+	dev_err(dart->dev, "compatible names the %s register layout, but PARAMS2 %#x %s SUPPORT_REG_LOCK: the DART has the %s layout\n",
+		t8110 ? "T8110" : "T8020", p2,
+		t8110 ? "lacks" : "reports", t8110 ? "T8020" : "T8110");
+	return -ENODEV;
+}
+
 /**
  * adart_hw_read_params() - read page size, bypass and geometry
  * @dart:	the DART, with @hw and @regs set
  *
- * Return: 0, or -EINVAL when PARAMS describe something unusable.
+ * Return: 0, -ENODEV when PARAMS2 shows the other register layout than the
+ * compatible names, or -EINVAL when PARAMS describe something unusable.
  */
 int adart_hw_read_params(struct adart *dart)
 {
 	u32 p1 = readl(dart->regs + ADART_PARAMS1);
 	u32 p2 = readl(dart->regs + ADART_PARAMS2);
 	u32 shift = FIELD_GET(ADART_PARAMS1_PGSHIFT, p1);
+	int ret;
 
+	ret = adart_hw_check_layout(dart, p2);
+	if (ret)
+		return ret;
 	dart->pgsize = 1U << shift;
 	dart->bypass = (p2 & ADART_PARAMS2_BYPASS) && !dart->hw->no_bypass;
 	return dart->lay->read_geometry(dart);

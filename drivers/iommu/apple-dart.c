@@ -20,6 +20,7 @@
 #include <linux/idr.h>
 #include <linux/interrupt.h>
 #include <linux/io-pgtable.h>
+#include <linux/irqdesc.h>
 #include <linux/iommu.h>
 #include <linux/log2.h>
 #include <linux/module.h>
@@ -759,12 +760,68 @@ static struct iommu_domain adart_blocked_domain = {
 
 /* ---- masters ------------------------------------------------------------ */
 
+/*
+ * The core reads a master's "iommus" one entry at a time and stops,
+ * without a word, at the first one it cannot parse, keeping those
+ * before it: a truncated entry, or one naming a node without
+ * #iommu-cells, would leave the master behind only some of its DARTs,
+ * with the other ports' DMA on streams nobody programs.  A repeated
+ * entry is a typo for another stream.  So the whole property is checked
+ * when its first entry is translated.
+ */
+static int adart_check_iommus(struct device *dev)
+{
+	struct device_node *np = dev->of_node;
+	struct of_phandle_args a, b;
+	int len, used = 0, n, i;
+	bool same;
+
+	if (!np || !of_get_property(np, "iommus", &len))
+		return 0;
+	for (n = 0; !of_parse_phandle_with_args(np, "iommus", "#iommu-cells",
+						n, &a); n++) {
+		used += 1 + a.args_count;
+		for (i = 0; i < n; i++) {
+			if (of_parse_phandle_with_args(np, "iommus",
+						       "#iommu-cells", i, &b))
+				continue;
+			same = b.np == a.np && b.args_count == a.args_count &&
+			       !memcmp(a.args, b.args,
+				       a.args_count * sizeof(a.args[0]));
+			of_node_put(b.np);
+			if (same) {
+				dev_err(dev, "%pOF: iommus entries %d and %d are the same (stream %u of %pOF)\n",
+					np, i, n, a.args_count ? a.args[0] : 0,
+					a.np);
+				of_node_put(a.np);
+				return -EINVAL;
+			}
+		}
+		of_node_put(a.np);
+	}
+	if (used * sizeof(__be32) != (size_t)len) {
+		dev_err(dev, "%pOF: iommus has %d bytes, but its %d whole entries take %zu: entry %d is truncated or names a node that is not an IOMMU\n",
+			np, len, n, used * sizeof(__be32), n);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int adart_of_xlate(struct device *dev,
 			  const struct of_phandle_args *args)
 {
+	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
 	struct adart *dart, *found = NULL;
 	u32 id;
 
+	/*
+	 * Refusals are "not yet" (-EPROBE_DEFER): on any other error the
+	 * core carries on without an IOMMU, and the device's DMA goes to
+	 * streams the DART blocks (a PCIe disk then hangs on its first
+	 * read).  Deferred, its driver never binds until the DT is fixed.
+	 */
+	if (fwspec && !fwspec->num_ids && adart_check_iommus(dev))
+		return -EPROBE_DEFER;
 	if (args->args_count != 1) {
 		dev_err(dev, "%pOF: %d cells in iommus, expected the stream only\n",
 			args->np, args->args_count);
@@ -781,7 +838,7 @@ static int adart_of_xlate(struct device *dev,
 	if (found && args->args[0] >= found->nsids) {
 		dev_err(dev, "%pOF: stream %u, but the DART has %u streams\n",
 			args->np, args->args[0], found->nsids);
-		found = ERR_PTR(-EINVAL);
+		found = ERR_PTR(-EPROBE_DEFER);
 	} else if (found) {
 		id = FIELD_PREP(ADART_FWID_DART, found->id) |
 		     FIELD_PREP(ADART_FWID_SID, args->args[0]);
@@ -1371,16 +1428,21 @@ static int adart_probe(struct platform_device *pdev)
 	 * master's specifier would be cut short and name the wrong stream.
 	 */
 	ret = of_property_read_u32(dev->of_node, "#iommu-cells", &cells);
+	if (ret)
+		dev_err(dev, "no #iommu-cells that reads as one u32 (%d), the DART binding has one cell (the stream)\n",
+			ret);
+	else if (cells != 1)
+		dev_err(dev, "#iommu-cells is %u, the DART binding has one cell (the stream)\n",
+			cells);
 	if (ret || cells != 1) {
-		dev_err(dev, "#iommu-cells is %d, the DART binding has one cell (the stream)\n",
-			ret ? ret : (int)cells);
 		ret = -EINVAL;
 		goto err_put;
 	}
 
 	dart->regs = devm_platform_get_and_ioremap_resource(pdev, 0, &res);
 	if (IS_ERR(dart->regs)) {
-		ret = dev_err_probe(dev, PTR_ERR(dart->regs), "no MMIO window\n");
+		ret = dev_err_probe(dev, PTR_ERR(dart->regs),
+				    "cannot map reg: missing, malformed, or a window another device holds\n");
 		goto err_put;
 	}
 	if (resource_size(res) < ADART_MIN_MMIO) {
@@ -1393,6 +1455,13 @@ static int adart_probe(struct platform_device *pdev)
 	dart->irq = platform_get_irq_optional(pdev, 0);
 	if (dart->irq < 0) {
 		ret = dev_err_probe(dev, dart->irq, "no fault interrupt\n");
+		goto err_put;
+	}
+	/* A per-CPU interrupt (PPI) is no device's line: the core would warn. */
+	if (irq_is_percpu_devid(dart->irq)) {
+		dev_err(dev, "IRQ %d is a per-CPU interrupt (PPI), not a line of its own\n",
+			dart->irq);
+		ret = -EINVAL;
 		goto err_put;
 	}
 	ret = devm_clk_bulk_get_all_enable(dev, &clks);
