@@ -332,7 +332,10 @@ EXPORT_SYMBOL_IF_KUNIT(adart_t8110);
  * CONFIG instead (hw §2).  A compatible naming the other map would have
  * the driver read PARAMS3/4 of a T8020, or write T8020 commands over a
  * T8110's TLB and error registers, so such a DART is refused before
- * any register beyond PARAMS2 is touched.
+ * any register beyond PARAMS2 is touched.  UNCERTAIN (hw §1): T8110s set
+ * the bit (m1n1 traces), but whether a T8020 leaves it clear is inferred
+ * from m1n1 describing it for T8110 only; a T8020 that sets it would be
+ * refused here, so this is the first thing to check on M1 hardware.
  */
 static int adart_hw_check_layout(struct adart *dart, u32 p2)
 {
