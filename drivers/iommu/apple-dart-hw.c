@@ -324,6 +324,18 @@ const struct adart_variant adart_t8110 = {
 };
 EXPORT_SYMBOL_IF_KUNIT(adart_t8110);
 
+/*
+ * T8122 (M3): a T8110 DART by register map and PTEs (hw §0); only the
+ * name differs, so logs and debugfs say which compatible bound it.
+ */
+const struct adart_variant adart_t8122 = {
+	.name		= "t8122",
+	.lay		= &t8110_layout,
+	.fmt		= APPLE_DART2,
+	.ttbr		= T8110_TTBR,
+};
+EXPORT_SYMBOL_IF_KUNIT(adart_t8122);
+
 /**
  * adart_hw_read_params() - read page size, bypass and geometry
  * @dart:	the DART, with @hw and @regs set

@@ -1538,6 +1538,8 @@ static const struct of_device_id adart_of_match[] = {
 	/* T602x reports its wider VA in PARAMS3 (hw §0). */
 	{ .compatible = "apple,t6020-dart",	 .data = &adart_t8110 },
 	{ .compatible = "apple,t8110-dart",	 .data = &adart_t8110 },
+	/* M3: listed before its T8110 fallback in the DT (hw §0). */
+	{ .compatible = "apple,t8122-dart",	 .data = &adart_t8122 },
 	{ }
 };
 MODULE_DEVICE_TABLE(of, adart_of_match);

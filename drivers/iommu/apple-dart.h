@@ -153,6 +153,7 @@ extern const struct adart_variant adart_t8103;
 extern const struct adart_variant adart_t8103_usb4;
 extern const struct adart_variant adart_t6000;
 extern const struct adart_variant adart_t8110;
+extern const struct adart_variant adart_t8122;
 
 /**
  * struct adart_fw_stream - a live stream of a locked DART (apple-dart-locked.c)

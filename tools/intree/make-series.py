@@ -8,7 +8,8 @@ The repository's drivers/iommu sources, the Kconfig entries in REPO/Kconfig
 and the object lists in REPO/drivers/iommu/Kbuild are turned into a git
 format-patch series that applies to KSRC with "git am" or "patch -p1":
 
-  0001 dt-bindings: iommu: apple,dart: the t6020 compatible the driver uses
+  0001 dt-bindings: iommu: apple,dart: the t6020 and t8122 compatibles the
+       driver uses
   0002 iommu/io-pgtable-dart: the page-table backend (replaces 6.12's)
   0003 iommu/apple-dart: the driver (replaces 6.12's), with the
        drivers/iommu/.kunitconfig of both KUnit suites
@@ -165,8 +166,8 @@ def main():
                 shutil.copy(os.path.join(srcdir, n), path('drivers/iommu/' + n))
             return names
 
-        # 1: the binding gains the T602x compatible, with the T8110 one as
-        # its fallback (hw §0), and loses the stale stream
+        # 1: the binding gains the T602x and T8122 compatibles, each with
+        # the T8110 one as its fallback (hw §0), and loses the stale stream
         # limit.
         yaml = rd(BINDING)
         yaml = sub1(yaml, '''  compatible:
@@ -183,7 +184,9 @@ def main():
           - apple,t8110-dart
           - apple,t6000-dart
       - items:
-          - const: apple,t6020-dart
+          - enum:
+              - apple,t6020-dart
+              - apple,t8122-dart
           - const: apple,t8110-dart
 ''', 'binding compatible list')
         yaml = sub1(yaml, '''  Each DART instance is capable of handling up to 16 different streams
