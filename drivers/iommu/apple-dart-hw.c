@@ -326,6 +326,18 @@ const struct adart_variant adart_t8110 = {
 EXPORT_SYMBOL_IF_KUNIT(adart_t8110);
 
 /*
+ * T8122 (M3): a T8110 DART by register map and PTEs (hw §0); only the
+ * name differs, so logs and debugfs say which compatible bound it.
+ */
+const struct adart_variant adart_t8122 = {
+	.name		= "t8122",
+	.lay		= &t8110_layout,
+	.fmt		= APPLE_DART2,
+	.ttbr		= T8110_TTBR,
+};
+EXPORT_SYMBOL_IF_KUNIT(adart_t8122);
+
+/*
  * Which register map the DART really has, from the two PARAMS words both
  * maps share (hw §1): only a T8110 reports SUPPORT_REG_LOCK in PARAMS2,
  * the PROTECT registers of its own map (hw §3); a T8020 locks through

@@ -398,6 +398,23 @@ static int adart_domain_check(struct adart_domain *dom, struct adart_master *m)
 }
 
 /*
+ * A master joining a built domain must be able to emit every IOVA of its
+ * aperture: its DMA window, if it has one, must hold the aperture.
+ */
+static int adart_domain_window_check(struct adart_domain *dom,
+				     struct adart_master *m)
+{
+	const struct iommu_domain_geometry *g = &dom->domain.geometry;
+
+	if (g->aperture_start >= m->win_start && g->aperture_end <= m->win_end)
+		return 0;
+	dev_err(m->dev, "its DMA window %#llx-%#llx does not hold the domain's aperture %#llx-%#llx\n",
+		m->win_start, m->win_end, (u64)g->aperture_start,
+		(u64)g->aperture_end);
+	return -EINVAL;
+}
+
+/*
  * Build the tables for the DARTs of the first master attached: the PTE
  * format, granule, TTBR layout and walk depth are theirs (hw §0, §4), and
  * the widths are what all of them can do.
@@ -415,6 +432,8 @@ static int adart_domain_finalize(struct adart_domain *dom,
 	mutex_lock(&dom->init_lock);
 	if (dom->pgtbl) {
 		ret = adart_domain_check(dom, m);
+		if (!ret)
+			ret = adart_domain_window_check(dom, m);
 		goto out;
 	}
 
@@ -440,6 +459,9 @@ static int adart_domain_finalize(struct adart_domain *dom,
 	 * to what the walker translates (checked by adart_resv_parse()).
 	 */
 	ias = max(ias, adart_resv_ias(m));
+	/* So does a DMA window's top (checked by adart_master_window()). */
+	if (m->win_end != U64_MAX)
+		ias = max_t(u32, ias, fls64(m->win_end));
 	/*
 	 * A locked stream keeps the boot loader's TTBR count and depth
 	 * (hw §6): the tables get exactly the width those give.
@@ -486,8 +508,13 @@ static int adart_domain_finalize(struct adart_domain *dom,
 	}
 
 	dom->domain.pgsize_bitmap = first->pgsize;
-	dom->domain.geometry.aperture_start = 0;
-	dom->domain.geometry.aperture_end = DMA_BIT_MASK(ias);
+	/*
+	 * dma-iommu allocates from the aperture only (its base and limit),
+	 * so a DMA window becomes the aperture: every IOVA the master is
+	 * handed lies inside it, with nothing to reserve around it.
+	 */
+	dom->domain.geometry.aperture_start = m->win_start;
+	dom->domain.geometry.aperture_end = min(m->win_end, DMA_BIT_MASK(ias));
 	dom->domain.geometry.force_aperture = true;
 	/* Pairs with the acquire in adart_domain_pgtable(). */
 	smp_store_release(&dom->pgtbl, ops);
@@ -807,11 +834,62 @@ static int adart_check_iommus(struct device *dev)
 	return 0;
 }
 
+/* <&dart stream start-hi start-lo len-hi len-lo>: a stream with a window. */
+#define ADART_WINDOW_CELLS	5
+
+/**
+ * adart_of_window() - the DMA window of one "iommus" specifier
+ * @dev:	the master, for the log
+ * @dart:	the DART the specifier names
+ * @args:	the specifier: the stream, then optionally start and length
+ *		as two 64-bit numbers of two cells each, most significant
+ *		cell first
+ * @start:	set to the window's first IOVA (0 without a window)
+ * @end:	set to its last IOVA (U64_MAX without a window)
+ *
+ * A window says which IOVAs the master can emit on that stream; the
+ * domain's aperture, and so the DMA allocator, is kept inside it.  It
+ * must lie inside what the DART's walker translates (hw §4.2): an IOVA
+ * above that could never be mapped, so such a window is refused rather
+ * than clipped, and so is one not made of whole DART pages (hw §4).
+ *
+ * Return: 0, or -EINVAL with the reason logged.
+ */
+static int adart_of_window(struct device *dev, const struct adart *dart,
+			   const struct of_phandle_args *args, u64 *start,
+			   u64 *end)
+{
+	u32 bits = adart_walk_ias(dart);
+	u64 base, len;
+
+	*start = 0;
+	*end = U64_MAX;
+	if (args->args_count != ADART_WINDOW_CELLS)
+		return 0;
+	base = (u64)args->args[1] << 32 | args->args[2];
+	len = (u64)args->args[3] << 32 | args->args[4];
+	if (!len || base > DMA_BIT_MASK(bits) ||
+	    len - 1 > DMA_BIT_MASK(bits) - base) {
+		dev_err(dev, "%pOF: DMA window %#llx+%#llx crosses the %u VA bits the DART translates\n",
+			args->np, base, len, bits);
+		return -EINVAL;
+	}
+	if (!IS_ALIGNED(base | len, dart->pgsize)) {
+		dev_err(dev, "%pOF: DMA window %#llx+%#llx is not made of %u KiB pages\n",
+			args->np, base, len, dart->pgsize / SZ_1K);
+		return -EINVAL;
+	}
+	*start = base;
+	*end = base + len - 1;
+	return 0;
+}
+
 static int adart_of_xlate(struct device *dev,
 			  const struct of_phandle_args *args)
 {
 	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
 	struct adart *dart, *found = NULL;
+	u64 win_start, win_end;
 	u32 id;
 
 	/*
@@ -822,8 +900,8 @@ static int adart_of_xlate(struct device *dev,
 	 */
 	if (fwspec && !fwspec->num_ids && adart_check_iommus(dev))
 		return -EPROBE_DEFER;
-	if (args->args_count != 1) {
-		dev_err(dev, "%pOF: %d cells in iommus, expected the stream only\n",
+	if (args->args_count != 1 && args->args_count != ADART_WINDOW_CELLS) {
+		dev_err(dev, "%pOF: %d cells in iommus, expected the stream, or the stream and a DMA window\n",
 			args->np, args->args_count);
 		return -EINVAL;
 	}
@@ -838,6 +916,9 @@ static int adart_of_xlate(struct device *dev,
 	if (found && args->args[0] >= found->nsids) {
 		dev_err(dev, "%pOF: stream %u, but the DART has %u streams\n",
 			args->np, args->args[0], found->nsids);
+		found = ERR_PTR(-EPROBE_DEFER);
+	} else if (found &&
+		   adart_of_window(dev, found, args, &win_start, &win_end)) {
 		found = ERR_PTR(-EPROBE_DEFER);
 	} else if (found) {
 		id = FIELD_PREP(ADART_FWID_DART, found->id) |
@@ -997,6 +1078,58 @@ static void adart_master_block_idle(struct adart_master *m)
 	}
 }
 
+/*
+ * @m's DMA window: the overlap of the windows its "iommus" specifiers give
+ * (adart_of_window(); of_xlate checked each), within what every one of
+ * its DARTs walks, since one set of tables serves them all.  Masters
+ * without a 5-cell specifier, and PCI functions (iommu-map has one cell),
+ * have none.
+ */
+static int adart_master_window(struct adart_master *m)
+{
+	struct device_node *np = m->dev->of_node;
+	struct of_phandle_args args;
+	u64 start, end;
+	unsigned int i;
+	int idx, ret = 0;
+
+	m->win_start = 0;
+	m->win_end = U64_MAX;
+	if (!np || dev_is_pci(m->dev))
+		return 0;
+	for (idx = 0; !ret && !of_parse_phandle_with_args(np, "iommus",
+							  "#iommu-cells", idx,
+							  &args); idx++) {
+		for (i = 0; i < m->n_ports; i++) {
+			if (m->ports[i].dart->dev->of_node != args.np)
+				continue;
+			ret = adart_of_window(m->dev, m->ports[i].dart, &args,
+					      &start, &end);
+			m->win_start = max(m->win_start, start);
+			m->win_end = min(m->win_end, end);
+			break;
+		}
+		of_node_put(args.np);
+	}
+	if (ret || m->win_end == U64_MAX)
+		return ret;
+	if (m->win_start > m->win_end) {
+		dev_err(m->dev, "its DMA windows do not overlap\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < m->n_ports; i++) {
+		u32 bits = adart_walk_ias(m->ports[i].dart);
+
+		if (m->win_end > DMA_BIT_MASK(bits)) {
+			dev_err(m->dev, "DMA window ends at %#llx, beyond the %u VA bits %s translates\n",
+				m->win_end, bits,
+				dev_name(m->ports[i].dart->dev));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static struct iommu_device *adart_probe_device(struct device *dev)
 {
 	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
@@ -1017,6 +1150,8 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 	mutex_unlock(&adart_lock);
 	if (!ret)
 		ret = adart_locked_check_master(m);
+	if (!ret)
+		ret = adart_master_window(m);
 	if (ret) {
 		adart_master_free(m);
 		return ERR_PTR(ret);
@@ -1424,17 +1559,18 @@ static int adart_probe(struct platform_device *pdev)
 	}
 
 	/*
-	 * The binding has one cell, the stream (hw §0); with more, every
-	 * master's specifier would be cut short and name the wrong stream.
+	 * The binding has one cell, the stream (hw §0), or five, the stream
+	 * and a DMA window (adart_of_window()); with any other count every
+	 * master's specifier would be cut wrong and name the wrong stream.
 	 */
 	ret = of_property_read_u32(dev->of_node, "#iommu-cells", &cells);
 	if (ret)
-		dev_err(dev, "no #iommu-cells that reads as one u32 (%d), the DART binding has one cell (the stream)\n",
+		dev_err(dev, "no #iommu-cells that reads as one u32 (%d), the DART binding has one cell (the stream) or five (the stream and a DMA window)\n",
 			ret);
-	else if (cells != 1)
-		dev_err(dev, "#iommu-cells is %u, the DART binding has one cell (the stream)\n",
+	else if (cells != 1 && cells != ADART_WINDOW_CELLS)
+		dev_err(dev, "#iommu-cells is %u, the DART binding has one cell (the stream) or five (the stream and a DMA window)\n",
 			cells);
-	if (ret || cells != 1) {
+	if (ret || (cells != 1 && cells != ADART_WINDOW_CELLS)) {
 		ret = -EINVAL;
 		goto err_put;
 	}
@@ -1630,6 +1766,8 @@ static const struct of_device_id adart_of_match[] = {
 	/* T602x reports its wider VA in PARAMS3 (hw §0). */
 	{ .compatible = "apple,t6020-dart",	 .data = &adart_t8110 },
 	{ .compatible = "apple,t8110-dart",	 .data = &adart_t8110 },
+	/* M3: listed before its T8110 fallback in the DT (hw §0). */
+	{ .compatible = "apple,t8122-dart",	 .data = &adart_t8122 },
 	{ }
 };
 MODULE_DEVICE_TABLE(of, adart_of_match);

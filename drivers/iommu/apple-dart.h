@@ -153,6 +153,7 @@ extern const struct adart_variant adart_t8103;
 extern const struct adart_variant adart_t8103_usb4;
 extern const struct adart_variant adart_t6000;
 extern const struct adart_variant adart_t8110;
+extern const struct adart_variant adart_t8122;
 
 /**
  * struct adart_fw_stream - a live stream of a locked DART (apple-dart-locked.c)
@@ -360,6 +361,8 @@ struct adart_user {
  * @users:	its entries in the user lists of those DARTs
  * @resv:	the boot loader's regions for the device (apple-dart-resv.c)
  * @n_resv:	entries in @resv
+ * @win_start:	lowest IOVA the device may use (its DMA window, 0 if none)
+ * @win_end:	highest IOVA the device may use (U64_MAX if no window)
  */
 struct adart_master {
 	struct device		*dev;
@@ -368,6 +371,8 @@ struct adart_master {
 	struct adart_user	users[ADART_MAX_DARTS_PER_MASTER];
 	struct adart_resv	*resv;
 	unsigned int		n_resv;
+	u64			win_start;
+	u64			win_end;
 };
 
 /**

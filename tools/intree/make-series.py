@@ -8,7 +8,8 @@ The repository's drivers/iommu sources, the Kconfig entries in REPO/Kconfig
 and the object lists in REPO/drivers/iommu/Kbuild are turned into a git
 format-patch series that applies to KSRC with "git am" or "patch -p1":
 
-  0001 dt-bindings: iommu: apple,dart: the t6020 compatible the driver uses
+  0001 dt-bindings: iommu: apple,dart: the t6020 and t8122 compatibles and
+       the DMA window cells the driver uses
   0002 iommu/io-pgtable-dart: the page-table backend (replaces 6.12's)
   0003 iommu/apple-dart: the driver (replaces 6.12's), with the
        drivers/iommu/.kunitconfig of both KUnit suites
@@ -165,9 +166,9 @@ def main():
                 shutil.copy(os.path.join(srcdir, n), path('drivers/iommu/' + n))
             return names
 
-        # 1: the binding gains the T602x compatible, with the T8110 one as
-        # its fallback (hw §0), and loses the stale stream
-        # limit.
+        # 1: the binding gains the T602x and T8122 compatibles, each with
+        # the T8110 one as its fallback (hw §0), the 5-cell specifier with
+        # a DMA window, and loses the stale stream limit.
         yaml = rd(BINDING)
         yaml = sub1(yaml, '''  compatible:
     enum:
@@ -183,9 +184,46 @@ def main():
           - apple,t8110-dart
           - apple,t6000-dart
       - items:
-          - const: apple,t6020-dart
+          - enum:
+              - apple,t6020-dart
+              - apple,t8122-dart
           - const: apple,t8110-dart
 ''', 'binding compatible list')
+        # The specifier may carry the master's DMA window (driver.rst, "DMA
+        # windows"), as the 2026 binding queued upstream has it.
+        yaml = sub1(yaml, '''  '#iommu-cells':
+    const: 1
+    description:
+      Has to be one. The single cell describes the stream id emitted by
+      a master to the IOMMU.
+''', '''  '#iommu-cells':
+    enum: [1, 5]
+    description:
+      The first cell is the stream id emitted by a master to the IOMMU.
+      With five cells, the next two give the first address of the DMA
+      window the master can use on that stream and the last two its
+      length, each as a 64-bit number, most significant cell first.  The
+      window must lie within the addresses the DART translates.
+''', 'binding iommu-cells')
+        yaml = sub1(yaml, '''    master2 {
+      iommus = <&dart2a 0>, <&dart2b 1>;
+    };
+''', '''    master2 {
+      iommus = <&dart2a 0>, <&dart2b 1>;
+    };
+
+  - |+
+    dart3: iommu@82f00000 {
+      compatible = "apple,t8103-dart";
+      reg = <0x82f00000 0x4000>;
+      interrupts = <1 781 4>;
+      #iommu-cells = <5>;
+    };
+
+    master3 {
+      iommus = <&dart3 1 0x0 0x10000000 0x0 0x1000000>;
+    };
+''', 'binding example')
         yaml = sub1(yaml, '''  Each DART instance is capable of handling up to 16 different streams
   with individual pagetables and page-level read/write protection flags.
 ''', '''  Each DART instance handles a number of streams (16 or 64 on T8020 and

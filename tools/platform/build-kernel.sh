@@ -3,10 +3,13 @@
 #
 # Extract linux-source-6.12 and build the arm64 kernel of variant
 # $DART_KERNEL (Image plus Module.symvers): the test kernel from
-# tools/platform/kernel.config, or the bench kernel from that and
-# kernel-bench.config; into a cache directory keyed by the source package
-# version and the fragments' hash.
+# tools/platform/kernel.config, the bench kernel from that and
+# kernel-bench.config, or the built-in kernel from that and
+# kernel-builtin.config on the tree with the series $DART_SERIES applied;
+# into a cache directory keyed by the source package version and the
+# fragments' (and the series') hash.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/intree-lib.sh"
 
 src=$(linux_src_dir)
 # The extracted tree is shared by every kernel configuration: its own lock,
@@ -32,6 +35,17 @@ if cache_ready "$kb"; then
 fi
 rm -rf "$kb"
 mkdir -p "$kb"
+t0=$(now)
+if [ "$DART_KERNEL" = builtin ]; then
+	# The series on a private hard-linked copy of the tree, next to
+	# the entry (the intree stage's shared one changes under a build
+	# this long).
+	ls "$DART_SERIES"/000[1-9]*.patch >/dev/null ||
+		{ echo "kernel (builtin): no series in $DART_SERIES (the intree stage makes it)"; exit 1; }
+	rm -rf "$kb.tree"
+	intree_apply "$DART_SERIES" "$kb.tree"
+	src=$kb.tree/src
+fi
 mapfile -t frags < <(kernel_fragments)
 frag=$kb/fragment.config
 cat "${frags[@]}" >"$frag"
@@ -69,4 +83,4 @@ done
 
 make -C "$src" O="$kb" -j"$JOBS" Image modules
 cache_commit "$kb"
-echo "kernel ($DART_KERNEL): built $kb"
+printf 'kernel (%s): built %s in %.0fs\n' "$DART_KERNEL" "$kb" "$(echo "$(now) - $t0" | bc)"

@@ -11,7 +11,8 @@
 #   dt-mk-schema      the 6.12 tree's bindings with the series' binding
 #                     patch applied (cached, keyed by the patch)
 #   dt-validate       the DTB of virt,apple-dart=full, t8103, display and
-#                     bad (check-dt.py judges the findings; the bad machine
+#                     bad, and of full with dart-t8110 named as a T8122
+#                     (check-dt.py judges the findings; the bad machine
 #                     must show each defect in check-dt-bad.expect)
 # Needs the intree stage's series in $DART_OUT/patches and the qemu stage.
 . "$(dirname "$0")/lib.sh"
@@ -71,7 +72,15 @@ for m in full t8103 display bad; do
 	dtbs+=("$work/$m.dtb")
 done
 dtbs[4]+=":$T/check-dt-bad.expect"
-echo "== dt-validate of the binding's examples and virt,apple-dart=full, t8103, display, bad"
+# full again with dart-t8110 written as an M3 DART (the binding's
+# "apple,t8122-dart", "apple,t8110-dart"; emulator.rst, dt-soc).
+"$qemu" -machine "virt,apple-dart=full,dumpdtb=$work/full-t8122.dtb" -cpu max -m 1G \
+	-global apple-dart.dt-soc=t8122 -nographic -nic none >"$work/full-t8122.qemu.log" 2>&1 ||
+	{ cat "$work/full-t8122.qemu.log"; echo "check-dt: dumpdtb of full-t8122 failed"; exit 1; }
+fdtget "$work/full-t8122.dtb" /iommu@90cc000 compatible | grep -qx 'apple,t8122-dart apple,t8110-dart' ||
+	{ echo "check-dt: full-t8122 does not name dart-t8110 as a T8122"; exit 1; }
+dtbs+=("$work/full-t8122.dtb")
+echo "== dt-validate of the binding's examples and virt,apple-dart=full, t8103, display, bad, full with a T8122"
 /usr/bin/python3 "$T/check-dt.py" "$schema" "${dtbs[@]}" ||
 	{ echo "check-dt: findings above"; exit 1; }
-echo "check-dt: binding, examples and the four machines' DTBs validate"
+echo "check-dt: binding, examples and the five machine DTBs validate"

@@ -19,6 +19,11 @@
 #          DART_OUT=out/coverage), our modules built with gcov, every
 #          scenario of make check (or SCENARIO) booted, then coverage.sh:
 #          line and branch coverage merged over the boots.
+#   builtin: the same set-up on the built-in kernel (DART_KERNEL=builtin,
+#          the series in DART_SERIES built with the driver in, DART_OUT
+#          out/builtin), then the boots of $builtin_scenarios with
+#          dart.builtin=1; make check runs it as its "builtin"
+#          pseudo-scenario and judges those boots as builtin-NAME.
 # Environment: SCENARIO (boot only these, space separated), FILTER (a test
 # glob passed to KUnit and kselftests), GDB=1 (QEMU waits for gdb), QUICK=1
 # (skip the source checks, as make run does).
@@ -44,9 +49,13 @@ failed_build() {
 # (it leaves them to make check) skip it, and so does QUICK=1 (a developer
 # iterating on a few scenarios; CI never sets it).
 check_stage() {
-	[ "$mode" = run ] || [ "$mode" = bench ] || [ "$mode" = coverage ] ||
-		[ -n "${QUICK:-}" ] || stage "$@"
+	case $mode in run | bench | coverage | builtin) return 0 ;; esac
+	[ -n "${QUICK:-}" ] || stage "$@"
 }
+# The scenarios the built-in kernel boots: the driver's and the client's on
+# apple-dart=full (the virtio disk probes before any module could load)
+# and the display machine's boot mappings; none unloads the driver.
+builtin_scenarios="driver-dma client-ours driver-display-unlocked"
 if [ "$mode" = run ]; then
 	# Same objects as make check's W=1 build, without running sparse.
 	export DART_SPARSE=0
@@ -70,8 +79,10 @@ stage kernel bash "$T/build-kernel.sh" || failed_build
 stage busybox bash "$T/fetch-busybox.sh" || failed_build
 stage modules bash "$T/build-tests.sh" modules || failed_build
 check_stage checkpatch bash "$T/build-tests.sh" checkpatch || failed_build
-# make bench measures the oracle too; make run has no use for it.
-[ "$mode" = run ] || stage oracle bash "$T/build-tests.sh" oracle || failed_build
+# make bench measures the oracle too; make run has no use for it, nor has
+# the built-in kernel (its DARTs are the built-in driver's).
+[ "$mode" = run ] || [ "$mode" = builtin ] ||
+	stage oracle bash "$T/build-tests.sh" oracle || failed_build
 stage selftests bash "$T/build-tests.sh" selftests || failed_build
 check_stage intree bash "$T/build-tests.sh" intree || failed_build
 # The series' KUnit suites through the kernel's own kunit.py, on our QEMU.
@@ -88,6 +99,14 @@ if [ "$mode" = bench ]; then
 	exit $rc
 fi
 
+if [ "$mode" = builtin ]; then
+	export DART_APPEND="${DART_APPEND:+$DART_APPEND }dart.builtin=1"
+	for s in $builtin_scenarios; do
+		stage "boot-$s" bash "$T/run-scenario.sh" "$s"
+	done
+	exit 0
+fi
+
 if [ "$mode" = run ]; then
 	printf 'make run: %.0fs until the boot\n' "$(echo "$(now) - $t_start" | bc)"
 	# The display handoff on its own machine first, then the tour.
@@ -101,7 +120,7 @@ if [ "$mode" = run ]; then
 	exit 0
 fi
 
-list=${SCENARIO:-$(scenarios) bench-smoke}
+list=${SCENARIO:-$(scenarios) bench-smoke builtin}
 if [ "$mode" = coverage ]; then
 	# Each boot prints its gcov counts at the end (guest lib.sh).
 	export DART_APPEND="${DART_APPEND:+$DART_APPEND }dart.gcov=1"
@@ -109,6 +128,22 @@ if [ "$mode" = coverage ]; then
 fi
 results=
 for s in $list; do
+	if [ "$s" = builtin ]; then
+		# The built-in kernel's set-up and boots (mode builtin above),
+		# in their own out/; their logs are judged here, renamed.
+		bo=$DART_OUT/builtin
+		mkdir -p "$bo"
+		stage builtin env DART_OUT="$bo" DART_KERNEL=builtin \
+			DART_SERIES="$DART_OUT/patches" bash "$T/check.sh" builtin
+		for b in $builtin_scenarios; do
+			for f in console qemu; do
+				cp "$bo/logs/$b.$f.log" "$DART_LOGS/builtin-$b.$f.log" 2>/dev/null ||
+					rm -f "$DART_LOGS/builtin-$b.$f.log"
+			done
+			results+=" builtin-$b"
+		done
+		continue
+	fi
 	if [ "$s" = bench-smoke ]; then
 		# Both bench boots, short; their results count like a
 		# scenario's, and the report's as one more (nothing about

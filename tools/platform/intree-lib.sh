@@ -14,14 +14,13 @@ intree_base() {
 	echo "$DART_CACHE/intree/$(deb_version linux-source-6.12)"
 }
 
-# intree_apply SERIES_DIR: make the shared tree pristine 6.12 plus the
-# series' 000[1-9]*.patch files.  Only the files a series touches are
-# private copies; they go back to the pristine links before the next
-# series is applied, so unchanged files keep their timestamps and the
-# build directories stay incremental.
+# intree_apply SERIES_DIR [BASE]: make BASE/src (the shared tree when BASE
+# is not given) pristine 6.12 plus the series' 000[1-9]*.patch files.
+# Only the files a series touches are private copies; they go back to the
+# pristine links before the next series is applied, so unchanged files
+# keep their timestamps and the build directories stay incremental.
 intree_apply() {
-	local series=$1 base tree src f p
-	base=$(intree_base)
+	local series=$1 base=${2:-$(intree_base)} tree src f p
 	tree=$base/src
 	src=$(linux_src_dir)
 	if [ ! -e "$tree/Makefile" ]; then

@@ -76,9 +76,12 @@ linux_src_dir() {
 
 # The kernel variant scripts build and boot: "test" (the default: the debug
 # kernel every test runs on), "bench" (make bench: the same without the
-# debug options, see kernel-bench.config) or "coverage" (make coverage: the
-# test kernel with gcov, kernel-coverage.config).
+# debug options, see kernel-bench.config), "coverage" (make coverage: the
+# test kernel with gcov, kernel-coverage.config) or "builtin" (the test
+# kernel with the in-tree series applied and the driver built in, see
+# kernel-builtin.config; the series is $DART_SERIES).
 DART_KERNEL=${DART_KERNEL:-test}
+DART_SERIES=${DART_SERIES:-$DART_OUT/patches}
 
 # kernel_fragments [VARIANT]: the config fragments of a kernel variant, in
 # the order they are applied (for a symbol set twice, the last line wins).
@@ -88,16 +91,19 @@ kernel_fragments() {
 	test) ;;
 	bench) echo "$DART_TOP/tools/platform/kernel-bench.config" ;;
 	coverage) echo "$DART_TOP/tools/platform/kernel-coverage.config" ;;
+	builtin) echo "$DART_TOP/tools/platform/kernel-builtin.config" ;;
 	*) echo "unknown kernel variant ${1:-$DART_KERNEL}" >&2; return 1 ;;
 	esac
 }
 
-# kernel_build_dir [VARIANT]: its cache entry, keyed by its fragments.
+# kernel_build_dir [VARIANT]: its cache entry, keyed by its fragments (and
+# for the built-in kernel by the series too).
 kernel_build_dir() {
-	local frags
+	local frags series=()
 	frags=$(kernel_fragments "$@") || return 1
+	[ "${1:-$DART_KERNEL}" = builtin ] && series=("$DART_SERIES"/000[1-9]*.patch)
 	# shellcheck disable=SC2086 # paths without spaces, one per line
-	echo "$DART_CACHE/kernel/$(hash_of $frags \
+	echo "$DART_CACHE/kernel/$(hash_of $frags "${series[@]}" \
 		"$DART_TOP/tools/platform/build-kernel.sh" |
 		sed "s/^/$(deb_version linux-source-6.12)-/")"
 }

@@ -27,6 +27,36 @@ DART_RANDOM_OPS=$(sed -n 's/.*dart\.random_ops=\([0-9]*\).*/\1/p' /proc/cmdline)
 DART_RANDOM_SEED=$(sed -n 's/.*dart\.random_seed=\([0-9]*\).*/\1/p' /proc/cmdline)
 export DART_RANDOM_OPS DART_RANDOM_SEED
 
+# dart.builtin=1 (the built-in kernel's boots, check.sh builtin): the driver
+# and its page-table backend are part of the kernel, so the scenarios'
+# insmod of them has nothing to load; it succeeds if the driver is there.
+# Every other module loads as usual.
+dart_builtin=$(sed -n 's/.*dart\.builtin=\([^ ]*\).*/\1/p' /proc/cmdline)
+insmod() {
+	case $dart_builtin:${1##*/} in
+	1:apple_dart.ko | 1:io-pgtable-dart.ko)
+		echo "# ${1##*/}: built into the kernel"
+		builtin_kunit
+		[ -d /sys/bus/platform/drivers/apple-dart ]
+		;;
+	*) command insmod "$@" ;;
+	esac
+}
+
+# The built-in KUnit suites ran at boot, before /init: their results, once.
+builtin_kunit() {
+	local r s
+	[ -n "$builtin_kunit_done" ] && return
+	builtin_kunit_done=1
+	for r in /sys/kernel/debug/kunit/*/results; do
+		[ -e "$r" ] || continue
+		s=$(basename "$(dirname "$r")")
+		dart_begin kunit "$s"
+		cat "$r"
+		dart_end kunit "$s" 0
+	done
+}
+
 # dmesg without the scenario's own output: under make check that is in the
 # kernel log too, and a check that greps dmesg for a driver's message must
 # not find its own echo of it.
@@ -75,6 +105,14 @@ ktest_kunit() {
 	local ko=$1 name rc suites r s
 	shift
 	name=$(basename "$ko" .ko)
+	# Built in, the series' suites ran at boot (builtin_kunit).
+	case $dart_builtin:$name in
+	1:apple-dart_kunit | 1:io-pgtable-dart_kunit)
+		echo "# $ko: built into the kernel, its suites ran at boot"
+		builtin_kunit
+		return
+		;;
+	esac
 	suites_before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
 	if ! insmod "$DART_MOD/$ko" "$@"; then
 		dart_begin kunit "$name"

@@ -633,6 +633,26 @@ static u32 adt_domain_type(struct iommu_domain *d)
 	return ADT_DOMAIN_NONE;
 }
 
+/*
+ * An IOMMU driver built into the kernel has no module (ops->owner is
+ * NULL): name it by its platform driver, as the module it would be
+ * (dashes become underscores), so that the tests still tell the project's
+ * driver built in ("apple-dart" -> "apple_dart") from none.
+ */
+static void adt_builtin_driver(struct iommu_device *iommu, char *buf,
+			       size_t len)
+{
+	struct device *hw = iommu->dev ? iommu->dev->parent : NULL;
+	size_t i;
+
+	if (!hw || !hw->driver)
+		return;
+	strscpy(buf, hw->driver->name, len);
+	for (i = 0; buf[i]; i++)
+		if (buf[i] == '-')
+			buf[i] = '_';
+}
+
 static int adt_engine_info(struct adt_engine_info *info)
 {
 	u32 index = info->index;
@@ -673,6 +693,9 @@ static int adt_engine_info(struct adt_engine_info *info)
 	    dev->iommu->iommu_dev->ops->owner)
 		strscpy(info->iommu_driver,
 			module_name(dev->iommu->iommu_dev->ops->owner));
+	else if (dev->iommu && dev->iommu->iommu_dev)
+		adt_builtin_driver(dev->iommu->iommu_dev, info->iommu_driver,
+				   sizeof(info->iommu_driver));
 	return 0;
 }
 

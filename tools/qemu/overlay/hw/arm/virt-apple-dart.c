@@ -284,14 +284,49 @@ static void vad_engine_create(VirtMachineState *vms, int i, const VadEngine *e,
     g_free(node);
 }
 
+/*
+ * The compatible list of DART @d's node.  A plain T8110 instance may
+ * present itself as an M3 (T8122) DART instead, through the model's
+ * "dt-soc" property: "t8122" writes "apple,t8122-dart" with its T8110
+ * fallback, as M3 device trees do (hw §0); "t8122-only" drops the
+ * fallback, which the binding does not allow, so that only a driver's own
+ * T8122 entry can bind the DART (the driver-t8122 scenario).
+ */
+static int vad_dart_compat(const VadDart *d, AppleDARTState *s,
+                           const char **compat)
+{
+    static const char t8122[] = "apple,t8122-dart";
+
+    compat[0] = d->compat[0];
+    compat[1] = d->compat[1];
+    if (!s->dt_soc || !s->dt_soc[0] || d->compat[1] ||
+        strcmp(d->compat[0], "apple,t8110-dart")) {
+        return d->compat[1] ? 2 : 1;
+    }
+    if (!strcmp(s->dt_soc, "t8122")) {
+        compat[0] = t8122;
+        compat[1] = d->compat[0];
+        return 2;
+    }
+    if (!strcmp(s->dt_soc, "t8122-only")) {
+        compat[0] = t8122;
+        return 1;
+    }
+    error_report("%s: dt-soc=%s: expected t8122 or t8122-only", d->name,
+                 s->dt_soc);
+    exit(1);
+}
+
 /* Create DART @d in DART slot @i, with its DT node. */
 static AppleDARTState *vad_dart_create(VirtMachineState *vms, int i,
                                        const VadDart *d, uint32_t *phandle)
 {
     MachineState *ms = MACHINE(vms);
     hwaddr base = VAD_DART_BASE + i * APPLE_DART_MMIO_SIZE;
+    const char *compat[2];
     DeviceState *dev;
     char *node;
+    int n;
 
     dev = qdev_new(TYPE_APPLE_DART);
     qdev_prop_set_string(dev, "name", d->name);
@@ -319,8 +354,9 @@ static AppleDARTState *vad_dart_create(VirtMachineState *vms, int i,
 
     node = g_strdup_printf("/iommu@%" PRIx64, base);
     qemu_fdt_add_subnode(ms->fdt, node);
+    n = vad_dart_compat(d, APPLE_DART(dev), compat);
     qemu_fdt_setprop_string_array(ms->fdt, node, "compatible",
-                                  (char **)d->compat, d->compat[1] ? 2 : 1);
+                                  (char **)compat, n);
     qemu_fdt_setprop_sized_cells(ms->fdt, node, "reg", 2, base, 2,
                                  d->dt_reg_size ? d->dt_reg_size :
                                  APPLE_DART_MMIO_SIZE);

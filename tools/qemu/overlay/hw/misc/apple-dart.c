@@ -1650,6 +1650,11 @@ static Property apple_dart_properties[] = {
     DEFINE_PROP_STRING("layout", AppleDARTState, layout_name),
     DEFINE_PROP_STRING("pte-format", AppleDARTState, pte_name),
     DEFINE_PROP_STRING("name", AppleDARTState, dart_name),
+    /*
+     * Which SoC's compatible the machine writes for a T8110 instance
+     * (virt-apple-dart.c): the registers are the same either way.
+     */
+    DEFINE_PROP_STRING("dt-soc", AppleDARTState, dt_soc),
     DEFINE_PROP_UINT32("num-sids", AppleDARTState, num_sids, 16),
     DEFINE_PROP_UINT8("page-shift", AppleDARTState, page_shift, 14),
     DEFINE_PROP_BOOL("bypass", AppleDARTState, bypass_supported, true),

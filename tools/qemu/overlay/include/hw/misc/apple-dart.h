@@ -98,6 +98,7 @@ struct AppleDARTState {
     char *layout_name;
     char *pte_name;
     char *dart_name;
+    char *dt_soc;               /* "dt-soc": read by the machine's DT only */
     uint32_t num_sids;
     uint8_t page_shift;
     bool bypass_supported;
