@@ -132,40 +132,89 @@ static void adart_domain_visit_ports(struct adart_domain *dom,
  * a domain flush is one command per DART on the T8020 layout and one per
  * stream on the T8110 one, whatever the range.
  */
-static void adart_port_flush(const struct adart_port *p, void *unused)
+static void adart_port_flush(const struct adart_port *p, void *priv)
 {
+	int *err = priv;
+	int ret;
+
 	spin_lock(&p->dart->lock);
-	adart_hw_invalidate(p->dart, p->sids);
+	ret = adart_hw_invalidate(p->dart, p->sids);
 	spin_unlock(&p->dart->lock);
+	if (ret)
+		*err = ret;
 }
 
-static void adart_domain_flush(struct adart_domain *dom)
+/*
+ * Flush every port of @dom.  @pages are tables unhooked
+ * before the flush.  A flush that completes on every port drops whatever
+ * the streams cached of them, and of the tables earlier failed flushes
+ * kept in @dom->held: all of them are then left in @pages for the caller
+ * to free.  When a DART does not finish its command, its streams may
+ * still walk them (hw §2.3, §3.3): @pages join @dom->held instead.
+ *
+ * Both happen under @dom->lock, with the flush: a table kept by a failed
+ * flush is only released by a flush that started after it was kept, so
+ * after it was unhooked.
+ *
+ * Return: 0, or -ETIMEDOUT.
+ */
+static int adart_domain_flush(struct adart_domain *dom,
+			      struct list_head *pages)
 {
-	unsigned long flags;
+	unsigned long flags, n;
+	int err = 0;
 
 	spin_lock_irqsave(&dom->lock, flags);
 	/* Locked streams walk the boot loader's L1: update it first (hw §6). */
 	if (dom->locked_sids)
 		adart_locked_sync(dom);
-	__adart_domain_visit_ports(dom, adart_port_flush, NULL);
+	__adart_domain_visit_ports(dom, adart_port_flush, &err);
+	if (err && !list_empty(pages)) {
+		n = list_count_nodes(pages);
+		list_splice_tail_init(pages, &dom->held);
+		atomic_long_add(n, &dom->cnt.tables_held);
+		pr_err_ratelimited("domain %d: TLB invalidation timed out, keeping %lu table pages the DART may still walk\n",
+				   dom->id, n);
+	} else if (!err && !list_empty(&dom->held)) {
+		atomic_long_sub(list_count_nodes(&dom->held),
+				&dom->cnt.tables_held);
+		list_splice_tail_init(&dom->held, pages);
+	}
 	spin_unlock_irqrestore(&dom->lock, flags);
+	return err;
+}
+
+/* A flush with nothing newly unhooked, which may release held tables. */
+static int adart_domain_flush_release(struct adart_domain *dom)
+{
+	LIST_HEAD(pages);
+	int ret;
+
+	ret = adart_domain_flush(dom, &pages);
+	iommu_put_pages_list(&pages);
+	return ret;
 }
 
 static void adart_tlb_flush_all(void *cookie)
 {
 	struct adart_domain *dom = cookie;
 
-	adart_domain_flush(dom);
+	adart_domain_flush_release(dom);
 }
 
-/* The backend frees a table only after this returns (io-pgtable.rst). */
+/*
+ * The backend frees a table only after this returns (io-pgtable.rst).
+ * It asks only for unmaps without a gather to defer the free to, which
+ * the IOMMU core never makes: nothing can be held back here, and a
+ * timeout is only reported (adart_poll_idle()).
+ */
 static void adart_tlb_flush_walk(unsigned long iova, size_t size,
 				 size_t granule, void *cookie)
 {
 	struct adart_domain *dom = cookie;
 
 	atomic_long_inc(&dom->cnt.flush_walk);
-	adart_domain_flush(dom);
+	adart_domain_flush_release(dom);
 }
 
 /*
@@ -496,6 +545,7 @@ static struct iommu_domain *adart_domain_alloc_paging(struct device *dev)
 	mutex_init(&dom->init_lock);
 	spin_lock_init(&dom->lock);
 	INIT_LIST_HEAD(&dom->fw);
+	INIT_LIST_HEAD(&dom->held);
 	dom->id = ida_alloc(&adart_domain_ida, GFP_KERNEL);
 	if (dom->id < 0) {
 		ret = dom->id;
@@ -531,6 +581,14 @@ static void adart_domain_free(struct iommu_domain *domain)
 	adart_debugfs_remove(&dom->debugfs);
 	/* No stream uses the tables any more: the core detached them all. */
 	dart_io_pgtable_free(dom->pgtbl);
+	/*
+	 * Tables no flush completed for since they were unhooked: the
+	 * streams that left may still cache them (hw §2.3).  Leaked, not
+	 * freed, with the reason.
+	 */
+	if (!list_empty(&dom->held))
+		pr_err("domain %d freed with %ld table pages never invalidated: leaking them\n",
+		       dom->id, atomic_long_read(&dom->cnt.tables_held));
 	adart_resv_domain_free(dom);
 	ida_free(&adart_domain_ida, dom->id);
 	mutex_destroy(&dom->init_lock);
@@ -629,7 +687,7 @@ static void adart_iotlb_sync(struct iommu_domain *domain,
 		return;
 	}
 	atomic_long_inc(&dom->cnt.sync);
-	adart_domain_flush(dom);
+	adart_domain_flush(dom, &gather->freelist);
 	iommu_put_pages_list(&gather->freelist);
 }
 
@@ -638,7 +696,7 @@ static void adart_flush_iotlb_all(struct iommu_domain *domain)
 	struct adart_domain *dom = to_adart_domain(domain);
 
 	atomic_long_inc(&dom->cnt.flush_all);
-	adart_domain_flush(dom);
+	adart_domain_flush_release(dom);
 }
 
 /*
@@ -682,8 +740,8 @@ static int adart_iotlb_sync_map(struct iommu_domain *domain,
 	if (!atomic_xchg(&dom->table_added, 0))
 		return 0;
 	atomic_long_inc(&dom->cnt.sync_map);
-	adart_domain_flush(dom);
-	return 0;
+	/* The new table may not be seen: iommu_map() undoes the mapping. */
+	return adart_domain_flush_release(dom);
 }
 
 /* ---- identity and blocked domains --------------------------------------- */

@@ -369,6 +369,8 @@ struct adart_master {
  * @flush_all:	flush_iotlb_all calls
  * @flush_walk:	flushes the page-table backend asked for
  * @faults:	faults reported to the domain's handler
+ * @tables_held: table pages unhooked but kept, because the flush that
+ *		should have dropped them from the TLB timed out
  */
 struct adart_domain_counters {
 	atomic_long_t	sync;
@@ -377,6 +379,7 @@ struct adart_domain_counters {
 	atomic_long_t	flush_all;
 	atomic_long_t	flush_walk;
 	atomic_long_t	faults;
+	atomic_long_t	tables_held;
 };
 
 /**
@@ -396,6 +399,8 @@ struct adart_domain_counters {
  *		leave alone (apple-dart-resv.c); added under @init_lock
  * @lock:	protects @ports against attach/detach while flushing
  * @ports:	streams translating through this domain
+ * @held:	table pages kept until a flush completes (adart_domain_flush());
+ *		under @lock
  * @id:		number shown in debugfs
  * @cnt:	event counts
  * @debugfs:	debugfs directory
@@ -415,6 +420,7 @@ struct adart_domain {
 
 	spinlock_t			lock;	/* @ports */
 	struct adart_port		ports[ADART_MAX_PORTS];
+	struct list_head		held;	/* under @lock */
 
 	int				id;
 	struct adart_domain_counters	cnt;

@@ -603,6 +603,21 @@ static int adt_expect_viol(struct adt_expect_viol *v)
 	return 0;
 }
 
+static int adt_hold_busy(struct adt_hold_busy *h)
+{
+	struct adt_engine *e;
+
+	if (h->port > 1 || h->hold > 1)
+		return -EINVAL;
+	e = adt_engine_get(h->engine);
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	if (h->port && !e->port1)
+		return -EINVAL;
+	dte_hold_busy(e->hw, h->port, h->hold);
+	return 0;
+}
+
 /* ---- engine info ---- */
 
 static u32 adt_domain_type(struct iommu_domain *d)
@@ -1052,6 +1067,7 @@ union adt_args {
 	struct adt_unmap unmap;
 	struct adt_iova_to_phys i2p;
 	struct adt_faults faults;
+	struct adt_hold_busy hold;
 	u32 handle;
 };
 
@@ -1121,6 +1137,9 @@ static long adt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case ADT_IOC_FAULTS:
 		ret = adt_faults(ctx, &a->faults);
+		break;
+	case ADT_IOC_HOLD_BUSY:
+		ret = adt_hold_busy(&a->hold);
 		break;
 	default:
 		ret = -ENOTTY;
