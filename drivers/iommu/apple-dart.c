@@ -13,6 +13,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/bitfield.h>
 #include <linux/clk.h>
 #include <linux/device.h>
@@ -410,8 +411,14 @@ static void adart_master_set(struct adart_master *m, enum adart_mode mode,
 
 /* ---- paging domains ----------------------------------------------------- */
 
-/* Can every DART of @m walk the tables @dom was built with? */
-static int adart_domain_check(struct adart_domain *dom, struct adart_master *m)
+/*
+ * Can every DART of @m walk the tables @dom was built with?  That
+ * includes their width: the DMA API hands out IOVAs up to the domain's
+ * aperture, and a DART translates no more VA bits than its walker
+ * resolves (hw §3, §4.2; adart_walk_ias()).
+ */
+VISIBLE_IF_KUNIT int adart_domain_check(struct adart_domain *dom,
+					struct adart_master *m)
 {
 	unsigned int i;
 
@@ -422,17 +429,20 @@ static int adart_domain_check(struct adart_domain *dom, struct adart_master *m)
 		    dart->lay->ttbr_layout != dom->dcfg.ttbr_layout ||
 		    dart->lay->n_ttbrs < dom->dcfg.n_ttbrs ||
 		    dart->max_levels < dom->dcfg.n_levels ||
+		    adart_walk_ias(dart) < dom->pgcfg.ias ||
 		    dart->oas < dom->pgcfg.oas) {
 			dev_err(m->dev,
-				"%s (%s, %u levels, %u TTBRs) cannot walk this domain's tables (%u levels, %u TTBRs)\n",
+				"%s (%s, %u levels, %u TTBRs, %u VA bits) cannot walk this domain's tables (%u levels, %u TTBRs, %u VA bits)\n",
 				dev_name(dart->dev), dart->hw->name,
 				dart->max_levels, dart->lay->n_ttbrs,
-				dom->dcfg.n_levels, dom->dcfg.n_ttbrs);
+				adart_walk_ias(dart), dom->dcfg.n_levels,
+				dom->dcfg.n_ttbrs, dom->pgcfg.ias);
 			return -EINVAL;
 		}
 	}
 	return adart_locked_domain_check(dom, m);
 }
+EXPORT_SYMBOL_IF_KUNIT(adart_domain_check);
 
 /*
  * Build the tables for the DARTs of the first master attached: the PTE

@@ -470,6 +470,11 @@ void adart_decode_fault(const struct adart_layout *lay, u32 status, u64 iova,
 			struct adart_fault *f);
 u32 adart_tcr_translate(struct adart *dart, const struct adart_domain *dom);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* apple-dart.c, for apple-dart_kunit.c */
+int adart_domain_check(struct adart_domain *dom, struct adart_master *m);
+#endif
+
 /* apple-dart-resv.c */
 u32 adart_walk_ias(const struct adart *dart);
 int adart_resv_parse(struct adart_master *m);
