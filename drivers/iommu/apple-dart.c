@@ -1545,14 +1545,48 @@ static void adart_remove(struct platform_device *pdev)
 }
 
 /*
+ * The streams left passing DMA through (bypass, hw §2.1, §3.1): a device
+ * on one needs no tables, and may not be behind a device link that
+ * stops it first (a master the driver never probed), so a reset must
+ * not block it.
+ */
+static void adart_bypass_streams(struct adart *dart, unsigned long *sids)
+{
+	unsigned int sid;
+
+	lockdep_assert_held(&dart->lock);
+	bitmap_zero(sids, ADART_MAX_SIDS);
+	for (sid = 0; sid < dart->nsids; sid++)
+		if (dart->streams[sid].tcr == dart->lay->tcr_bypass)
+			set_bit(sid, sids);
+}
+
+/* Every stream back as dart->streams has it, then the TLB emptied. */
+static int adart_restore_streams(struct adart *dart)
+{
+	DECLARE_BITMAP(all, ADART_MAX_SIDS);
+	unsigned int sid;
+
+	lockdep_assert_held(&dart->lock);
+	for (sid = 0; sid < dart->nsids; sid++)
+		adart_hw_write_stream(dart, sid);
+	bitmap_fill(all, dart->nsids);
+	return adart_hw_invalidate(dart, all);
+}
+
+/*
  * Suspend leaves the DART as losing power would (hw §5): reset, the
  * stream state only in dart->streams.  Resume then restores from there,
  * on every suspend, not only where the power domain really goes down.
  * Device links suspend the devices behind it first and resume them last.
+ * Bypass streams keep passing DMA until power really goes.  A reset that
+ * fails (its invalidation timed out) fails the suspend, with the streams
+ * put back: the PM core then resumes the devices already suspended.
  */
 static int adart_suspend(struct device *dev)
 {
 	struct adart *dart = dev_get_drvdata(dev);
+	DECLARE_BITMAP(keep, ADART_MAX_SIDS);
 	unsigned long flags;
 	int ret;
 
@@ -1560,22 +1594,23 @@ static int adart_suspend(struct device *dev)
 	if (dart->locked)
 		return 0;
 	spin_lock_irqsave(&dart->lock, flags);
-	ret = adart_hw_reset(dart, NULL);
+	adart_bypass_streams(dart, keep);
+	ret = adart_hw_reset(dart, keep);
+	if (ret)
+		adart_restore_streams(dart);
 	spin_unlock_irqrestore(&dart->lock, flags);
 	if (ret)
-		dev_warn(dev, "reset on suspend failed: %d\n", ret);
-	return 0;
+		dev_err(dev, "reset on suspend failed: %d\n", ret);
+	return ret;
 }
 
 static int adart_resume(struct device *dev)
 {
 	struct adart *dart = dev_get_drvdata(dev);
-	DECLARE_BITMAP(all, ADART_MAX_SIDS);
+	DECLARE_BITMAP(sids, ADART_MAX_SIDS);
 	unsigned long flags;
-	unsigned int sid;
 	int ret;
 
-	bitmap_fill(all, dart->nsids);
 	spin_lock_irqsave(&dart->lock, flags);
 	/*
 	 * Still locked: TCR/TTBR survived and cannot be written.  A locked
@@ -1583,13 +1618,14 @@ static int adart_resume(struct device *dev)
 	 * any other; its streams' TCR/TTBR are still the boot loader's.
 	 */
 	if (dart->locked && adart_hw_locked(dart)) {
-		ret = adart_hw_invalidate(dart, all);
+		bitmap_fill(sids, dart->nsids);
+		ret = adart_hw_invalidate(dart, sids);
 	} else {
-		ret = adart_hw_reset(dart, NULL);
-		for (sid = 0; !ret && sid < dart->nsids; sid++)
-			adart_hw_write_stream(dart, sid);
+		/* Bypass streams that kept power kept passing DMA. */
+		adart_bypass_streams(dart, sids);
+		ret = adart_hw_reset(dart, sids);
 		if (!ret)
-			ret = adart_hw_invalidate(dart, all);
+			ret = adart_restore_streams(dart);
 	}
 	spin_unlock_irqrestore(&dart->lock, flags);
 	if (ret)

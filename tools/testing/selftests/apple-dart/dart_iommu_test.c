@@ -551,6 +551,39 @@ TEST_F(iommu, inval_timeout_keeps_tables)
 	EXPECT_TRUE(r.status & ADT_ST_ERROR);
 }
 
+/*
+ * System suspend (pm_test=devices) while the engine's DART cannot finish
+ * a TLB command: its suspend reset fails, and that must fail the suspend
+ * rather than be logged and ignored; the DART's streams are then put
+ * back, and DMA through it works once the command is let go.  Catches an
+ * adart_suspend() that swallows the reset's error.
+ */
+TEST_F(iommu, suspend_fails_while_busy)
+{
+	int fd = self->f.fd, eng = self->f.eng, ret;
+	struct adt_run r;
+	struct adt_b b;
+
+	if (!self->ours)
+		SKIP(return, "%s: not the driver under test", self->f.ei.iommu_driver);
+	if (access("/sys/power/pm_test", W_OK))
+		SKIP(return, "no /sys/power/pm_test");
+	ASSERT_EQ(0, write_str("/sys/power/pm_test", "devices"));
+	ASSERT_EQ(0, hold_busy(fd, eng, 1));
+	ret = write_str("/sys/power/state", "mem");
+	ASSERT_EQ(0, hold_busy(fd, eng, 0));
+	ASSERT_EQ(0, write_str("/sys/power/pm_test", "none"));
+	EXPECT_NE(0, ret);
+
+	ASSERT_EQ(0, adt_alloc(fd, eng, ADT_BUF_SINGLE, PG, ADT_DIR_BIDIRECTIONAL, 0, &b));
+	ASSERT_EQ(0, adt_cmd(fd, eng, ADT_OP_WRITE32, 0, 0, b.iova, 4, 0x600d, &r));
+	EXPECT_EQ(ADT_ST_DONE, r.status);
+	ASSERT_EQ(0, adt_cmd(fd, eng, ADT_OP_READ32, 0, b.iova, 0, 4, 0, &r));
+	EXPECT_EQ(ADT_ST_DONE, r.status);
+	EXPECT_EQ(0x600d, r.data);
+	EXPECT_EQ(0, adt_free(fd, b.handle));
+}
+
 /* Bad IOMMU API arguments: clear errors, no WARN, nothing leaks. */
 TEST_F(iommu, bad_arguments)
 {
