@@ -151,7 +151,15 @@ static int t8020_invalidate(struct adart *dart, const unsigned long *sids)
 {
 	u32 words[ADART_MAX_SIDS / 32];
 	unsigned int i;
+	int ret;
 
+	/*
+	 * A command that timed out may still be running: STREAM_SELECT and
+	 * a new command must not be written until it finishes (hw §2.3).
+	 */
+	ret = adart_poll_idle(dart, T8020_STREAM_CMD, T8020_STREAM_CMD_BUSY);
+	if (ret)
+		return ret;
 	bitmap_to_arr32(words, sids, dart->nsids);
 	for (i = 0; i < DIV_ROUND_UP(dart->nsids, 32); i++)
 		writel(words[i], dart->regs + T8020_STREAM_SEL + 4 * i);
@@ -166,6 +174,10 @@ static int t8110_invalidate(struct adart *dart, const unsigned long *sids)
 	unsigned int sid;
 	int ret;
 
+	/* As on T8020: no command while an earlier one is BUSY (hw §3.3). */
+	ret = adart_poll_idle(dart, T8110_TLB_CMD, T8110_TLB_CMD_BUSY);
+	if (ret)
+		return ret;
 	for_each_set_bit(sid, sids, dart->nsids) {
 		writel(FIELD_PREP(T8110_TLB_CMD_OP, T8110_TLB_OP_FLUSH_SID) |
 		       FIELD_PREP(T8110_TLB_CMD_SID, sid),

@@ -13,6 +13,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/bitfield.h>
 #include <linux/clk.h>
 #include <linux/device.h>
@@ -140,40 +141,89 @@ static void adart_domain_visit_ports(struct adart_domain *dom,
  * a domain flush is one command per DART on the T8020 layout and one per
  * stream on the T8110 one, whatever the range.
  */
-static void adart_port_flush(const struct adart_port *p, void *unused)
+static void adart_port_flush(const struct adart_port *p, void *priv)
 {
+	int *err = priv;
+	int ret;
+
 	spin_lock(&p->dart->lock);
-	adart_hw_invalidate(p->dart, p->sids);
+	ret = adart_hw_invalidate(p->dart, p->sids);
 	spin_unlock(&p->dart->lock);
+	if (ret)
+		*err = ret;
 }
 
-static void adart_domain_flush(struct adart_domain *dom)
+/*
+ * Flush every port of @dom.  @pages are tables unhooked
+ * before the flush.  A flush that completes on every port drops whatever
+ * the streams cached of them, and of the tables earlier failed flushes
+ * kept in @dom->held: all of them are then left in @pages for the caller
+ * to free.  When a DART does not finish its command, its streams may
+ * still walk them (hw §2.3, §3.3): @pages join @dom->held instead.
+ *
+ * Both happen under @dom->lock, with the flush: a table kept by a failed
+ * flush is only released by a flush that started after it was kept, so
+ * after it was unhooked.
+ *
+ * Return: 0, or -ETIMEDOUT.
+ */
+static int adart_domain_flush(struct adart_domain *dom,
+			      struct list_head *pages)
 {
-	unsigned long flags;
+	unsigned long flags, n;
+	int err = 0;
 
 	spin_lock_irqsave(&dom->lock, flags);
 	/* Locked streams walk the boot loader's L1: update it first (hw §6). */
 	if (dom->locked_sids)
 		adart_locked_sync(dom);
-	__adart_domain_visit_ports(dom, adart_port_flush, NULL);
+	__adart_domain_visit_ports(dom, adart_port_flush, &err);
+	if (err && !list_empty(pages)) {
+		n = list_count_nodes(pages);
+		list_splice_tail_init(pages, &dom->held);
+		atomic_long_add(n, &dom->cnt.tables_held);
+		pr_err_ratelimited("domain %d: TLB invalidation timed out, keeping %lu table pages the DART may still walk\n",
+				   dom->id, n);
+	} else if (!err && !list_empty(&dom->held)) {
+		atomic_long_sub(list_count_nodes(&dom->held),
+				&dom->cnt.tables_held);
+		list_splice_tail_init(&dom->held, pages);
+	}
 	spin_unlock_irqrestore(&dom->lock, flags);
+	return err;
+}
+
+/* A flush with nothing newly unhooked, which may release held tables. */
+static int adart_domain_flush_release(struct adart_domain *dom)
+{
+	LIST_HEAD(pages);
+	int ret;
+
+	ret = adart_domain_flush(dom, &pages);
+	iommu_put_pages_list(&pages);
+	return ret;
 }
 
 static void adart_tlb_flush_all(void *cookie)
 {
 	struct adart_domain *dom = cookie;
 
-	adart_domain_flush(dom);
+	adart_domain_flush_release(dom);
 }
 
-/* The backend frees a table only after this returns (io-pgtable.rst). */
+/*
+ * The backend frees a table only after this returns (io-pgtable.rst).
+ * It asks only for unmaps without a gather to defer the free to, which
+ * the IOMMU core never makes: nothing can be held back here, and a
+ * timeout is only reported (adart_poll_idle()).
+ */
 static void adart_tlb_flush_walk(unsigned long iova, size_t size,
 				 size_t granule, void *cookie)
 {
 	struct adart_domain *dom = cookie;
 
 	atomic_long_inc(&dom->cnt.flush_walk);
-	adart_domain_flush(dom);
+	adart_domain_flush_release(dom);
 }
 
 /*
@@ -373,8 +423,14 @@ static void adart_master_set(struct adart_master *m, enum adart_mode mode,
 
 /* ---- paging domains ----------------------------------------------------- */
 
-/* Can every DART of @m walk the tables @dom was built with? */
-static int adart_domain_check(struct adart_domain *dom, struct adart_master *m)
+/*
+ * Can every DART of @m walk the tables @dom was built with?  That
+ * includes their width: the DMA API hands out IOVAs up to the domain's
+ * aperture, and a DART translates no more VA bits than its walker
+ * resolves (hw §3, §4.2; adart_walk_ias()).
+ */
+VISIBLE_IF_KUNIT int adart_domain_check(struct adart_domain *dom,
+					struct adart_master *m)
 {
 	unsigned int i;
 
@@ -385,17 +441,20 @@ static int adart_domain_check(struct adart_domain *dom, struct adart_master *m)
 		    dart->lay->ttbr_layout != dom->dcfg.ttbr_layout ||
 		    dart->lay->n_ttbrs < dom->dcfg.n_ttbrs ||
 		    dart->max_levels < dom->dcfg.n_levels ||
+		    adart_walk_ias(dart) < dom->pgcfg.ias ||
 		    dart->oas < dom->pgcfg.oas) {
 			dev_err(m->dev,
-				"%s (%s, %u levels, %u TTBRs) cannot walk this domain's tables (%u levels, %u TTBRs)\n",
+				"%s (%s, %u levels, %u TTBRs, %u VA bits) cannot walk this domain's tables (%u levels, %u TTBRs, %u VA bits)\n",
 				dev_name(dart->dev), dart->hw->name,
 				dart->max_levels, dart->lay->n_ttbrs,
-				dom->dcfg.n_levels, dom->dcfg.n_ttbrs);
+				adart_walk_ias(dart), dom->dcfg.n_levels,
+				dom->dcfg.n_ttbrs, dom->pgcfg.ias);
 			return -EINVAL;
 		}
 	}
 	return adart_locked_domain_check(dom, m);
 }
+EXPORT_SYMBOL_IF_KUNIT(adart_domain_check);
 
 /*
  * A master joining a built domain must be able to emit every IOVA of its
@@ -535,6 +594,7 @@ static struct iommu_domain *adart_domain_alloc_paging(struct device *dev)
 	mutex_init(&dom->init_lock);
 	spin_lock_init(&dom->lock);
 	INIT_LIST_HEAD(&dom->fw);
+	INIT_LIST_HEAD(&dom->held);
 	dom->id = ida_alloc(&adart_domain_ida, GFP_KERNEL);
 	if (dom->id < 0) {
 		ret = dom->id;
@@ -570,6 +630,14 @@ static void adart_domain_free(struct iommu_domain *domain)
 	adart_debugfs_remove(&dom->debugfs);
 	/* No stream uses the tables any more: the core detached them all. */
 	dart_io_pgtable_free(dom->pgtbl);
+	/*
+	 * Tables no flush completed for since they were unhooked: the
+	 * streams that left may still cache them (hw §2.3).  Leaked, not
+	 * freed, with the reason.
+	 */
+	if (!list_empty(&dom->held))
+		pr_err("domain %d freed with %ld table pages never invalidated: leaking them\n",
+		       dom->id, atomic_long_read(&dom->cnt.tables_held));
 	adart_resv_domain_free(dom);
 	ida_free(&adart_domain_ida, dom->id);
 	mutex_destroy(&dom->init_lock);
@@ -668,7 +736,7 @@ static void adart_iotlb_sync(struct iommu_domain *domain,
 		return;
 	}
 	atomic_long_inc(&dom->cnt.sync);
-	adart_domain_flush(dom);
+	adart_domain_flush(dom, &gather->freelist);
 	iommu_put_pages_list(&gather->freelist);
 }
 
@@ -677,7 +745,7 @@ static void adart_flush_iotlb_all(struct iommu_domain *domain)
 	struct adart_domain *dom = to_adart_domain(domain);
 
 	atomic_long_inc(&dom->cnt.flush_all);
-	adart_domain_flush(dom);
+	adart_domain_flush_release(dom);
 }
 
 /*
@@ -721,8 +789,8 @@ static int adart_iotlb_sync_map(struct iommu_domain *domain,
 	if (!atomic_xchg(&dom->table_added, 0))
 		return 0;
 	atomic_long_inc(&dom->cnt.sync_map);
-	adart_domain_flush(dom);
-	return 0;
+	/* The new table may not be seen: iommu_map() undoes the mapping. */
+	return adart_domain_flush_release(dom);
 }
 
 /* ---- identity and blocked domains --------------------------------------- */
@@ -1705,14 +1773,48 @@ static void adart_remove(struct platform_device *pdev)
 }
 
 /*
+ * The streams left passing DMA through (bypass, hw §2.1, §3.1): a device
+ * on one needs no tables, and may not be behind a device link that
+ * stops it first (a master the driver never probed), so a reset must
+ * not block it.
+ */
+static void adart_bypass_streams(struct adart *dart, unsigned long *sids)
+{
+	unsigned int sid;
+
+	lockdep_assert_held(&dart->lock);
+	bitmap_zero(sids, ADART_MAX_SIDS);
+	for (sid = 0; sid < dart->nsids; sid++)
+		if (dart->streams[sid].tcr == dart->lay->tcr_bypass)
+			set_bit(sid, sids);
+}
+
+/* Every stream back as dart->streams has it, then the TLB emptied. */
+static int adart_restore_streams(struct adart *dart)
+{
+	DECLARE_BITMAP(all, ADART_MAX_SIDS);
+	unsigned int sid;
+
+	lockdep_assert_held(&dart->lock);
+	for (sid = 0; sid < dart->nsids; sid++)
+		adart_hw_write_stream(dart, sid);
+	bitmap_fill(all, dart->nsids);
+	return adart_hw_invalidate(dart, all);
+}
+
+/*
  * Suspend leaves the DART as losing power would (hw §5): reset, the
  * stream state only in dart->streams.  Resume then restores from there,
  * on every suspend, not only where the power domain really goes down.
  * Device links suspend the devices behind it first and resume them last.
+ * Bypass streams keep passing DMA until power really goes.  A reset that
+ * fails (its invalidation timed out) fails the suspend, with the streams
+ * put back: the PM core then resumes the devices already suspended.
  */
 static int adart_suspend(struct device *dev)
 {
 	struct adart *dart = dev_get_drvdata(dev);
+	DECLARE_BITMAP(keep, ADART_MAX_SIDS);
 	unsigned long flags;
 	int ret;
 
@@ -1720,22 +1822,23 @@ static int adart_suspend(struct device *dev)
 	if (dart->locked)
 		return 0;
 	spin_lock_irqsave(&dart->lock, flags);
-	ret = adart_hw_reset(dart, NULL);
+	adart_bypass_streams(dart, keep);
+	ret = adart_hw_reset(dart, keep);
+	if (ret)
+		adart_restore_streams(dart);
 	spin_unlock_irqrestore(&dart->lock, flags);
 	if (ret)
-		dev_warn(dev, "reset on suspend failed: %d\n", ret);
-	return 0;
+		dev_err(dev, "reset on suspend failed: %d\n", ret);
+	return ret;
 }
 
 static int adart_resume(struct device *dev)
 {
 	struct adart *dart = dev_get_drvdata(dev);
-	DECLARE_BITMAP(all, ADART_MAX_SIDS);
+	DECLARE_BITMAP(sids, ADART_MAX_SIDS);
 	unsigned long flags;
-	unsigned int sid;
 	int ret;
 
-	bitmap_fill(all, dart->nsids);
 	spin_lock_irqsave(&dart->lock, flags);
 	/*
 	 * Still locked: TCR/TTBR survived and cannot be written.  A locked
@@ -1743,13 +1846,14 @@ static int adart_resume(struct device *dev)
 	 * any other; its streams' TCR/TTBR are still the boot loader's.
 	 */
 	if (dart->locked && adart_hw_locked(dart)) {
-		ret = adart_hw_invalidate(dart, all);
+		bitmap_fill(sids, dart->nsids);
+		ret = adart_hw_invalidate(dart, sids);
 	} else {
-		ret = adart_hw_reset(dart, NULL);
-		for (sid = 0; !ret && sid < dart->nsids; sid++)
-			adart_hw_write_stream(dart, sid);
+		/* Bypass streams that kept power kept passing DMA. */
+		adart_bypass_streams(dart, sids);
+		ret = adart_hw_reset(dart, sids);
 		if (!ret)
-			ret = adart_hw_invalidate(dart, all);
+			ret = adart_restore_streams(dart);
 	}
 	spin_unlock_irqrestore(&dart->lock, flags);
 	if (ret)

@@ -383,6 +383,8 @@ struct adart_master {
  * @flush_all:	flush_iotlb_all calls
  * @flush_walk:	flushes the page-table backend asked for
  * @faults:	faults reported to the domain's handler
+ * @tables_held: table pages unhooked but kept, because the flush that
+ *		should have dropped them from the TLB timed out
  */
 struct adart_domain_counters {
 	atomic_long_t	sync;
@@ -391,6 +393,7 @@ struct adart_domain_counters {
 	atomic_long_t	flush_all;
 	atomic_long_t	flush_walk;
 	atomic_long_t	faults;
+	atomic_long_t	tables_held;
 };
 
 /**
@@ -410,6 +413,8 @@ struct adart_domain_counters {
  *		leave alone (apple-dart-resv.c); added under @init_lock
  * @lock:	protects @ports against attach/detach while flushing
  * @ports:	streams translating through this domain
+ * @held:	table pages kept until a flush completes (adart_domain_flush());
+ *		under @lock
  * @id:		number shown in debugfs
  * @cnt:	event counts
  * @debugfs:	debugfs directory
@@ -429,6 +434,7 @@ struct adart_domain {
 
 	spinlock_t			lock;	/* @ports */
 	struct adart_port		ports[ADART_MAX_PORTS];
+	struct list_head		held;	/* under @lock */
 
 	int				id;
 	struct adart_domain_counters	cnt;
@@ -477,6 +483,11 @@ void adart_hw_clear_fault(struct adart *dart, const struct adart_fault *f);
 void adart_decode_fault(const struct adart_layout *lay, u32 status, u64 iova,
 			struct adart_fault *f);
 u32 adart_tcr_translate(struct adart *dart, const struct adart_domain *dom);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* apple-dart.c, for apple-dart_kunit.c */
+int adart_domain_check(struct adart_domain *dom, struct adart_master *m);
+#endif
 
 /* apple-dart-resv.c */
 u32 adart_walk_ias(const struct adart *dart);

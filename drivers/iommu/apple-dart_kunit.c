@@ -2,13 +2,15 @@
 /*
  * KUnit tests for the Apple DART driver: the ERROR decoder of both
  * register layouts against the facts sheet's tables (dart-hw.md §2.2,
- * §3.2) and a fault seen on real hardware.  Pure; runs anywhere.
+ * §3.2) and a fault seen on real hardware, and the attach check on
+ * hand-made DARTs and domains.  Pure; runs anywhere.
  *
  * The tests that drive every DART generation through DMA need the
  * emulated platform's test engines; they live out of tree, in
  * tools/testing/kernel/driver/.
  */
 
+#include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/iommu.h>
 #include <linux/module.h>
@@ -98,6 +100,64 @@ static void decode_t8020_fields(struct kunit *test)
 	}
 }
 
+/* ---- attach checks -------------------------------------------------- */
+
+/*
+ * A domain whose tables were built for a 42-bit T8110 (3 levels, hw §3,
+ * §4.2) attached to a master behind a 38-bit one with the same walk
+ * depth: the DMA API would hand out IOVAs the narrower DART cannot
+ * translate, so the attach must be refused.  A narrower domain on the
+ * wider DART is fine.  Catches an attach check that compares format,
+ * granule, TTBRs and depth but not the VA width.
+ */
+static void attach_refuses_wider_ias(struct kunit *test)
+{
+	struct device *dev = kunit_device_register(test, "adart-kunit");
+	struct adart_stream streams[4] = { };
+	struct adart dart = {
+		.hw = &adart_t8110, .lay = adart_t8110.lay, .nsids = 4,
+		.pgsize = SZ_16K, .ias = 38, .oas = 42, .max_levels = 3,
+		.streams = streams,
+	};
+	struct adart_master *m;
+	struct adart_domain *dom;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	dom = kunit_kzalloc(test, sizeof(*dom), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_ASSERT_NOT_NULL(test, dom);
+	dart.dev = dev;
+	m->dev = dev;
+	m->n_ports = 1;
+	m->ports[0].dart = &dart;
+	set_bit(1, m->ports[0].sids);
+
+	dom->fmt = APPLE_DART2;
+	dom->pgsize = SZ_16K;
+	dom->pgcfg.ias = 42;
+	dom->pgcfg.oas = 42;
+	dom->dcfg.ttbr_layout = DART_TTBR_LAYOUT_T8110;
+	dom->dcfg.n_ttbrs = 1;
+	dom->dcfg.n_levels = 3;
+	KUNIT_EXPECT_EQ(test, adart_domain_check(dom, m), -EINVAL);
+
+	dom->pgcfg.ias = 38;
+	KUNIT_EXPECT_EQ(test, adart_domain_check(dom, m), 0);
+	dom->pgcfg.ias = 36;
+	KUNIT_EXPECT_EQ(test, adart_domain_check(dom, m), 0);
+}
+
+static struct kunit_case attach_cases[] = {
+	KUNIT_CASE(attach_refuses_wider_ias),
+	{}
+};
+
+static struct kunit_suite attach_suite = {
+	.name = "apple_dart_attach",
+	.test_cases = attach_cases,
+};
+
 static struct kunit_case decode_cases[] = {
 	KUNIT_CASE(decode_t8110_field_vector),
 	KUNIT_CASE(decode_t8110_fields),
@@ -110,7 +170,7 @@ static struct kunit_suite decode_suite = {
 	.test_cases = decode_cases,
 };
 
-kunit_test_suite(decode_suite);
+kunit_test_suites(&decode_suite, &attach_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the Apple DART IOMMU driver");
 MODULE_LICENSE("GPL");

@@ -60,6 +60,13 @@
  */
 #define DART_SLOT_DYING		(INT_MIN / 2)
 
+/*
+ * A count that went below zero without DYING (see dart_slot_broken()) is
+ * set here: so far from zero that the table is never reclaimed again,
+ * and every hold succeeds.
+ */
+#define DART_SLOT_PINNED	(INT_MAX / 2)
+
 /* IOMMU_READ, IOMMU_WRITE and IOMMU_CACHE are bits 0 to 2. */
 #define DART_PROT_BITS		(IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE)
 #define DART_PROT_COMBOS	(DART_PROT_BITS + 1)
@@ -498,10 +505,41 @@ static __always_inline bool dart_slot_try_hold(atomic_t *cnt, int n)
 	return false;
 }
 
+/*
+ * A slot count below zero that is no DYING one: more entries were counted
+ * as cleared than were ever mapped.  Only concurrent unmaps of the same
+ * IOVAs do that (each may see an entry valid before the other clears it),
+ * which the IOMMU API forbids: one unmap owns an IOVA.  The true count is
+ * lost, and walkers would wait forever for a teardown that never comes.
+ * Say so and pin the slot instead: its table then stays installed until
+ * the tables are freed, which is safe whatever is still mapped in it.
+ */
+static noinline void dart_slot_broken(atomic_t *cnt)
+{
+	int v = atomic_read(cnt), pinned = DART_SLOT_PINNED;
+
+	/* Not a constant to sparse: see dart_slot_reclaim(). */
+	OPTIMIZER_HIDE_VAR(pinned);
+	while (v < 0 && v > DART_SLOT_DYING / 2) {
+		if (atomic_try_cmpxchg(cnt, &v, pinned)) {
+			pr_err_ratelimited("io-pgtable-dart: leaf table count fell to %d: the same IOVAs were unmapped concurrently; keeping the table\n",
+					   v);
+			return;
+		}
+	}
+}
+
 static noinline void dart_slot_wait(atomic_t *cnt)
 {
-	while (atomic_read(cnt) < 0)
-		cpu_relax();
+	int v;
+
+	while ((v = atomic_read(cnt)) < 0) {
+		/* DYING lasts one teardown; anything else is broken. */
+		if (v > DART_SLOT_DYING / 2)
+			dart_slot_broken(cnt);
+		else
+			cpu_relax();
+	}
 }
 
 /* Hold a slot, waiting for a DYING one to be torn down first. */
@@ -578,7 +616,14 @@ out:
  */
 static __always_inline bool dart_slot_put(atomic_t *cnt, int drop)
 {
-	return drop && atomic_sub_return_release(drop, cnt) == 0;
+	int left;
+
+	if (!drop)
+		return false;
+	left = atomic_sub_return_release(drop, cnt);
+	if (unlikely(left < 0))
+		dart_slot_broken(cnt);
+	return left == 0;
 }
 
 /*
@@ -984,6 +1029,7 @@ static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 	struct dart_pgtable *d = to_dart(ops);
 	unsigned int idx, pidx, ttbr, i = 0;
 	atomic_t *cnt;
+	int left;
 	u64 pte;
 
 	/* Bad input unmaps nothing. */
@@ -1006,9 +1052,13 @@ static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 	 * A table emptied piecemeal stays installed, so single-page churn
 	 * costs no table allocation, free or invalidation.
 	 */
-	if (unlikely(atomic_sub_return_release(1 + i, cnt) == 0 &&
-		     i == dart_entries(d)))
-		return dart_unmap_reclaim(d, iova, i, gather);
+	left = atomic_sub_return_release(1 + i, cnt);
+	if (unlikely(left <= 0)) {
+		if (left < 0)
+			dart_slot_broken(cnt);
+		else if (i == dart_entries(d))
+			return dart_unmap_reclaim(d, iova, i, gather);
+	}
 	return dart_unmap_done(iova, i, d->pg_shift, gather);
 }
 

@@ -1675,6 +1675,80 @@ static void dart_test_concurrent(struct kunit *test)
 	t_done(t);
 }
 
+struct double_unmap_arg {
+	struct tctx		*t;
+	unsigned long		iova;
+	int			ret;
+	struct completion	done;
+};
+
+static int double_unmap_fn(void *data)
+{
+	struct double_unmap_arg *a = data;
+	size_t mapped;
+
+	a->ret = t_map(a->t, a->iova, t_pa(a->t, 1), 1, IOMMU_READ, &mapped);
+	if (!a->ret && t_unmap(a->t, a->iova, 1) != a->t->gran)
+		a->ret = -EIO;
+	complete(&a->done);
+	return 0;
+}
+
+/*
+ * Two unmaps of one IOVA racing (a caller bug) may both see its entry
+ * valid and both count it cleared.  The same outcome, deterministically:
+ * unmap, put the entry back behind the backend's back, unmap again.  The
+ * leaf table's count then falls below zero.  The backend must report it
+ * (pr_err, not WARN: the harness fails on any warning) and keep working:
+ * a later map into the same table must not wait forever for a teardown
+ * that never comes.  That map runs in a thread, so a backend that does
+ * spin fails the test instead of hanging the boot (the thread is leaked).
+ */
+static void dart_test_double_unmap(struct kunit *test)
+{
+	struct tctx *t = t_new(test);
+	unsigned long iova = 5 * t->gran;
+	struct double_unmap_arg *a;
+	struct task_struct *k;
+	u64 parent, pte, *leaf;
+	unsigned int idx;
+	size_t mapped;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_EQ(test, t_map(t, iova, t_pa(t, 0), 1, IOMMU_READ,
+				    &mapped), 0);
+	pte = ref_walk(t, iova);
+	parent = ref_walk_to(t, iova, t->c->levels - 2);
+	KUNIT_ASSERT_NE(test, pte, 0ULL);
+	KUNIT_ASSERT_NE(test, parent, 0ULL);
+	leaf = phys_to_virt(ref_pte_pa(t->c->ref, parent));
+	idx = (iova >> t->c->gshift) & ((1UL << t->bpl) - 1);
+
+	KUNIT_ASSERT_EQ(test, t_unmap(t, iova, 1), t->gran);
+	WRITE_ONCE(leaf[idx], pte);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, iova, 1), t->gran);
+	KUNIT_EXPECT_EQ(test, ref_walk(t, iova), 0ULL);
+
+	a->t = t;
+	a->iova = iova + t->gran;
+	init_completion(&a->done);
+	k = kthread_run(double_unmap_fn, a, "dart-pgt-dbl");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k));
+	if (!wait_for_completion_timeout(&a->done, 5 * HZ)) {
+		KUNIT_FAIL(test, "a map waits forever on the broken count");
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, a->ret, 0);
+	kfree(a);
+	/* The table stays installed, so a whole-span cycle still works. */
+	KUNIT_ASSERT_EQ(test, t_map(t, 0, t_pa(t, 1UL << t->bpl),
+				    1UL << t->bpl, IOMMU_READ, &mapped), 0);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, 0, 1UL << t->bpl), t_leaf_span(t));
+	KUNIT_EXPECT_EQ(test, ref_walk(t, iova), 0ULL);
+	t_done(t);
+}
+
 /* Configurations the backend must refuse, each with its error. */
 static void dart_test_bad_config(struct kunit *test)
 {
@@ -1759,6 +1833,7 @@ static struct kunit_case dart_pgtable_cases[] = {
 	KUNIT_CASE_PARAM(dart_test_dirty_top, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_foreign_top, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_concurrent, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_double_unmap, dart_case_gen_params),
 	KUNIT_CASE(dart_test_bad_config),
 	{}
 };

@@ -579,18 +579,29 @@ static int adt_run(struct adt_run *r)
 	return 0;
 }
 
+/* Engine @index with a DART behind its @port (0 or 1), or an error. */
+static struct adt_engine *adt_engine_port(u32 index, u32 port)
+{
+	struct adt_engine *e;
+
+	if (port > 1)
+		return ERR_PTR(-EINVAL);
+	e = adt_engine_get(index);
+	if (!IS_ERR(e) && port && !e->port1)
+		return ERR_PTR(-EINVAL);
+	return e;
+}
+
 static int adt_counters(struct adt_counters *c)
 {
 	struct adt_engine *e;
 
-	if (c->reserved || c->port > 1 ||
+	if (c->reserved ||
 	    (c->flags & ~(ADT_COUNTERS_RESET | ADT_COUNTERS_STREAM)))
 		return -EINVAL;
-	e = adt_engine_get(c->engine);
+	e = adt_engine_port(c->engine, c->port);
 	if (IS_ERR(e))
 		return PTR_ERR(e);
-	if (c->port && !e->port1)
-		return -EINVAL;
 	dte_counters(e->hw, (c->port ? DTE_CNT_SEL_PORT1 : 0) |
 		     (c->flags & ADT_COUNTERS_STREAM ? DTE_CNT_SEL_STREAM : 0),
 		     c->val, ADT_NR_COUNTERS, c->flags & ADT_COUNTERS_RESET);
@@ -599,16 +610,24 @@ static int adt_counters(struct adt_counters *c)
 
 static int adt_expect_viol(struct adt_expect_viol *v)
 {
-	struct adt_engine *e;
+	struct adt_engine *e = adt_engine_port(v->engine, v->port);
 
-	if (v->port > 1)
-		return -EINVAL;
-	e = adt_engine_get(v->engine);
 	if (IS_ERR(e))
 		return PTR_ERR(e);
-	if (v->port && !e->port1)
-		return -EINVAL;
 	dte_expect_viol(e->hw, v->port, v->count);
+	return 0;
+}
+
+static int adt_hold_busy(struct adt_hold_busy *h)
+{
+	struct adt_engine *e;
+
+	if (h->hold > 1)
+		return -EINVAL;
+	e = adt_engine_port(h->engine, h->port);
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	dte_hold_busy(e->hw, h->port, h->hold);
 	return 0;
 }
 
@@ -1103,6 +1122,7 @@ union adt_args {
 	struct adt_unmap unmap;
 	struct adt_iova_to_phys i2p;
 	struct adt_faults faults;
+	struct adt_hold_busy hold;
 	u32 handle;
 };
 
@@ -1172,6 +1192,9 @@ static long adt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case ADT_IOC_FAULTS:
 		ret = adt_faults(ctx, &a->faults);
+		break;
+	case ADT_IOC_HOLD_BUSY:
+		ret = adt_hold_busy(&a->hold);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -320,6 +320,21 @@ struct adt_iova_to_phys {
 	__u64 phys;
 };
 
+/**
+ * struct adt_hold_busy - keep the TLB commands of an engine's DART BUSY
+ * @engine: in: engine
+ * @port: in: 0 or 1 (the DART behind that port)
+ * @hold: in: 1 holds every command BUSY from now on, 0 lets them finish
+ *
+ * A test hook of the DART model: with it, the IOMMU driver's invalidations
+ * time out whatever the host load.  Closing the file does not release it.
+ */
+struct adt_hold_busy {
+	__u32 engine;
+	__u32 port;
+	__u32 hold;
+};
+
 #define ADT_MAX_FAULTS		8
 #define ADT_FAULT_WRITE		0x1u	/* IOMMU_FAULT_WRITE */
 
@@ -380,5 +395,6 @@ struct adt_faults {
 #define ADT_IOC_UNMAP		_IOWR(ADT_IOC_MAGIC, 0x0c, struct adt_unmap)
 #define ADT_IOC_IOVA_TO_PHYS	_IOWR(ADT_IOC_MAGIC, 0x0d, struct adt_iova_to_phys)
 #define ADT_IOC_FAULTS		_IOWR(ADT_IOC_MAGIC, 0x0e, struct adt_faults)
+#define ADT_IOC_HOLD_BUSY	_IOW(ADT_IOC_MAGIC, 0x0f, struct adt_hold_busy)
 
 #endif /* _UAPI_LINUX_APPLE_DART_TEST_H */

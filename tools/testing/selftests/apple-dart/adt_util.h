@@ -278,14 +278,13 @@ static inline int write_str(const char *path, const char *s)
 /* The DART driver's debugfs directory (apple-dart-debugfs.c). */
 #define ADT_DART_DBG	"/sys/kernel/debug/iommu/apple-dart/"
 
-/* Counter @name of DART @dart's debugfs "counters" file, -1 without it. */
-static inline long adt_dart_counter(const char *dart, const char *name)
+/* Value of "@name N" in the debugfs file @path, -1 without it. */
+static inline long adt_counter_in(const char *path, const char *name)
 {
-	char path[256], key[64];
+	char key[64];
 	long v, ret = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), ADT_DART_DBG "%s/counters", dart);
 	f = fopen(path, "re");
 	if (!f)
 		return -1;
@@ -294,6 +293,42 @@ static inline long adt_dart_counter(const char *dart, const char *name)
 			ret = v;
 	fclose(f);
 	return ret;
+}
+
+/* Counter @name of DART @dart's debugfs "counters" file, -1 without it. */
+static inline long adt_dart_counter(const char *dart, const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), ADT_DART_DBG "%s/counters", dart);
+	return adt_counter_in(path, name);
+}
+
+/* Debugfs id of the domain stream @sid of @dart translates through, or -1. */
+static inline long adt_dart_stream_domain(const char *dart, long sid)
+{
+	char path[256], line[256];
+	long s, id, ret = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), ADT_DART_DBG "%s/streams", dart);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%ld %*s %*s %*s %ld", &s, &id) == 2 && s == sid)
+			ret = id;
+	fclose(f);
+	return ret;
+}
+
+/* Counter @name of debugfs domain @id, -1 without it. */
+static inline long adt_domain_counter(long id, const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), ADT_DART_DBG "domains/%ld/counters", id);
+	return adt_counter_in(path, name);
 }
 
 /*

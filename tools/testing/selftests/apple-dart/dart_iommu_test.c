@@ -465,6 +465,127 @@ TEST_F(iommu, lazy_mode_batches_invalidations)
 	EXPECT_EQ(ADT_DOMAIN_DMA, ei.domain_type);
 }
 
+static int hold_busy(int fd, int eng, uint32_t hold)
+{
+	struct adt_hold_busy h = { .engine = eng, .hold = hold };
+
+	return adt_ioc(fd, ADT_IOC_HOLD_BUSY, &h);
+}
+
+/* Whether a kernel record naming @what arrived on the kmsg_open() @fd. */
+static int kmsg_saw(int fd, const char *what)
+{
+	char rec[1024];
+
+	while (kmsg_next_kernel(fd, rec))
+		if (strstr(rec, what))
+			return 1;
+	return 0;
+}
+
+/*
+ * An invalidation that never finishes (the model holds BUSY): the unmap's
+ * emptied leaf table must not be freed while the DART may still walk it
+ * (hw §2.3).  The driver says so, keeps the table (tables_held), issues
+ * no command while the old one is BUSY (the model would report that), and
+ * frees it after the next flush that completes.  Catches a driver that
+ * ignores the timeout and frees the gather's tables anyway.
+ */
+TEST_F(iommu, inval_timeout_keeps_tables)
+{
+	/* One leaf table's span (hw §4.2): 2048 entries of 16K pages. */
+	const uint64_t span = 2048 * PG;
+	struct adt_domain_alloc d;
+	char dart[64];
+	struct adt_run r;
+	struct adt_b p;
+	long t0, id;
+	int fd = self->f.fd, eng = self->f.eng, kfd;
+
+	if (!self->ours)
+		SKIP(return, "%s: no tables_held counter", self->f.ei.iommu_driver);
+	ASSERT_EQ(0, adt_dart_of(self->f.ei.dev_name, dart, sizeof(dart)));
+	ASSERT_EQ(0, adt_dom_alloc(fd, eng, &d));
+	ASSERT_EQ(0, adt_alloc(fd, -1, ADT_BUF_PAGES, span, 0, 0, &p));
+	/*
+	 * A whole leaf table's span, in one map: the backend only unhooks a
+	 * table whose whole span one unmap clears, and hands it to the gather.
+	 */
+	ASSERT_EQ(0, adt_dom_map(fd, d.domain, p.handle, 0, IOVA_B, span,
+				 ADT_PROT_READ | ADT_PROT_WRITE));
+	ASSERT_EQ(0, adt_dom_map(fd, d.domain, p.handle, 0, IOVA_A, PG,
+				 ADT_PROT_READ | ADT_PROT_WRITE));
+	ASSERT_EQ(0, adt_dom_attach(fd, eng, d.domain));
+	ASSERT_EQ(0, adt_cmd(fd, eng, ADT_OP_WRITE32, 0, 0, IOVA_B, 4, 7, &r));
+	ASSERT_EQ(ADT_ST_DONE, r.status);
+	id = adt_dart_stream_domain(dart, self->f.ei.sid[0]);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, adt_domain_counter(id, "tables_held"));
+	t0 = adt_dart_counter(dart, "inval_timeouts");
+	ASSERT_LE(0, t0);
+
+	kfd = kmsg_open();
+	ASSERT_LE(0, kfd);
+	ASSERT_EQ(0, hold_busy(fd, eng, 1));
+	EXPECT_EQ((int64_t)span, adt_dom_unmap(fd, d.domain, IOVA_B, span));
+	EXPECT_LT(t0, adt_dart_counter(dart, "inval_timeouts"));
+	EXPECT_EQ(1, adt_domain_counter(id, "tables_held"));
+	EXPECT_TRUE(kmsg_saw(kfd, "TLB invalidation timed out, keeping"));
+	close(kfd);
+	/*
+	 * A second flush while the first command is still BUSY times out
+	 * too, without writing STREAM_SELECT or a command (a model
+	 * violation), and frees nothing.
+	 */
+	EXPECT_EQ((int64_t)PG, adt_dom_unmap(fd, d.domain, IOVA_A, PG));
+	EXPECT_LT(t0 + 1, adt_dart_counter(dart, "inval_timeouts"));
+	EXPECT_EQ(1, adt_domain_counter(id, "tables_held"));
+	ASSERT_EQ(0, hold_busy(fd, eng, 0));
+
+	/* Mapping the span again installs a table: that flush completes. */
+	ASSERT_EQ(0, adt_dom_map(fd, d.domain, p.handle, 0, IOVA_B, span,
+				 ADT_PROT_READ | ADT_PROT_WRITE));
+	EXPECT_EQ(0, adt_domain_counter(id, "tables_held"));
+	ASSERT_EQ(0, adt_cmd(fd, eng, ADT_OP_READ32, 0, IOVA_B, 0, 4, 0, &r));
+	EXPECT_EQ(ADT_ST_DONE, r.status);
+	EXPECT_EQ(7, r.data);
+	ASSERT_EQ(0, adt_cmd(fd, eng, ADT_OP_READ32, 0, IOVA_A, 0, 4, 0, &r));
+	EXPECT_TRUE(r.status & ADT_ST_ERROR);
+}
+
+/*
+ * System suspend (pm_test=devices) while the engine's DART cannot finish
+ * a TLB command: its suspend reset fails, and that must fail the suspend
+ * rather than be logged and ignored; the DART's streams are then put
+ * back, and DMA through it works once the command is let go.  Catches an
+ * adart_suspend() that swallows the reset's error.
+ */
+TEST_F(iommu, suspend_fails_while_busy)
+{
+	int fd = self->f.fd, eng = self->f.eng, ret;
+	struct adt_run r;
+	struct adt_b b;
+
+	if (!self->ours)
+		SKIP(return, "%s: not the driver under test", self->f.ei.iommu_driver);
+	if (access("/sys/power/pm_test", W_OK))
+		SKIP(return, "no /sys/power/pm_test");
+	ASSERT_EQ(0, write_str("/sys/power/pm_test", "devices"));
+	ASSERT_EQ(0, hold_busy(fd, eng, 1));
+	ret = write_str("/sys/power/state", "mem");
+	ASSERT_EQ(0, hold_busy(fd, eng, 0));
+	ASSERT_EQ(0, write_str("/sys/power/pm_test", "none"));
+	EXPECT_NE(0, ret);
+
+	ASSERT_EQ(0, adt_alloc(fd, eng, ADT_BUF_SINGLE, PG, ADT_DIR_BIDIRECTIONAL, 0, &b));
+	ASSERT_EQ(0, adt_cmd(fd, eng, ADT_OP_WRITE32, 0, 0, b.iova, 4, 0x600d, &r));
+	EXPECT_EQ(ADT_ST_DONE, r.status);
+	ASSERT_EQ(0, adt_cmd(fd, eng, ADT_OP_READ32, 0, b.iova, 0, 4, 0, &r));
+	EXPECT_EQ(ADT_ST_DONE, r.status);
+	EXPECT_EQ(0x600d, r.data);
+	EXPECT_EQ(0, adt_free(fd, b.handle));
+}
+
 /* Bad IOMMU API arguments: clear errors, no WARN, nothing leaks. */
 TEST_F(iommu, bad_arguments)
 {
