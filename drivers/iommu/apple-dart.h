@@ -258,6 +258,8 @@ struct adart_counters {
  * @lock:	serialises register sequences (a command must finish before
  *		the next one, hw §2.3, §3.3) and @streams updates
  * @gone:	unbound: registers must not be touched any more
+ * @cmd_stuck:	a TLB command timed out and may still be running (hw §2.3):
+ *		the next one waits for it first; under @lock
  * @locked:	the boot loader locked TCR/TTBR (hw §6): streams keep its
  *		L1 tables, whose entries the driver rewrites
  * @irq:	fault interrupt
@@ -284,6 +286,7 @@ struct adart {
 	const struct adart_layout	*lay;
 	spinlock_t			lock;	/* registers, @streams */
 	bool				gone;
+	bool				cmd_stuck;
 	bool				locked;
 	int				irq;
 
