@@ -144,8 +144,6 @@ static inline int adt_buf_alloc(int fd, struct adt_buf_alloc *a, struct adt_b *b
 	return 0;
 }
 
-
-
 static inline int adt_alloc(int fd, int engine, uint32_t kind, uint64_t size,
 			    uint32_t dir, uint32_t flags, struct adt_b *b)
 {
