@@ -39,10 +39,16 @@ for log in "$DART_LOGS"/*.console.log; do
 		continue
 	fi
 	mkdir -p "$work/$name"
-	if ! base64 -d "$work/$name.b64" | gunzip |
-		(cd "$work/$name" && cpio -idm --quiet); then
-		echo "coverage: $name: the counts do not unpack"
-		exit 1
+	# A boot that never loaded our modules (the 6.12 oracle's) prints an
+	# empty archive; one that does not unpack is named and left out.
+	if ! base64 -d "$work/$name.b64" 2>/dev/null | gunzip 2>/dev/null |
+		(cd "$work/$name" && cpio -idm --quiet 2>/dev/null); then
+		echo "coverage: $name: no counts that unpack, left out"
+		continue
+	fi
+	if [ -z "$(find "$work/$name" -name '*.gcda')" ]; then
+		echo "coverage: $name: no counts of ours"
+		continue
 	fi
 	# debugfs mirrors the build's absolute paths: back where gcov
 	# expects them, next to the .gcno files.
