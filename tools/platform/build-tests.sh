@@ -94,8 +94,8 @@ step_selftests() {
 	make -C "$DART_TOP/tools/testing/selftests/apple-dart" \
 		CC=aarch64-linux-gnu-gcc KSFT_DIR="$src/tools/testing/selftests" \
 		OUTPUT="$out" all
-	# The kernel's own dma_map_benchmark tool, for the manual driver-bench
-	# scenarios (built from the 6.12 tree at test time, never committed).
+	# The kernel's own dma_map_benchmark tool, for make bench and its smoke
+	# (built from the 6.12 tree at test time, never committed).
 	# Its header is not uapi: give it a private include directory rather
 	# than the kernel's include/, whose linux/types.h would clash.
 	mkdir -p "$DART_OUT/dmb-include/linux"
