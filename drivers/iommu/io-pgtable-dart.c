@@ -180,6 +180,13 @@ static const struct dart_ttbr_fmt dart_ttbr_fmts[] = {
  * @pa_shift:	the PTE format's pa_shift (struct dart_pte_fmt), copied
  *		so that the hot paths need not follow a pointer
  * @pa_mask:	the PTE format's pa_mask, likewise
+ * @top_shift:	lowest IOVA bit of the top-level index, with two levels
+ * @idx_mask:	entries of a table minus one
+ * @map_granule: the granule, or 0 if maps never take the one-page path
+ * @unmap_granule: the granule, or 0 if unmaps never take it (@unmap_slow)
+ * @iova_bad:	IOVA bits no page may have set: beyond the IAS, and those
+ *		below the granule
+ * @pa_bad:	the same for a page's physical address and the OAS
  * @top:	top-level table of each TTBR
  * @top_cnt:	counts of the leaf tables under the top table, when the top
  *		table is the leaves' parent (two levels)
@@ -209,6 +216,12 @@ struct dart_pgtable {
 	unsigned int			ttbr_shift;
 	unsigned int			pa_shift;
 	u64				pa_mask;
+	unsigned int			top_shift;
+	unsigned int			idx_mask;
+	unsigned long			map_granule;
+	unsigned long			unmap_granule;
+	unsigned long			iova_bad;
+	u64				pa_bad;
 	u64				*top[DART_PGTABLE_MAX_TTBRS];
 	atomic_t			*top_cnt[DART_PGTABLE_MAX_TTBRS];
 	u64				leaf_prot[DART_PROT_COMBOS];
@@ -882,11 +895,46 @@ static noinline int dart_put_fail(struct dart_pgtable *d, unsigned long iova,
 	return ret;
 }
 
-static int dart_map_pages(struct io_pgtable_ops *ops, unsigned long iova,
-			  phys_addr_t paddr, size_t pgsize, size_t pgcount,
-			  int prot, gfp_t gfp, size_t *mapped)
+/*
+ * One page under a two-level tree: what nearly every dma_map_*() asks
+ * for.  The steps of the general path in dart_map_pages(), with what one
+ * page and two levels make constant worked out at allocation; anything
+ * out of the ordinary (no leaf table yet, a slot being torn down, an entry
+ * in use) goes to the general helpers.  The caller checked the arguments.
+ */
+static __always_inline int dart_map_one(struct dart_pgtable *d,
+					unsigned long iova, phys_addr_t paddr,
+					size_t pgsize, int prot, gfp_t gfp,
+					size_t *mapped)
 {
-	struct dart_pgtable *d = to_dart(ops);
+	unsigned int ttbr = iova >> d->ttbr_shift;
+	unsigned int pidx = (iova >> d->top_shift) & d->idx_mask;
+	atomic_t *cnt = d->top_cnt[ttbr] + pidx;
+	u64 pte, tpte, *ptep;
+
+	pte = d->leaf_prot[prot & DART_PROT_BITS] | dart_pa_to_pte(d, paddr);
+	if (unlikely(!dart_slot_try_hold(cnt, 1)))
+		return dart_map_tables(d, iova, pte, dart_pa_to_pte(d, pgsize),
+				       1, gfp ?: GFP_ATOMIC, mapped);
+	tpte = READ_ONCE(d->top[ttbr][pidx]);
+	if (unlikely(!dart_pte_valid(tpte)))
+		return dart_map_install(d, iova, pte, dart_pa_to_pte(d, pgsize),
+					1, gfp ?: GFP_ATOMIC, mapped);
+	/* Held, a valid slot entry cannot change: reclaim needs 0 holds. */
+	ptep = dart_pte_to_table(d, tpte) + ((iova >> d->pg_shift) & d->idx_mask);
+	if (unlikely(READ_ONCE(*ptep)))
+		return dart_put_fail(d, iova, 1, -EEXIST);
+	WRITE_ONCE(*ptep, pte);
+	*mapped += pgsize;
+	return 0;
+}
+
+/* Any number of pages, and bad arguments. */
+static noinline int dart_map_any(struct dart_pgtable *d, unsigned long iova,
+				 phys_addr_t paddr, size_t pgsize,
+				 size_t pgcount, int prot, gfp_t gfp,
+				 size_t *mapped)
+{
 	unsigned int idx, pidx, ttbr, i;
 	u64 pte, step, *ptep, plast, bad;
 	atomic_t *cnt;
@@ -930,6 +978,24 @@ static int dart_map_pages(struct io_pgtable_ops *ops, unsigned long iova,
 	return 0;
 }
 
+static int dart_map_pages(struct io_pgtable_ops *ops, unsigned long iova,
+			  phys_addr_t paddr, size_t pgsize, size_t pgcount,
+			  int prot, gfp_t gfp, size_t *mapped)
+{
+	struct dart_pgtable *d = to_dart(ops);
+
+	/*
+	 * One page: granule, alignment, IAS and OAS in one test.  For one
+	 * aligned page, the last byte is in range if the first one is.
+	 */
+	if (likely(pgcount == 1 &&
+		   !((pgsize ^ d->map_granule) | (iova & d->iova_bad) |
+		     (paddr & d->pa_bad)) &&
+		   (prot & (IOMMU_READ | IOMMU_WRITE))))
+		return dart_map_one(d, iova, paddr, pgsize, prot, gfp, mapped);
+	return dart_map_any(d, iova, paddr, pgsize, pgcount, prot, gfp, mapped);
+}
+
 /*
  * Clear up to @n pages from @iova in the leaf table behind slot @pp, up
  * to the first hole; returns how many.  The entries to clear would pin the
@@ -960,9 +1026,11 @@ static __always_inline size_t dart_unmap_done(unsigned long iova, size_t done,
 {
 	size_t size = done << pg_shift;
 
+	/*
+	 * No barrier for the walker: the driver's flush is an MMIO write,
+	 * and writel() orders the cleared entries before it (hw §2.3).
+	 */
 	if (size) {
-		/* Cleared entries reach the walker before the driver's sync. */
-		dma_wmb();
 		/* iommu_iotlb_gather_add_range(), without its branches. */
 		if (gather) {
 			gather->start = min(gather->start, iova);
@@ -1022,11 +1090,62 @@ static noinline size_t dart_unmap_reclaim(struct dart_pgtable *d,
 	return dart_unmap_done(iova, done, d->pg_shift, gather);
 }
 
-static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
-			       size_t pgsize, size_t pgcount,
-			       struct iommu_iotlb_gather *gather)
+/* A slot count that fell to zero or below after a one-page unmap. */
+static noinline void dart_unmap_one_put(atomic_t *cnt, int left)
 {
-	struct dart_pgtable *d = to_dart(ops);
+	/* One page can never empty a whole leaf table: no reclaim here. */
+	if (left < 0)
+		dart_slot_broken(cnt);
+}
+
+/*
+ * One page under a two-level tree, as dart_map_one() for maps.  As the
+ * io-pgtable contract says, a hole unmaps nothing.
+ */
+static __always_inline size_t dart_unmap_one(struct dart_pgtable *d,
+					     unsigned long iova, size_t pgsize,
+					     struct iommu_iotlb_gather *gather)
+{
+	unsigned int ttbr = iova >> d->ttbr_shift;
+	unsigned int pidx = (iova >> d->top_shift) & d->idx_mask;
+	atomic_t *cnt = d->top_cnt[ttbr] + pidx;
+	u64 tpte, *ptep;
+	int left, i = 0;
+
+	/* The entry may be a hole, whose table another unmap may reclaim. */
+	if (unlikely(!dart_slot_try_hold(cnt, 1)))
+		return dart_unmap_tables(d, iova, 1, gather);
+	tpte = READ_ONCE(d->top[ttbr][pidx]);
+	if (likely(dart_pte_valid(tpte))) {
+		ptep = dart_pte_to_table(d, tpte) +
+		       ((iova >> d->pg_shift) & d->idx_mask);
+		if (likely(dart_pte_valid(READ_ONCE(*ptep)))) {
+			WRITE_ONCE(*ptep, 0);
+			i = 1;
+		}
+	}
+	left = atomic_sub_return_release(1 + i, cnt);
+	if (unlikely(left <= 0))
+		dart_unmap_one_put(cnt, left);
+	if (unlikely(!i))
+		return 0;
+	/*
+	 * No barrier for the walker here: the flush that follows is an MMIO
+	 * write, and writel() orders the cleared entry before it (hw §2.3).
+	 */
+	if (gather) {
+		gather->start = min(gather->start, iova);
+		gather->end = max(gather->end, iova + pgsize - 1);
+	}
+	return pgsize;
+}
+
+/* Any number of pages, and bad arguments. */
+static noinline size_t dart_unmap_any(struct dart_pgtable *d,
+				      unsigned long iova, size_t pgsize,
+				      size_t pgcount,
+				      struct iommu_iotlb_gather *gather)
+{
 	unsigned int idx, pidx, ttbr, i = 0;
 	atomic_t *cnt;
 	int left;
@@ -1060,6 +1179,18 @@ static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 			return dart_unmap_reclaim(d, iova, i, gather);
 	}
 	return dart_unmap_done(iova, i, d->pg_shift, gather);
+}
+
+static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
+			       size_t pgsize, size_t pgcount,
+			       struct iommu_iotlb_gather *gather)
+{
+	struct dart_pgtable *d = to_dart(ops);
+
+	if (likely(pgcount == 1 &&
+		   !((pgsize ^ d->unmap_granule) | (iova & d->iova_bad))))
+		return dart_unmap_one(d, iova, pgsize, gather);
+	return dart_unmap_any(d, iova, pgsize, pgcount, gather);
 }
 
 static phys_addr_t dart_iova_to_phys(struct io_pgtable_ops *ops,
@@ -1286,6 +1417,16 @@ static struct dart_pgtable *dart_alloc(enum io_pgtable_fmt fmt,
 	d->table_added = dc->table_added;
 	d->unmap_slow = d->levels != DART_MIN_LEVELS ||
 			(cfg->tlb && cfg->tlb->tlb_add_page);
+	/* What the one-page paths need, ready (dart_map_one()). */
+	d->top_shift = d->pg_shift + d->bpl;
+	d->idx_mask = dart_entries(d) - 1;
+	if (d->levels == DART_MIN_LEVELS)
+		d->map_granule = cfg->pgsize_bitmap;
+	if (!d->unmap_slow)
+		d->unmap_granule = cfg->pgsize_bitmap;
+	d->iova_bad = ~(unsigned long)GENMASK_ULL(cfg->ias - 1, 0) |
+		      (cfg->pgsize_bitmap - 1);
+	d->pa_bad = ~GENMASK_ULL(cfg->oas - 1, 0) | (cfg->pgsize_bitmap - 1);
 	d->iop.cfg = *cfg;
 	memset(&d->iop.cfg.apple_dart_cfg, 0,
 	       sizeof(d->iop.cfg.apple_dart_cfg));
