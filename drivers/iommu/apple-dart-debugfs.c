@@ -196,6 +196,7 @@ static int adart_dom_counters_show(struct seq_file *s, void *unused)
 	seq_printf(s, "flush_walk %ld\n", atomic_long_read(&c->flush_walk));
 	seq_printf(s, "faults %ld\n", atomic_long_read(&c->faults));
 	seq_printf(s, "tables_held %ld\n", atomic_long_read(&c->tables_held));
+	seq_printf(s, "flush_shared %ld\n", atomic_long_read(&c->flush_shared));
 	seq_printf(s, "tables %lu\n", st.tables);
 	seq_printf(s, "leaf_tables %lu\n", st.leaf_tables);
 	seq_printf(s, "table_bytes %lu\n", st.bytes);

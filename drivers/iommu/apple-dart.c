@@ -165,15 +165,40 @@ static void adart_port_flush(const struct adart_port *p, void *priv)
  * flush is only released by a flush that started after it was kept, so
  * after it was unhooked.
  *
+ * Callers that wait for @dom->lock while another flush runs share the
+ * next one.  A command drops every translation its streams cached, not
+ * a range (hw §2.3, §3.3), so any flush started after the caller's
+ * page-table stores, and completed on every port, is also the caller's:
+ * the caller notes how many had started before it takes the lock, and
+ * finds out under it whether a later one has completed meanwhile.  With
+ * several threads unmapping strictly in one domain, one command then
+ * serves everyone who queued up behind the one running.
+ *
  * Return: 0, or -ETIMEDOUT.
  */
 static int adart_domain_flush(struct adart_domain *dom,
 			      struct list_head *pages)
 {
-	unsigned long flags, n;
+	unsigned long flags, n, seen, mine;
 	int err = 0;
 
+	/*
+	 * The caller's page-table stores come before the read, for the CPU
+	 * and for the DART (outer shareable): a flush that this read does
+	 * not see started, by the barrier after its count, saw them.
+	 */
+	dma_mb();
+	seen = READ_ONCE(dom->flush_started);
 	spin_lock_irqsave(&dom->lock, flags);
+	if ((long)(dom->flush_done - seen) > 0) {
+		atomic_long_inc(&dom->cnt.flush_shared);
+		goto out;
+	}
+	mine = dom->flush_started + 1;
+	WRITE_ONCE(dom->flush_started, mine);
+	/* Pairs with the barrier above; the L1 update reads tables too. */
+	dma_mb();
+
 	/* Locked streams walk the boot loader's L1: update it first (hw §6). */
 	if (dom->locked_sids)
 		adart_locked_sync(dom);
@@ -184,11 +209,15 @@ static int adart_domain_flush(struct adart_domain *dom,
 		atomic_long_add(n, &dom->cnt.tables_held);
 		pr_err_ratelimited("domain %d: TLB invalidation timed out, keeping %lu table pages the DART may still walk\n",
 				   dom->id, n);
-	} else if (!err && !list_empty(&dom->held)) {
-		atomic_long_sub(list_count_nodes(&dom->held),
-				&dom->cnt.tables_held);
-		list_splice_tail_init(&dom->held, pages);
+	} else if (!err) {
+		dom->flush_done = mine;
+		if (!list_empty(&dom->held)) {
+			atomic_long_sub(list_count_nodes(&dom->held),
+					&dom->cnt.tables_held);
+			list_splice_tail_init(&dom->held, pages);
+		}
 	}
+out:
 	spin_unlock_irqrestore(&dom->lock, flags);
 	return err;
 }

@@ -388,6 +388,8 @@ struct adart_master {
  * @faults:	faults reported to the domain's handler
  * @tables_held: table pages unhooked but kept, because the flush that
  *		should have dropped them from the TLB timed out
+ * @flush_shared: flushes another caller's command, started after this
+ *		caller's stores, did for it (adart_domain_flush())
  */
 struct adart_domain_counters {
 	atomic_long_t	sync;
@@ -397,6 +399,7 @@ struct adart_domain_counters {
 	atomic_long_t	flush_walk;
 	atomic_long_t	faults;
 	atomic_long_t	tables_held;
+	atomic_long_t	flush_shared;
 };
 
 /**
@@ -418,6 +421,8 @@ struct adart_domain_counters {
  * @ports:	streams translating through this domain
  * @held:	table pages kept until a flush completes (adart_domain_flush());
  *		under @lock
+ * @flush_started: flushes started; written under @lock, read without it
+ * @flush_done:	the last of them that completed on every port; under @lock
  * @id:		number shown in debugfs
  * @cnt:	event counts
  * @debugfs:	debugfs directory
@@ -438,6 +443,8 @@ struct adart_domain {
 	spinlock_t			lock;	/* @ports */
 	struct adart_port		ports[ADART_MAX_PORTS];
 	struct list_head		held;	/* under @lock */
+	unsigned long			flush_started;
+	unsigned long			flush_done;	/* under @lock */
 
 	int				id;
 	struct adart_domain_counters	cnt;
