@@ -607,7 +607,11 @@ TEST_F(iommu, suspend_fails_while_busy)
 	EXPECT_EQ(0, adt_free(fd, b.handle));
 }
 
-/* Bad IOMMU API arguments: clear errors, no WARN, nothing leaks. */
+/*
+ * Bad IOMMU API arguments: clear errors, no WARN, nothing leaks.  These
+ * are the client's own checks, made before any IOMMU API call; the same
+ * kinds of input handed to the driver are driver_bad_arguments'.
+ */
 TEST_F(iommu, bad_arguments)
 {
 	struct adt_domain_alloc d;
@@ -658,6 +662,124 @@ TEST_F(iommu, bad_arguments)
 	 * Closing with the domain attached and mapped must clean up (checked
 	 * in the teardown); leave it that way on purpose.
 	 */
+}
+
+/* Whether the engine reads page @pg of @want at @iova (its checksum). */
+static int reads_page(int fd, int eng, uint64_t iova, const unsigned char *want,
+		      unsigned int pg)
+{
+	struct adt_run r;
+
+	if (adt_cmd(fd, eng, ADT_OP_CHECKSUM, 0, iova, 0, PG, 0, &r))
+		return 0;
+	return r.status == ADT_ST_DONE && r.result == fnv1a(want + pg * PG, PG);
+}
+
+/* Whether an engine read at @iova is refused by the DART. */
+static int read_faults(int fd, int eng, uint64_t iova)
+{
+	struct adt_run r;
+
+	return !adt_cmd(fd, eng, ADT_OP_READ32, 0, iova, 0, 4, 0, &r) &&
+	       (r.status & ADT_ST_ERROR) && r.fault_iova == iova;
+}
+
+/*
+ * Bad IOMMU API arguments that get past the 6.12 core, which checks only
+ * the alignment (__iommu_map(), __iommu_unmap()), so that the driver and
+ * its page-table code answer them (ADT_MAP_RAW): an IOVA at or beyond the
+ * top of the aperture (the domain's IAS, 2^ias), at the top of the address
+ * space, over a live mapping, and unmaps of a hole, starting in a hole, of
+ * part of a mapping and across its end.  The answers are the io-pgtable
+ * contract's: -ERANGE, -EEXIST, the bytes up to the first hole.  After
+ * each, the live mapping still reads its own pages through the engine,
+ * nothing else became reachable, and the kernel logged no WARNING.
+ * Catches a backend that masks an IOVA to its IAS (the map beyond the top
+ * lands on IOVA_A's or IOVA_B's slot: -EEXIST, a read at IOVA_B, or the
+ * aliased unmap removing IOVA_A), one that overwrites a live entry, and an
+ * unmap that does not stop at a hole or clears more than it was asked.
+ * 6.12's io-pgtable-dart WARNs on an unmapped hole and checks no IAS: it
+ * is skipped.
+ */
+TEST_F(iommu, driver_bad_arguments)
+{
+	const uint32_t rw = ADT_PROT_READ | ADT_PROT_WRITE;
+	int fd = self->f.fd, eng = self->f.eng, kfd;
+	unsigned char *want = malloc(4 * PG);
+	struct adt_domain_alloc d;
+	uint64_t top;
+	struct adt_b p;
+	unsigned int i;
+
+	if (!self->ours)
+		SKIP(return, "%s: its page-table code WARNs on these",
+		     self->f.ei.iommu_driver);
+	ASSERT_NE(NULL, want);
+	ASSERT_EQ(0, adt_dom_alloc(fd, eng, &d));
+	top = d.aperture_end + 1;
+	/* The aperture is the IAS: the first IOVA the tables cannot hold. */
+	ASSERT_EQ(0, top & (top - 1)) TH_LOG("aperture end %#llx",
+					     (unsigned long long)d.aperture_end);
+	ASSERT_LT(IOVA_B + 4 * PG, top);
+	ASSERT_EQ(0, adt_alloc(fd, -1, ADT_BUF_PAGES, 4 * PG, 0, 0, &p));
+	fill_pattern(want, 4 * PG, 77);
+	ASSERT_EQ(0, adt_rw(fd, p.handle, 1, 0, want, 4 * PG));
+	/* The live mapping: pages 0-2 at IOVA_A. */
+	ASSERT_EQ(0, adt_dom_map(fd, d.domain, p.handle, 0, IOVA_A, 3 * PG, rw));
+	ASSERT_EQ(0, adt_dom_attach(fd, eng, d.domain));
+	for (i = 0; i < 3; i++)
+		ASSERT_TRUE(reads_page(fd, eng, IOVA_A + i * PG, want, i));
+	kfd = kmsg_open();
+	ASSERT_LE(0, kfd);
+
+	/* Beyond the IAS, where a masked IOVA would alias IOVA_A and IOVA_B. */
+	EXPECT_EQ(-ERANGE, adt_dom_map_raw(fd, d.domain, p.handle, 3 * PG,
+					   top + IOVA_A, PG, rw));
+	EXPECT_EQ(-ERANGE, adt_dom_map_raw(fd, d.domain, p.handle, 3 * PG,
+					   top + IOVA_B, PG, rw));
+	EXPECT_EQ(-ERANGE, adt_dom_map_raw(fd, d.domain, p.handle, 3 * PG,
+					   top, PG, rw));
+	EXPECT_EQ(-ERANGE, adt_dom_map_raw(fd, d.domain, p.handle, 3 * PG,
+					   -PG, PG, rw));
+	EXPECT_EQ(0, adt_dom_phys(fd, d.domain, top + IOVA_A));
+	EXPECT_EQ(0, adt_dom_phys(fd, d.domain, IOVA_B));
+	EXPECT_TRUE(read_faults(fd, eng, IOVA_B));
+	EXPECT_EQ(0, adt_dom_unmap_raw(fd, d.domain, top + IOVA_A, PG));
+	EXPECT_EQ(0, adt_dom_unmap_raw(fd, d.domain, -PG, PG));
+	EXPECT_TRUE(reads_page(fd, eng, IOVA_A, want, 0));
+
+	/* Over the live mapping: refused, the entries left as they were. */
+	EXPECT_EQ(-EEXIST, adt_dom_map_raw(fd, d.domain, p.handle, 3 * PG,
+					   IOVA_A + PG, PG, rw));
+	/* Its first page is free: mapped, then rolled back at the second. */
+	EXPECT_EQ(-EEXIST, adt_dom_map_raw(fd, d.domain, p.handle, 2 * PG,
+					   IOVA_A - PG, 2 * PG, rw));
+	EXPECT_EQ(0, adt_dom_phys(fd, d.domain, IOVA_A - PG));
+	EXPECT_EQ(p.phys, adt_dom_phys(fd, d.domain, IOVA_A));
+	for (i = 0; i < 3; i++)
+		EXPECT_TRUE(reads_page(fd, eng, IOVA_A + i * PG, want, i))
+			TH_LOG("page %u at IOVA_A no longer reads its data", i);
+
+	/* A hole, and a range that starts in one: nothing unmapped. */
+	EXPECT_EQ(0, adt_dom_unmap_raw(fd, d.domain, IOVA_B, PG));
+	EXPECT_EQ(0, adt_dom_unmap_raw(fd, d.domain, IOVA_A - PG, 2 * PG));
+	EXPECT_TRUE(reads_page(fd, eng, IOVA_A, want, 0));
+
+	/* Part of the mapping: its middle page, then its end and beyond. */
+	EXPECT_EQ((int64_t)PG, adt_dom_unmap_raw(fd, d.domain, IOVA_A + PG, PG));
+	EXPECT_TRUE(reads_page(fd, eng, IOVA_A, want, 0));
+	EXPECT_TRUE(read_faults(fd, eng, IOVA_A + PG));
+	EXPECT_TRUE(reads_page(fd, eng, IOVA_A + 2 * PG, want, 2));
+	EXPECT_EQ((int64_t)PG, adt_dom_unmap_raw(fd, d.domain, IOVA_A + 2 * PG,
+						 2 * PG));
+	EXPECT_TRUE(read_faults(fd, eng, IOVA_A + 2 * PG));
+	EXPECT_TRUE(reads_page(fd, eng, IOVA_A, want, 0));
+	EXPECT_EQ(p.phys, adt_dom_phys(fd, d.domain, IOVA_A));
+
+	EXPECT_FALSE(kmsg_saw(kfd, "WARNING:"));
+	close(kfd);
+	free(want);
+	/* Closing unmaps the rest and frees domain and pages (teardown). */
 }
 
 TEST_HARNESS_MAIN
