@@ -664,6 +664,178 @@ TEST_F(iommu, bad_arguments)
 	 */
 }
 
+/*
+ * Value of the "@name N" line of a domain's debugfs info file, -1 without
+ * it (its other lines hold hex values and names, line by line).
+ */
+static long dom_info(long id, const char *name)
+{
+	char path[256], line[256], key[64];
+	long v, ret = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), ADT_DART_DBG "domains/%ld/info", id);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %li", key, &v) == 2 && !strcmp(key, name))
+			ret = v;
+	fclose(f);
+	return ret;
+}
+
+/* Set bit @id of @set for each domains/<id> directory of our debugfs. */
+static int debugfs_domains(unsigned char *set, size_t bits)
+{
+	DIR *dir = opendir(ADT_DART_DBG "domains");
+	struct dirent *de;
+	char *end;
+	long id;
+
+	if (!dir)
+		return -errno;
+	memset(set, 0, bits / 8);
+	while ((de = readdir(dir))) {
+		id = strtol(de->d_name, &end, 10);
+		if (*end || end == de->d_name || id < 0 || (size_t)id >= bits)
+			continue;
+		set[id / 8] |= 1 << (id % 8);
+	}
+	closedir(dir);
+	return 0;
+}
+
+#define DBG_DOMS	4096
+
+/* The debugfs id of the one domain that appeared between @before and now. */
+static long new_debugfs_domain(const unsigned char *before)
+{
+	unsigned char now[DBG_DOMS / 8];
+	long id, found = -1;
+
+	if (debugfs_domains(now, DBG_DOMS))
+		return -1;
+	for (id = 0; id < DBG_DOMS; id++) {
+		if (!(now[id / 8] & ~before[id / 8] & (1 << (id % 8))))
+			continue;
+		if (found >= 0)
+			return -1;
+		found = id;
+	}
+	return found;
+}
+
+/*
+ * The debugfs page-table dump against what was mapped.  The domain is one
+ * of the coprocessor's (the "dcp" engine of apple-dart=full, behind the
+ * locked dart-dcp): its tables keep the boot loader's TTBR count, two, so
+ * IOVAs from 2^36 on are walked through TTBR1 (hw §4.2, io-pgtable.rst's
+ * layout).  Two pages are mapped at IOVA0 in TTBR0 and two others at
+ * IOVA0 + one TTBR's span, the IOVA a dump that forgot the TTBR index's
+ * base would print them at.  Every page mapped must be in a run of the
+ * dump at its IOVA with the PA that iommu_iova_to_phys() gives (and the
+ * buffer's first page's PA is the buffer's), and every run of the dump
+ * (the boot mappings too) must start and end where iommu_iova_to_phys()
+ * agrees with it.  Catches a dump with the wrong PA, or the wrong IOVA for
+ * a TTBR above 0 (the TTBR1 pages at IOVA0, where the PAs differ).  The
+ * domain is never attached: nothing reaches the locked DART.
+ */
+TEST_F(iommu, debugfs_pgtable_matches_mappings)
+{
+	const uint64_t iova0 = 0x200000000ULL;
+	unsigned char before[DBG_DOMS / 8];
+	unsigned long long a, b, pa, attrs, tables, pages;
+	uint64_t span, iova[4], total = 0;
+	int fd = self->f.fd, eng, ttbrs, found, runs = 0;
+	struct adt_domain_alloc d;
+	char path[256], line[256];
+	struct adt_b p;
+	long id, ias, levels, shift;
+	FILE *f;
+	int i;
+
+	if (!self->ours)
+		SKIP(return, "%s: not the driver under test",
+		     self->f.ei.iommu_driver);
+	eng = adt_find(fd, "dcp");
+	if (eng < 0)
+		SKIP(return, "no dcp engine: no domain with two TTBRs here");
+	ASSERT_EQ(0, debugfs_domains(before, DBG_DOMS));
+	ASSERT_EQ(0, adt_dom_alloc(fd, eng, &d));
+	id = new_debugfs_domain(before);
+	ASSERT_LE(0, id) TH_LOG("no new domain in " ADT_DART_DBG "domains");
+
+	ttbrs = dom_info(id, "ttbrs");
+	ias = dom_info(id, "va_bits");
+	levels = dom_info(id, "levels");
+	shift = __builtin_ctzl(dom_info(id, "page_size"));
+	ASSERT_LE(2, ttbrs) TH_LOG("domain %ld has %d TTBRs", id, ttbrs);
+	ASSERT_EQ(d.aperture_end + 1, 1ULL << ias);
+	/* What one TTBR's tables span: shift - 3 index bits per level. */
+	span = 1ULL << (shift + (shift - 3) * levels);
+	ASSERT_LT(iova0 + span, 1ULL << ias);
+	iova[0] = iova0;
+	iova[1] = iova0 + PG;
+	iova[2] = iova0 + span;
+	iova[3] = iova0 + span + PG;
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, adt_dom_phys(fd, d.domain, iova[i]));
+
+	ASSERT_EQ(0, adt_alloc(fd, -1, ADT_BUF_PAGES, 4 * PG, 0, 0, &p));
+	ASSERT_EQ(0, adt_dom_map(fd, d.domain, p.handle, 0, iova[0], 2 * PG,
+				 ADT_PROT_READ | ADT_PROT_WRITE));
+	ASSERT_EQ(0, adt_dom_map(fd, d.domain, p.handle, 2 * PG, iova[2], 2 * PG,
+				 ADT_PROT_READ));
+	EXPECT_EQ(p.phys, adt_dom_phys(fd, d.domain, iova[0]));
+
+	snprintf(path, sizeof(path), ADT_DART_DBG "domains/%ld/pgtable", id);
+	/* Each page mapped, in a run with its PA. */
+	for (i = 0; i < 4; i++) {
+		uint64_t want = adt_dom_phys(fd, d.domain, iova[i]);
+
+		ASSERT_NE(0, want);
+		f = fopen(path, "r");
+		ASSERT_NE(NULL, f);
+		found = 0;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "%llx-%llx -> %llx attrs %llx",
+				   &a, &b, &pa, &attrs) == 4 &&
+			    a <= iova[i] && iova[i] + PG - 1 <= b)
+				found = pa + (iova[i] - a) == want ? 1 : -1;
+		fclose(f);
+		EXPECT_EQ(1, found)
+			TH_LOG("IOVA %#llx -> %#llx: %s in the dump",
+			       (unsigned long long)iova[i],
+			       (unsigned long long)want,
+			       found ? "another PA" : "not");
+	}
+	/* Each run of the dump, where the tables say it is. */
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	pages = ~0ULL;
+	while (fgets(line, sizeof(line), f)) {
+		int n;
+
+		if (sscanf(line, "# %llu tables, %llu pages mapped", &tables,
+			   &pages) == 2 || line[0] == '#')
+			continue;
+		n = sscanf(line, "%llx-%llx -> %llx attrs %llx", &a, &b, &pa,
+			   &attrs);
+		ASSERT_EQ(4, n) TH_LOG("%s", line);
+		runs++;
+		total += (b + 1 - a) / PG;
+		EXPECT_EQ(pa, adt_dom_phys(fd, d.domain, a)) TH_LOG("%s", line);
+		EXPECT_EQ(pa + (b + 1 - PG - a),
+			  adt_dom_phys(fd, d.domain, b + 1 - PG)) TH_LOG("%s", line);
+	}
+	fclose(f);
+	TH_LOG("domain %ld: %d TTBRs, %ld VA bits, %d runs, %llu pages",
+	       id, ttbrs, ias, runs, (unsigned long long)total);
+	EXPECT_EQ(pages, total);
+	EXPECT_LE(2, runs);
+}
+
 /* Whether the engine reads page @pg of @want at @iova (its checksum). */
 static int reads_page(int fd, int eng, uint64_t iova, const unsigned char *want,
 		      unsigned int pg)
