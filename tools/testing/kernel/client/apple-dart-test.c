@@ -135,7 +135,9 @@ struct adt_ctx {
  * buffer by adt_buf.maps, and the range by its adt_mapping, already on
  * the domain's list (so no other MAP overlaps it) but not yet live (so no
  * UNMAP takes it).  Those touch no engine, so an unbind cannot pull
- * anything from under them.
+ * anything from under them.  ADT_MAP_RAW gives up the "no other MAP
+ * overlaps" part on purpose (the driver must refuse the overlap); its
+ * records still pin the pages until the domain is gone.
  */
 static DEFINE_MUTEX(adt_lock);
 static struct adt_engine adt_engines[ADT_MAX_ENGINES];
@@ -926,12 +928,14 @@ static int adt_map(struct adt_ctx *ctx, struct adt_map *mp)
 	struct adt_buf *b;
 	struct iommu_domain_geometry *g;
 	unsigned long iova;
+	bool raw;
 	u64 off;
 	int ret;
 
-	if (mp->reserved || !mp->prot ||
+	if ((mp->flags & ~ADT_MAP_RAW) || !mp->prot ||
 	    (mp->prot & ~(ADT_PROT_READ | ADT_PROT_WRITE)))
 		return -EINVAL;
+	raw = mp->flags & ADT_MAP_RAW;
 	d = adt_dom_lookup(ctx, mp->domain);
 	b = adt_buf_lookup(ctx, mp->handle);
 	if (!d || !b)
@@ -939,24 +943,33 @@ static int adt_map(struct adt_ctx *ctx, struct adt_map *mp)
 	/* Only engine-less pages: an unbind must never pull mapped pages. */
 	if (b->kind != ADT_BUF_PAGES)
 		return -EINVAL;
-	if (!mp->len || !PAGE_ALIGNED(mp->len) || !PAGE_ALIGNED(mp->offset) ||
-	    !PAGE_ALIGNED(mp->iova))
+	/* The pages come from the buffer: its range is checked even RAW. */
+	if (!mp->len || !PAGE_ALIGNED(mp->len) || !PAGE_ALIGNED(mp->offset))
 		return -EINVAL;
 	if (mp->offset >= (u64)b->pg->nr * PAGE_SIZE ||
 	    mp->len > (u64)b->pg->nr * PAGE_SIZE - mp->offset)
 		return -EINVAL;
-	g = &d->domain->geometry;
-	if (mp->iova < g->aperture_start || mp->iova > g->aperture_end ||
-	    mp->len - 1 > g->aperture_end - mp->iova)
-		return -ERANGE;
-
 	/*
-	 * Mapping over a live mapping is a caller bug the page-table code
-	 * may WARN about; refuse it here with a plain error instead.
+	 * RAW: the IOVA goes to iommu_map() as it is.  The 6.12 core checks
+	 * only its alignment (__iommu_map()), so the aperture, the IAS and
+	 * live mappings underneath are left to the IOMMU driver.
 	 */
-	list_for_each_entry(m, &d->maps, node)
-		if (mp->iova < m->iova + m->len && m->iova < mp->iova + mp->len)
-			return -EEXIST;
+	if (!raw) {
+		if (!PAGE_ALIGNED(mp->iova))
+			return -EINVAL;
+		g = &d->domain->geometry;
+		if (mp->iova < g->aperture_start || mp->iova > g->aperture_end ||
+		    mp->len - 1 > g->aperture_end - mp->iova)
+			return -ERANGE;
+		/*
+		 * Mapping over a live mapping is a caller bug the page-table
+		 * code may WARN about; refuse it here with a plain error.
+		 */
+		list_for_each_entry(m, &d->maps, node)
+			if (mp->iova < m->iova + m->len &&
+			    m->iova < mp->iova + mp->len)
+				return -EEXIST;
+	}
 
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
@@ -996,11 +1009,23 @@ static int adt_unmap(struct adt_ctx *ctx, struct adt_unmap *um)
 	struct adt_mapping *m;
 	struct adt_dom *d;
 
-	if (um->reserved)
+	if (um->flags & ~ADT_MAP_RAW)
 		return -EINVAL;
 	d = adt_dom_lookup(ctx, um->domain);
 	if (!d)
 		return -ENOENT;
+	if (um->flags & ADT_MAP_RAW) {
+		/*
+		 * Whatever the driver unmaps, the records stay: their pages
+		 * are released with the domain, after its tables are gone.
+		 */
+		d->busy++;
+		mutex_unlock(&adt_lock);
+		um->unmapped = iommu_unmap(d->domain, um->iova, um->len);
+		mutex_lock(&adt_lock);
+		d->busy--;
+		return 0;
+	}
 	list_for_each_entry(m, &d->maps, node) {
 		if (!m->live || m->iova != um->iova || m->len != um->len)
 			continue;

@@ -270,21 +270,32 @@ struct adt_attach {
 #define ADT_PROT_READ		0x1u
 #define ADT_PROT_WRITE		0x2u
 
+/*
+ * struct adt_map.flags, struct adt_unmap.flags: hand the IOVA and length to
+ * iommu_map() / iommu_unmap() as they are, without the client's own checks
+ * (aperture, overlap with an earlier ADT_IOC_MAP, an unmap that is not
+ * exactly one earlier map), so that the IOMMU driver and its page-table
+ * code are the ones to answer.  The buffer range is still checked.  A RAW
+ * unmap leaves the client's record of the maps alone: their pages stay
+ * held until the domain is freed.
+ */
+#define ADT_MAP_RAW		0x1u
+
 /**
  * struct adt_map - iommu_map() part of a PAGES (or SG) buffer into a domain
  * @domain: in: domain
  * @handle: in: buffer providing the pages
  * @prot: in: ADT_PROT_*
- * @reserved: zero
+ * @flags: in: ADT_MAP_RAW, else zero
  * @offset: in: page-aligned offset into the buffer
  * @len: in: page-aligned length
- * @iova: in: page-aligned IOVA inside the aperture
+ * @iova: in: page-aligned IOVA inside the aperture (any IOVA with RAW)
  */
 struct adt_map {
 	__u32 domain;
 	__u32 handle;
 	__u32 prot;
-	__u32 reserved;
+	__u32 flags;
 	__u64 offset;
 	__u64 len;
 	__u64 iova;
@@ -293,14 +304,14 @@ struct adt_map {
 /**
  * struct adt_unmap - iommu_unmap() a range mapped with ADT_IOC_MAP
  * @domain: in: domain
- * @reserved: zero
- * @iova: in: start of an earlier ADT_IOC_MAP
- * @len: in: its length
+ * @flags: in: ADT_MAP_RAW, else zero
+ * @iova: in: start of an earlier ADT_IOC_MAP (any IOVA with RAW)
+ * @len: in: its length (any length with RAW)
  * @unmapped: out: bytes the IOMMU driver unmapped
  */
 struct adt_unmap {
 	__u32 domain;
-	__u32 reserved;
+	__u32 flags;
 	__u64 iova;
 	__u64 len;
 	__u64 unmapped;

@@ -578,6 +578,12 @@ static int dcpt_info(struct dcpt *d, struct dcpt_info *i)
 	i->state = (d->dom ? DCPT_TAKEN : 0) |
 		   (d->disp_mapped ? DCPT_NEW_FB : 0) |
 		   (d->scan_new ? DCPT_SCAN_NEW : 0);
+	/*
+	 * What the DMA layer asks before it gives a new DMA domain a flush
+	 * queue; a group switched through sysfs gets one without the ask.
+	 */
+	if (device_iommu_capable(d->dev, IOMMU_CAP_DEFERRED_FLUSH))
+		i->state |= DCPT_DEFERRED;
 	return 0;
 }
 

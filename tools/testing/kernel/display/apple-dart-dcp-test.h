@@ -24,6 +24,7 @@
 #define DCPT_TAKEN		0x1u	/* the pipe is in our unmanaged domain */
 #define DCPT_NEW_FB		0x2u	/* the new framebuffer is mapped */
 #define DCPT_SCAN_NEW		0x4u	/* ... and being scanned out */
+#define DCPT_DEFERRED		0x8u	/* the IOMMU can flush lazily */
 
 /**
  * struct dcpt_info - the display as the driver found it

@@ -587,6 +587,42 @@ static inline int64_t adt_dom_unmap(int fd, uint32_t dom, uint64_t iova,
 	return ret ? ret : (int64_t)u.unmapped;
 }
 
+/*
+ * ADT_MAP_RAW: the IOVA and length reach iommu_map() / iommu_unmap() as
+ * they are, so the IOMMU driver answers, not the client.
+ */
+static inline int adt_dom_map_raw(int fd, uint32_t dom, uint32_t handle,
+				  uint64_t off, uint64_t iova, uint64_t len,
+				  uint32_t prot)
+{
+	struct adt_map m = {
+		.domain = dom, .handle = handle, .prot = prot, .offset = off,
+		.len = len, .iova = iova, .flags = ADT_MAP_RAW,
+	};
+
+	return adt_ioc(fd, ADT_IOC_MAP, &m);
+}
+
+/* Bytes iommu_unmap() unmapped at @iova (any range), or -errno. */
+static inline int64_t adt_dom_unmap_raw(int fd, uint32_t dom, uint64_t iova,
+					uint64_t len)
+{
+	struct adt_unmap u = {
+		.domain = dom, .iova = iova, .len = len, .flags = ADT_MAP_RAW,
+	};
+	int ret = adt_ioc(fd, ADT_IOC_UNMAP, &u);
+
+	return ret ? ret : (int64_t)u.unmapped;
+}
+
+/* iommu_iova_to_phys() in domain @dom; ~0 if the ioctl failed. */
+static inline uint64_t adt_dom_phys(int fd, uint32_t dom, uint64_t iova)
+{
+	struct adt_iova_to_phys ip = { .domain = dom, .iova = iova };
+
+	return adt_ioc(fd, ADT_IOC_IOVA_TO_PHYS, &ip) ? ~0ULL : ip.phys;
+}
+
 static inline int adt_dom_faults(int fd, uint32_t dom, struct adt_faults *f)
 {
 	memset(f, 0, sizeof(*f));

@@ -489,14 +489,22 @@ TEST_F(display, piodma_fault)
  * coprocessor copies, fills and checksums them, and its firmware keeps
  * running.  Catches a lazy domain that lacks the reserved regions (the
  * heartbeat faults), a locked DART refused a flush queue, and a deferred
- * unmap that drops entries the firmware still uses.
+ * unmap that drops entries the firmware still uses.  The 6.12 core turns
+ * a DMA group into DMA-FQ through sysfs without asking the driver
+ * (iommu_group_store_type()), so the capability is checked first: a
+ * driver without IOMMU_CAP_DEFERRED_FLUSH would pass the rest.
  */
 TEST_F(display, lazy_coprocessor)
 {
 	char type[96];
 	struct dcpt_shared sh = {};
+	struct dcpt_info info = {};
 	struct dcpt_fw fw = {};
 	int i;
+
+	ASSERT_EQ(0, adt_ioc(self->fd, DCPT_IOC_INFO, &info));
+	ASSERT_TRUE(info.state & DCPT_DEFERRED)
+		TH_LOG("the display's IOMMU has no IOMMU_CAP_DEFERRED_FLUSH");
 
 	snprintf(type, sizeof(type), "/sys/bus/platform/devices/%s/iommu_group/type",
 		 dcp_dev);

@@ -641,7 +641,12 @@ TEST_F(dma, stream_above_31)
 	EXPECT_EQ(1, c1[ADT_CNT_FAULTS] - c0[ADT_CNT_FAULTS]);
 }
 
-/* Bad arguments get a clear error and change nothing. */
+/*
+ * Bad arguments get a clear error and change nothing.  The client refuses
+ * all of these itself, before the DMA API: dma-iommu hands the driver only
+ * ranges it allocated, so bad input reaches the driver through the IOMMU
+ * API alone (dart_iommu_test's driver_bad_arguments).
+ */
 TEST_F(dma, bad_arguments)
 {
 	struct adt_buf_alloc a = { .engine = self->f.eng, .kind = ADT_BUF_COHERENT };
