@@ -1765,10 +1765,54 @@ err_put:
 }
 
 /*
+ * Release every device still probed on @dart.  The core releases only
+ * those whose IOMMU it is (iommu_device_unregister()); one behind another
+ * DART too would keep its port here, pointing at this struct adart, and
+ * when its driver binds again (nothing probes it again while it sits in
+ * its group) its streams on the DART bound in this one's place would
+ * never be programmed: DMA through that port would fault, and nothing
+ * would link the device to the new DART.  Released, its next probe
+ * translates its "iommus" again and finds the DART bound then, or waits
+ * for it (of_xlate).  Their drivers were unbound first (device links).
+ * Removals are serialized: two DARTs of one device must not release it
+ * at once.
+ */
+static DEFINE_MUTEX(adart_remove_lock);
+
+static void adart_release_users(struct adart *dart)
+{
+	struct device *dev, *prev = NULL;
+	struct adart_user *u;
+	unsigned long flags;
+
+	for (;;) {
+		spin_lock_irqsave(&dart->lock, flags);
+		u = list_first_entry_or_null(&dart->users, struct adart_user,
+					     node);
+		dev = u ? get_device(u->m->dev) : NULL;
+		spin_unlock_irqrestore(&dart->lock, flags);
+		if (!dev)
+			break;
+		if (dev == prev) {
+			/* Probed, but not (yet) in a group: nothing to release. */
+			dev_err(dart->dev, "%s is still probed on this DART\n",
+				dev_name(dev));
+			put_device(dev);
+			break;
+		}
+		iommu_group_remove_device(dev);
+		put_device(prev);
+		prev = dev;
+	}
+	put_device(prev);
+}
+
+/*
  * Unbinding a DART first unbinds the drivers of the devices behind it
- * (device links), then releases the devices whose IOMMU it is.  A device
- * that is also behind another DART keeps this one's memory (refcount)
- * but no longer touches its registers.
+ * (device links), then releases all of those devices
+ * (adart_release_users()).  What still refers to it, a domain that had
+ * its streams, keeps its memory (refcount) but no longer touches its
+ * registers.
  */
 static void adart_remove(struct platform_device *pdev)
 {
@@ -1777,7 +1821,15 @@ static void adart_remove(struct platform_device *pdev)
 	unsigned long flags;
 	unsigned int sid;
 
+	/* No device probed from now on finds it. */
+	mutex_lock(&adart_lock);
+	list_del(&dart->node);
+	mutex_unlock(&adart_lock);
+
+	mutex_lock(&adart_remove_lock);
 	iommu_device_unregister(&dart->iommu);
+	adart_release_users(dart);
+	mutex_unlock(&adart_remove_lock);
 	iommu_device_sysfs_remove(&dart->iommu);
 	adart_debugfs_remove(&dart->debugfs);
 
@@ -1797,10 +1849,6 @@ static void adart_remove(struct platform_device *pdev)
 	dart->gone = true;
 	spin_unlock_irqrestore(&dart->lock, flags);
 	free_irq(dart->irq, dart);
-
-	mutex_lock(&adart_lock);
-	list_del(&dart->node);
-	mutex_unlock(&adart_lock);
 	adart_put(dart);
 }
 
