@@ -1227,6 +1227,59 @@ static int adart_master_window(struct adart_master *m)
 	return 0;
 }
 
+/*
+ * The DARTs must be up before @m's device uses DMA and stay up until it
+ * is done: order probe, PM and unbind after them.  Without the links,
+ * unbinding a DART would not unbind the device's driver first, so a
+ * device that cannot be linked to all of its DARTs is refused.
+ *
+ * The links are managed ones, left to the driver core: it drops each when
+ * its DART unbinds (AUTOREMOVE_SUPPLIER) or the device is deleted, and
+ * adding an existing one again returns it without a second reference, so
+ * a device probed again after a release stacks nothing.  But a managed
+ * link cannot be deleted while the device is registered (device_link_del()
+ * warns), so a refusal must come before the first one is made: each DART
+ * is tried first with a stateless link, which can be deleted, and which
+ * device_link_add() refuses exactly where it would refuse a managed one
+ * for a dependency cycle (a DART that is the device's own child or
+ * consumer).  The trials are deleted before the managed links are made: a
+ * managed add on top of a stateless link would keep it without
+ * AUTOREMOVE_SUPPLIER.  What can still fail then is memory; links made
+ * before that stay until their DART unbinds, and a later probe reuses
+ * them.
+ */
+static int adart_master_link(struct adart_master *m)
+{
+	struct device_link *trial[ADART_MAX_DARTS_PER_MASTER];
+	unsigned int i, n;
+
+	for (n = 0; n < m->n_ports; n++) {
+		trial[n] = device_link_add(m->dev, m->ports[n].dart->dev,
+					   DL_FLAG_STATELESS);
+		if (!trial[n])
+			break;
+	}
+	for (i = 0; i < n; i++)
+		device_link_del(trial[i]);
+	if (n < m->n_ports) {
+		dev_err(m->dev, "cannot link to %s (a dependency cycle, or out of memory): unbind and PM would not wait for this device\n",
+			dev_name(m->ports[n].dart->dev));
+		return -EINVAL;
+	}
+
+	for (i = 0; i < m->n_ports; i++) {
+		struct device *dart = m->ports[i].dart->dev;
+
+		if (!device_link_add(m->dev, dart, DL_FLAG_PM_RUNTIME |
+				     DL_FLAG_AUTOREMOVE_SUPPLIER)) {
+			dev_err(m->dev, "cannot link to %s: out of memory\n",
+				dev_name(dart));
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static struct iommu_device *adart_probe_device(struct device *dev)
 {
 	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
@@ -1261,31 +1314,10 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 		return ERR_PTR(ret);
 	}
 
-	/*
-	 * The DARTs must be up before the device uses DMA and stay up
-	 * until it is done: order probe, PM and unbind after them.  Without
-	 * the link, unbinding a DART would not unbind the device's driver
-	 * first, so the device is refused.
-	 *
-	 * The links are managed by the driver core, not dropped in
-	 * release_device: a managed link cannot be deleted by anyone else
-	 * while the device is registered (device_link_del() warns), and may
-	 * be the one fw_devlink made from "iommus".  The core removes it
-	 * when the DART unbinds (AUTOREMOVE_SUPPLIER) or the device is
-	 * deleted, and adding an existing managed link again returns it
-	 * without a second reference, so probing the device again after a
-	 * release stacks nothing.
-	 */
-	for (i = 0; i < m->n_ports; i++) {
-		struct adart *dart = m->ports[i].dart;
-
-		if (!device_link_add(dev, dart->dev, DL_FLAG_PM_RUNTIME |
-				     DL_FLAG_AUTOREMOVE_SUPPLIER)) {
-			dev_err(dev, "cannot link to %s (a dependency cycle, or out of memory): unbind and PM would not wait for this device\n",
-				dev_name(dart->dev));
-			adart_master_free(m);
-			return ERR_PTR(-EINVAL);
-		}
+	ret = adart_master_link(m);
+	if (ret) {
+		adart_master_free(m);
+		return ERR_PTR(ret);
 	}
 
 	adart_master_count_in(m);
@@ -1762,10 +1794,54 @@ err_put:
 }
 
 /*
+ * Release every device still probed on @dart.  The core releases only
+ * those whose IOMMU it is (iommu_device_unregister()); one behind another
+ * DART too would keep its port here, pointing at this struct adart, and
+ * when its driver binds again (nothing probes it again while it sits in
+ * its group) its streams on the DART bound in this one's place would
+ * never be programmed: DMA through that port would fault, and nothing
+ * would link the device to the new DART.  Released, its next probe
+ * translates its "iommus" again and finds the DART bound then, or waits
+ * for it (of_xlate).  Their drivers were unbound first (device links).
+ * Removals are serialized: two DARTs of one device must not release it
+ * at once.
+ */
+static DEFINE_MUTEX(adart_remove_lock);
+
+static void adart_release_users(struct adart *dart)
+{
+	struct device *dev, *prev = NULL;
+	struct adart_user *u;
+	unsigned long flags;
+
+	for (;;) {
+		spin_lock_irqsave(&dart->lock, flags);
+		u = list_first_entry_or_null(&dart->users, struct adart_user,
+					     node);
+		dev = u ? get_device(u->m->dev) : NULL;
+		spin_unlock_irqrestore(&dart->lock, flags);
+		if (!dev)
+			break;
+		if (dev == prev) {
+			/* Probed, but not (yet) in a group: nothing to release. */
+			dev_err(dart->dev, "%s is still probed on this DART\n",
+				dev_name(dev));
+			put_device(dev);
+			break;
+		}
+		iommu_group_remove_device(dev);
+		put_device(prev);
+		prev = dev;
+	}
+	put_device(prev);
+}
+
+/*
  * Unbinding a DART first unbinds the drivers of the devices behind it
- * (device links), then releases the devices whose IOMMU it is.  A device
- * that is also behind another DART keeps this one's memory (refcount)
- * but no longer touches its registers.
+ * (device links), then releases all of those devices
+ * (adart_release_users()).  What still refers to it, a domain that had
+ * its streams, keeps its memory (refcount) but no longer touches its
+ * registers.
  */
 static void adart_remove(struct platform_device *pdev)
 {
@@ -1774,7 +1850,15 @@ static void adart_remove(struct platform_device *pdev)
 	unsigned long flags;
 	unsigned int sid;
 
+	/* No device probed from now on finds it. */
+	mutex_lock(&adart_lock);
+	list_del(&dart->node);
+	mutex_unlock(&adart_lock);
+
+	mutex_lock(&adart_remove_lock);
 	iommu_device_unregister(&dart->iommu);
+	adart_release_users(dart);
+	mutex_unlock(&adart_remove_lock);
 	iommu_device_sysfs_remove(&dart->iommu);
 	adart_debugfs_remove(&dart->debugfs);
 
@@ -1794,10 +1878,6 @@ static void adart_remove(struct platform_device *pdev)
 	dart->gone = true;
 	spin_unlock_irqrestore(&dart->lock, flags);
 	free_irq(dart->irq, dart);
-
-	mutex_lock(&adart_lock);
-	list_del(&dart->node);
-	mutex_unlock(&adart_lock);
 	adart_put(dart);
 }
 

@@ -1675,6 +1675,208 @@ static void dart_test_concurrent(struct kunit *test)
 	t_done(t);
 }
 
+/*
+ * Installs racing into one empty slot.  Several threads, each on its own
+ * CPU, leave a barrier together and map into the same empty leaf span, so
+ * they all find the slot (and, with three or more levels, the upper slots
+ * above it) empty and allocate a table for it; one cmpxchg wins and the
+ * others must free theirs and carry on in the winner's.  Each round fills
+ * the whole span, unmaps it in one call (which reclaims the leaf table, so
+ * the slot is empty again for the next round), and every few rounds the
+ * page table is freed and made again so that the upper slots are empty
+ * too.  Catches a loser that writes its entries into the table it frees
+ * (its pages are then unreachable and the freed table is written: the
+ * quarantine sees it), one that leaks its table, and one that frees the
+ * winner's.
+ */
+#define RACE_TABLES	8	/* page tables per configuration */
+#define RACE_ROUNDS	6	/* rounds on each */
+#define RACE_PAGES	8	/* interleaved single-page maps per thread */
+#define RACE_MAX	4	/* threads */
+
+struct race_arg {
+	struct tctx		*t;
+	unsigned long		base;
+	unsigned int		id;
+	unsigned int		n;
+	atomic_t		*arrived;
+	int			err;
+	struct completion	done;
+};
+
+/* Thread @id's contiguous chunk of the span, after the interleaved pages. */
+static void race_chunk(struct tctx *t, unsigned int id, unsigned int n,
+		       unsigned long *first, unsigned long *pages)
+{
+	unsigned long head = (unsigned long)n * RACE_PAGES;
+	unsigned long each = ((1UL << t->bpl) - head) / n;
+
+	*first = head + id * each;
+	*pages = id == n - 1 ? (1UL << t->bpl) - *first : each;
+}
+
+/* Page @pg of the span maps to this; ascending, as a multi-page map goes. */
+static phys_addr_t race_pa(struct tctx *t, unsigned long pg)
+{
+	return t_pa(t, (1UL << t->bpl) - 1) + pg * t->gran;
+}
+
+static int race_fn(void *data)
+{
+	struct race_arg *a = data;
+	struct tctx *t = a->t;
+	unsigned long k, pg, first, pages;
+	size_t mapped;
+
+	/* All leave at once: every first map finds the slot empty. */
+	atomic_inc(a->arrived);
+	while (atomic_read(a->arrived) < a->n)
+		cpu_relax();
+	for (k = 0; k < RACE_PAGES && !a->err; k++) {
+		pg = k * a->n + a->id;
+		a->err = t_map(t, a->base + pg * t->gran, race_pa(t, pg), 1,
+			       IOMMU_READ | IOMMU_WRITE, &mapped);
+	}
+	race_chunk(t, a->id, a->n, &first, &pages);
+	if (!a->err)
+		a->err = t_map(t, a->base + first * t->gran, race_pa(t, first),
+			       pages, IOMMU_READ | IOMMU_WRITE, &mapped);
+	complete(&a->done);
+	return 0;
+}
+
+/*
+ * One round: @n threads fill the empty span at @base.  Returns how many
+ * tables the losers gave back, or -1 after a failure already reported.
+ */
+static long race_round(struct kunit *test, struct tctx *t, unsigned long base,
+		       unsigned int n, const unsigned int *cpus)
+{
+	unsigned long entries = 1UL << t->bpl, pg, bad = 0;
+	long allocs = atomic_long_read(&t->allocs);
+	long frees = atomic_long_read(&t->frees);
+	long added = atomic_long_read(&t->tables_added);
+	struct task_struct *k[RACE_MAX];
+	struct dart_pgtable_stats st0, st;
+	struct race_arg a[RACE_MAX];
+	atomic_t arrived;
+	unsigned int i;
+	long lost;
+
+	dart_io_pgtable_get_stats(t->ops, &st0);
+	atomic_set(&arrived, 0);
+	for (i = 0; i < n; i++) {
+		a[i] = (struct race_arg) {
+			.t = t, .base = base, .id = i, .n = n,
+			.arrived = &arrived,
+		};
+		init_completion(&a[i].done);
+		k[i] = kthread_create(race_fn, &a[i], "dart-pgt-race%u", i);
+		if (IS_ERR(k[i])) {
+			KUNIT_FAIL(test, "kthread_create: %ld", PTR_ERR(k[i]));
+			/* Not woken yet: they stop before their function runs. */
+			while (i--)
+				kthread_stop(k[i]);
+			return -1;
+		}
+		kthread_bind(k[i], cpus[i]);
+	}
+	for (i = 0; i < n; i++)
+		wake_up_process(k[i]);
+	for (i = 0; i < n; i++) {
+		if (!wait_for_completion_timeout(&a[i].done, 30 * HZ)) {
+			/* The threads are leaked rather than the boot hung. */
+			KUNIT_FAIL(test, "a racing map never returned");
+			return -1;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, a[i].err, 0, "thread %u", i);
+	}
+
+	/* Every page each thread mapped, winner's or loser's, is reachable. */
+	for (pg = 0; pg < entries; pg++) {
+		unsigned long iova = base + pg * t->gran;
+		phys_addr_t pa = t->ops->iova_to_phys(t->ops, iova);
+		u64 pte = ref_walk(t, iova);
+
+		if (ref_pte_pa(t->c->ref, pte) == race_pa(t, pg) &&
+		    pa == race_pa(t, pg))
+			continue;
+		if (!bad++)
+			kunit_err(test, "iova %#lx: pte %#llx, iova_to_phys %pa\n",
+				  iova, pte, &pa);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0UL, "pages lost of %lu", entries);
+
+	/*
+	 * One table kept per level below the ones already there; every other
+	 * allocation was a loser's and is back.
+	 */
+	dart_io_pgtable_get_stats(t->ops, &st);
+	added = atomic_long_read(&t->tables_added) - added;
+	lost = atomic_long_read(&t->allocs) - allocs - added;
+	KUNIT_EXPECT_EQ(test, (long)(st.tables - st0.tables), added);
+	KUNIT_EXPECT_EQ(test, st.leaf_tables, st0.leaf_tables + 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->frees) - frees, lost);
+
+	/* Unmapped in one call, the leaf table goes: the slot is empty. */
+	KUNIT_EXPECT_EQ(test, t_unmap(t, base, entries), t_leaf_span(t));
+	dart_io_pgtable_get_stats(t->ops, &st);
+	KUNIT_EXPECT_EQ(test, st.leaf_tables, st0.leaf_tables);
+	KUNIT_EXPECT_EQ(test, st.tables, st0.tables + (unsigned long)added - 1);
+	KUNIT_EXPECT_EQ(test, ref_walk_to(t, base, t->c->levels - 2), 0ULL);
+	return lost;
+}
+
+static void dart_test_install_race(struct kunit *test)
+{
+	const struct dart_case *c = test->param_value;
+	unsigned int cpus[RACE_MAX], n = 0, cpu, r, p;
+	struct dart_pgtable_stats st0, st;
+	unsigned long base;
+	long lost, races = 0;
+	struct tctx *t;
+
+	for_each_online_cpu(cpu) {
+		if (n == RACE_MAX)
+			break;
+		cpus[n++] = cpu;
+	}
+	if (n < 2)
+		kunit_skip(test, "one CPU online: nothing runs at the same time");
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	for (p = 0; p < RACE_TABLES; p++) {
+		t_init_cfg(t, test, c);
+		t_use_hooks(t);
+		t->dcfg.table_added = t_table_added;
+		t_alloc_ops(t);
+		dart_io_pgtable_get_stats(t->ops, &st0);
+		/* A different span each time, away from the space's start. */
+		base = (3 + p) * t_leaf_span(t);
+		for (r = 0; r < RACE_ROUNDS; r++) {
+			lost = race_round(test, t, base, n, cpus);
+			if (lost < 0)
+				return;
+			races += lost;
+		}
+		/* The counters are back where they started, but for the upper tables. */
+		dart_io_pgtable_get_stats(t->ops, &st);
+		KUNIT_EXPECT_EQ(test, st.leaf_tables, st0.leaf_tables);
+		KUNIT_EXPECT_EQ(test, st.tables, st0.tables + c->levels - 2);
+		t_done(t);
+	}
+	/*
+	 * Without a single lost race the test proved nothing.  Both threads
+	 * allocate and zero a table between leaving the barrier and the
+	 * cmpxchg, so with two CPUs running this happens in most rounds.
+	 */
+	KUNIT_EXPECT_GT_MSG(test, races, 0L, "%u rounds, %u threads: no install race lost",
+			    RACE_TABLES * RACE_ROUNDS, n);
+	kunit_info(test, "%u threads x %u rounds: %ld racing installs lost and freed\n",
+		   n, RACE_TABLES * RACE_ROUNDS, races);
+}
+
 struct double_unmap_arg {
 	struct tctx		*t;
 	unsigned long		iova;
@@ -1833,6 +2035,7 @@ static struct kunit_case dart_pgtable_cases[] = {
 	KUNIT_CASE_PARAM(dart_test_dirty_top, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_foreign_top, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_concurrent, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_install_race, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_double_unmap, dart_case_gen_params),
 	KUNIT_CASE(dart_test_bad_config),
 	{}

@@ -231,6 +231,42 @@ devlinks_cycle() {
 	! ls /sys/class/devlink | grep -q '^platform:90c0000\.iommu--'
 }
 
+# --- a master's second DART unbound and bound again ------------------------
+# dma-dcpext and dma-isp sit behind dart-dcpext, their IOMMU, and
+# dart-dispext0.  The core releases only the devices of the DART it
+# unregisters, so before the fix both kept a port on the struct adart of
+# the dart-dispext0 that left, and the new one never had their streams
+# programmed: the KUnit suite after the rebind read nothing through port 1.
+eng_dcpext=/sys/bus/platform/devices/90f7000.dma-test
+eng_isp=/sys/bus/platform/devices/90f8000.dma-test
+
+secondary_unbind() {
+	[ -e $eng_dcpext/iommu_group ] && [ -e $eng_isp/iommu_group ] &&
+		echo 90d8000.iommu >/sys/bus/platform/drivers/apple-dart/unbind ||
+		return 1
+	dmesg | grep -F -e 90f7000.dma-test -e 90f8000.dma-test | tail -n 4 |
+		sed 's/^/# /'
+	# Released: in no group, no fwspec left to name the old DART.
+	[ ! -e $eng_dcpext/iommu_group ] && [ ! -e $eng_isp/iommu_group ]
+}
+
+secondary_rebind() {
+	echo 90d8000.iommu >/sys/bus/platform/drivers/apple-dart/bind &&
+		[ -e /sys/class/iommu/apple-dart.90d8000.iommu ]
+}
+
+# Probed again when the suite bound them: in groups, on the new DART,
+# and linked to it.
+secondary_reprobed() {
+	local e
+	for e in $eng_dcpext $eng_isp; do
+		[ -e $e/iommu_group ] &&
+			[ -e "/sys/class/devlink/platform:90d8000.iommu--platform:${e##*/}" ] ||
+			return 1
+	done
+	grep -E '^[01] ' $dbg/90d8000.iommu/streams | sed 's/^/# /'
+}
+
 insmod "$DART_MOD/io-pgtable-dart.ko"
 insmod "$DART_MOD/apple_dart.ko"
 ktest_kunit dart_engine_dma_kunit.ko
@@ -257,3 +293,8 @@ ktest_kunit apple_dart_engines_kunit.ko
 ktest_check life shared-stream-master shared_stream_master
 ktest_check life pcie-rescan pcie_rescan
 ktest_check life devlinks-cycle devlinks_cycle
+ktest_check life secondary-unbind secondary_unbind
+ktest_check life secondary-rebind secondary_rebind
+# DMA through both ports of dma-dcpext and dma-isp, on the new DART.
+ktest_kunit apple_dart_engines_kunit.ko
+ktest_check life secondary-reprobed secondary_reprobed
