@@ -1103,7 +1103,7 @@ static noinline void dart_unmap_one_put(atomic_t *cnt, int left)
  * io-pgtable contract says, a hole unmaps nothing.
  */
 static __always_inline size_t dart_unmap_one(struct dart_pgtable *d,
-					     unsigned long iova, size_t pgsize,
+					     unsigned long iova,
 					     struct iommu_iotlb_gather *gather)
 {
 	unsigned int ttbr = iova >> d->ttbr_shift;
@@ -1127,17 +1127,7 @@ static __always_inline size_t dart_unmap_one(struct dart_pgtable *d,
 	left = atomic_sub_return_release(1 + i, cnt);
 	if (unlikely(left <= 0))
 		dart_unmap_one_put(cnt, left);
-	if (unlikely(!i))
-		return 0;
-	/*
-	 * No barrier for the walker here: the flush that follows is an MMIO
-	 * write, and writel() orders the cleared entry before it (hw §2.3).
-	 */
-	if (gather) {
-		gather->start = min(gather->start, iova);
-		gather->end = max(gather->end, iova + pgsize - 1);
-	}
-	return pgsize;
+	return dart_unmap_done(iova, i, d->pg_shift, gather);
 }
 
 /* Any number of pages, and bad arguments. */
@@ -1189,7 +1179,7 @@ static size_t dart_unmap_pages(struct io_pgtable_ops *ops, unsigned long iova,
 
 	if (likely(pgcount == 1 &&
 		   !((pgsize ^ d->unmap_granule) | (iova & d->iova_bad))))
-		return dart_unmap_one(d, iova, pgsize, gather);
+		return dart_unmap_one(d, iova, gather);
 	return dart_unmap_any(d, iova, pgsize, pgcount, gather);
 }
 
