@@ -172,12 +172,14 @@ static void adart_port_flush(const struct adart_port *p, void *priv)
  * the caller notes how many had started before it takes the lock, and
  * finds out under it whether a later one has completed meanwhile.  With
  * several threads unmapping strictly in one domain, one command then
- * serves everyone who queued up behind the one running.
+ * serves everyone who queued up behind the one running.  Only callers
+ * that ask with @share, though: adart_flush_iotlb_all() says why one
+ * must not.
  *
  * Return: 0, or -ETIMEDOUT.
  */
 static int adart_domain_flush(struct adart_domain *dom,
-			      struct list_head *pages)
+			      struct list_head *pages, bool share)
 {
 	unsigned long flags, n, seen, mine;
 	int err = 0;
@@ -190,7 +192,7 @@ static int adart_domain_flush(struct adart_domain *dom,
 	dma_mb();
 	seen = READ_ONCE(dom->flush_started);
 	spin_lock_irqsave(&dom->lock, flags);
-	if ((long)(dom->flush_done - seen) > 0) {
+	if (share && (long)(dom->flush_done - seen) > 0) {
 		atomic_long_inc(&dom->cnt.flush_shared);
 		goto out;
 	}
@@ -223,12 +225,12 @@ out:
 }
 
 /* A flush with nothing newly unhooked, which may release held tables. */
-static int adart_domain_flush_release(struct adart_domain *dom)
+static int adart_domain_flush_release(struct adart_domain *dom, bool share)
 {
 	LIST_HEAD(pages);
 	int ret;
 
-	ret = adart_domain_flush(dom, &pages);
+	ret = adart_domain_flush(dom, &pages, share);
 	iommu_put_pages_list(&pages);
 	return ret;
 }
@@ -237,7 +239,7 @@ static void adart_tlb_flush_all(void *cookie)
 {
 	struct adart_domain *dom = cookie;
 
-	adart_domain_flush_release(dom);
+	adart_domain_flush_release(dom, true);
 }
 
 /*
@@ -252,7 +254,7 @@ static void adart_tlb_flush_walk(unsigned long iova, size_t size,
 	struct adart_domain *dom = cookie;
 
 	atomic_long_inc(&dom->cnt.flush_walk);
-	adart_domain_flush_release(dom);
+	adart_domain_flush_release(dom, true);
 }
 
 /*
@@ -765,16 +767,34 @@ static void adart_iotlb_sync(struct iommu_domain *domain,
 		return;
 	}
 	atomic_long_inc(&dom->cnt.sync);
-	adart_domain_flush(dom, &gather->freelist);
+	adart_domain_flush(dom, &gather->freelist, true);
 	iommu_put_pages_list(&gather->freelist);
 }
 
+/*
+ * dma-iommu's flush queue calls this, and counts calls, not commands:
+ * each queued IOVA is stamped with the number of calls begun, and freed
+ * once more calls have returned than that.  A CPU whose queue is full
+ * calls this, then adds an entry, taking for granted that the call freed
+ * the oldest one; if it did not, the 6.12 core writes over its full ring
+ * and loses every IOVA in it (make bench lost 150 000 in one second, then
+ * dma_map_single() failed for want of IOVA space).
+ *
+ * A shared flush breaks that: it returns at once because another CPU's
+ * flush completed, but that CPU may not have returned to count it yet,
+ * so nothing queued since that flush began can go.  This caller never
+ * shares: it runs a command of its own, as every 6.12 driver does, and
+ * the other caller has that long to count its flush finished (the race
+ * left is the core's own; make bench's IOVA counts show no loss with
+ * either driver).  In lazy mode this is the only flush, once per 256
+ * unmaps per CPU or per 10 ms: sharing it gained nothing.
+ */
 static void adart_flush_iotlb_all(struct iommu_domain *domain)
 {
 	struct adart_domain *dom = to_adart_domain(domain);
 
 	atomic_long_inc(&dom->cnt.flush_all);
-	adart_domain_flush_release(dom);
+	adart_domain_flush_release(dom, false);
 }
 
 /*
@@ -819,7 +839,7 @@ static int adart_iotlb_sync_map(struct iommu_domain *domain,
 		return 0;
 	atomic_long_inc(&dom->cnt.sync_map);
 	/* The new table may not be seen: iommu_map() undoes the mapping. */
-	return adart_domain_flush_release(dom);
+	return adart_domain_flush_release(dom, true);
 }
 
 /* ---- identity and blocked domains --------------------------------------- */

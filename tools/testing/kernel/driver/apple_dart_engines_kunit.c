@@ -17,6 +17,7 @@
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/iommu.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
@@ -620,6 +621,117 @@ static void engines_flush_batching(struct kunit *test)
 }
 
 /*
+ * dma-iommu's flush queue counts flush_iotlb_all() calls as flushes: a
+ * call must run a command of its own even while other CPUs flush the same
+ * domain, or a full queue is not emptied and the 6.12 core writes over it,
+ * losing its IOVAs (driver.rst).  Two threads flush one domain at once;
+ * the engine's stream must see one command per call and DART.  The same
+ * two threads syncing a gather may share commands (counted, not
+ * asserted): that shows the threads really overlapped.  Catches a
+ * flush_iotlb_all() that shares a flush it did not start.
+ */
+#define AKT_FLUSH_CALLS	2000
+
+struct akt_flusher {
+	struct iommu_domain	*dom;
+	struct completion	done;
+	bool			gather;
+	u64			iova;
+	size_t			gran;
+};
+
+static int akt_flusher_fn(void *data)
+{
+	struct akt_flusher *f = data;
+	struct iommu_iotlb_gather g;
+	unsigned int i;
+
+	for (i = 0; i < AKT_FLUSH_CALLS; i++) {
+		if (!f->gather) {
+			iommu_flush_iotlb_all(f->dom);
+			continue;
+		}
+		iommu_iotlb_gather_init(&g);
+		iommu_iotlb_gather_add_range(&g, f->iova, f->gran);
+		iommu_iotlb_sync(f->dom, &g);
+	}
+	complete(&f->done);
+	return 0;
+}
+
+/* Commands the engine's stream behind port 0 saw for 2 x AKT_FLUSH_CALLS. */
+static u32 akt_flush_race(struct kunit *test, struct dte_engine *e,
+			  struct akt_flusher *f, bool gather)
+{
+	struct task_struct *t[2];
+	u32 before;
+	int i;
+
+	before = akt_inval_cmds(e, 0);
+	for (i = 0; i < 2; i++) {
+		f[i].gather = gather;
+		init_completion(&f[i].done);
+		t[i] = kthread_run(akt_flusher_fn, &f[i], "akt-flush/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+	}
+	for (i = 0; i < 2; i++)
+		wait_for_completion(&f[i].done);
+	return akt_inval_cmds(e, 0) - before;
+}
+
+static void engines_flush_all_own(struct kunit *test)
+{
+	struct akt_flusher f[2] = {};
+	struct iommu_domain *dom;
+	struct iommu_group *group;
+	struct dte_engine *e;
+	struct page *pg;
+	u32 one, all, synced, before;
+	size_t gran;
+	int i;
+
+	akt_need_engines(test);
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "one CPU: no flushes can overlap");
+	e = akt_next(NULL);
+	pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	dom = iommu_paging_domain_alloc(e->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dom));
+	group = iommu_group_get(e->dev);
+	KUNIT_ASSERT_NOT_NULL(test, group);
+	KUNIT_ASSERT_EQ(test, iommu_attach_group(dom, group), 0);
+	gran = 1UL << __ffs(dom->pgsize_bitmap);
+	KUNIT_ASSERT_EQ(test, iommu_map(dom, SZ_1G, page_to_phys(pg), gran,
+					IOMMU_READ, GFP_KERNEL), 0);
+
+	before = akt_inval_cmds(e, 0);
+	iommu_flush_iotlb_all(dom);
+	one = akt_inval_cmds(e, 0) - before;
+	KUNIT_EXPECT_GE_MSG(test, one, 1, "%s: flush_iotlb_all issued nothing",
+			    e->label);
+
+	for (i = 0; i < 2; i++) {
+		f[i].dom = dom;
+		f[i].iova = SZ_1G;
+		f[i].gran = gran;
+	}
+	all = akt_flush_race(test, e, f, false);
+	KUNIT_EXPECT_EQ_MSG(test, all, 2 * AKT_FLUSH_CALLS * one,
+			    "%s: concurrent flush_iotlb_all calls shared commands",
+			    e->label);
+	synced = akt_flush_race(test, e, f, true);
+	kunit_info(test, "%s: %u commands for %u concurrent syncs, %u for as many flush_iotlb_all\n",
+		   e->label, synced, 2 * AKT_FLUSH_CALLS, all);
+
+	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, SZ_1G, gran), gran);
+	iommu_detach_group(dom, group);
+	iommu_group_put(group);
+	iommu_domain_free(dom);
+	__free_page(pg);
+}
+
+/*
  * Replacing a group's domain A by domain B (same IOVA, different pages):
  * the engine reads B's page at once, so the switch invalidated the
  * stream; afterwards A's unmap and sync issue no command to the
@@ -699,6 +811,7 @@ static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engines_shared_domain),
 	KUNIT_CASE(engines_three_darts),
 	KUNIT_CASE(engines_flush_batching),
+	KUNIT_CASE(engines_flush_all_own),
 	KUNIT_CASE(engines_switch_domain),
 	{}
 };
