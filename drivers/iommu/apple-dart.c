@@ -752,10 +752,11 @@ static phys_addr_t adart_iova_to_phys(struct iommu_domain *domain,
 }
 
 /*
- * The core gathers whole unmap batches (and dma-iommu's flush queue whole
- * timeouts) before calling this, so one stream invalidation covers them
- * all.  Leaf tables the backend emptied ride on the gather's freelist and
- * may only go once the walker can no longer reach them.
+ * The core gathers whole unmap batches before calling this, so one
+ * stream invalidation covers them all (in lazy mode dma-iommu's flush
+ * queue calls adart_flush_iotlb_all() instead).  Leaf tables the backend
+ * emptied ride on the gather's freelist and may only go once the walker
+ * can no longer reach them.
  */
 static void adart_iotlb_sync(struct iommu_domain *domain,
 			     struct iommu_iotlb_gather *gather)
@@ -780,14 +781,15 @@ static void adart_iotlb_sync(struct iommu_domain *domain,
  * and loses every IOVA in it (make bench lost 150 000 in one second, then
  * dma_map_single() failed for want of IOVA space).
  *
- * A shared flush breaks that: it returns at once because another CPU's
- * flush completed, but that CPU may not have returned to count it yet,
- * so nothing queued since that flush began can go.  This caller never
- * shares: it runs a command of its own, as every 6.12 driver does, and
- * the other caller has that long to count its flush finished (the race
- * left is the core's own; make bench's IOVA counts show no loss with
- * either driver).  In lazy mode this is the only flush, once per 256
- * unmaps per CPU or per 10 ms: sharing it gained nothing.
+ * A shared flush makes that likely: it returns the moment another CPU's
+ * flush completes, before that CPU has returned to count it, so nothing
+ * queued since that flush began can go, and a full ring whose oldest
+ * entry is that recent frees nothing.  This caller never shares: it runs
+ * a command of its own, as every 6.12 driver does, and the other caller
+ * has that long to count its flush finished (the race left is the core's
+ * own; make bench's IOVA counts show no loss with either driver).  In
+ * lazy mode this is the only flush, once per 256 unmaps per CPU or per
+ * 10 ms: sharing it gained nothing.
  */
 static void adart_flush_iotlb_all(struct iommu_domain *domain)
 {

@@ -659,24 +659,40 @@ static int akt_flusher_fn(void *data)
 	return 0;
 }
 
-/* Commands the engine's stream behind port 0 saw for 2 x AKT_FLUSH_CALLS. */
-static u32 akt_flush_race(struct kunit *test, struct dte_engine *e,
-			  struct akt_flusher *f, bool gather)
+/*
+ * Commands the engine's stream behind port 0 saw for 2 x AKT_FLUSH_CALLS,
+ * from two threads bound to two CPUs so that they really run at once.
+ * Both threads are started or neither: the flushers live on the test's
+ * stack.
+ */
+static int akt_flush_race(struct dte_engine *e, struct akt_flusher *f,
+			  bool gather, u32 *cmds)
 {
+	unsigned int cpu = cpumask_first(cpu_online_mask);
 	struct task_struct *t[2];
 	u32 before;
 	int i;
 
-	before = akt_inval_cmds(e, 0);
 	for (i = 0; i < 2; i++) {
 		f[i].gather = gather;
 		init_completion(&f[i].done);
-		t[i] = kthread_run(akt_flusher_fn, &f[i], "akt-flush/%d", i);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+		t[i] = kthread_create(akt_flusher_fn, &f[i], "akt-flush/%d", i);
+		if (IS_ERR(t[i])) {
+			/* Never woken: it exits without running the loop. */
+			if (i)
+				kthread_stop(t[0]);
+			return PTR_ERR(t[i]);
+		}
+		kthread_bind(t[i], cpu);
+		cpu = cpumask_next(cpu, cpu_online_mask);
 	}
+	before = akt_inval_cmds(e, 0);
+	for (i = 0; i < 2; i++)
+		wake_up_process(t[i]);
 	for (i = 0; i < 2; i++)
 		wait_for_completion(&f[i].done);
-	return akt_inval_cmds(e, 0) - before;
+	*cmds = akt_inval_cmds(e, 0) - before;
+	return 0;
 }
 
 static void engines_flush_all_own(struct kunit *test)
@@ -685,10 +701,10 @@ static void engines_flush_all_own(struct kunit *test)
 	struct iommu_domain *dom;
 	struct iommu_group *group;
 	struct dte_engine *e;
-	struct page *pg;
 	u32 one, all, synced, before;
+	struct page *pg;
 	size_t gran;
-	int i;
+	int i, ret;
 
 	akt_need_engines(test);
 	if (num_online_cpus() < 2)
@@ -697,13 +713,22 @@ static void engines_flush_all_own(struct kunit *test)
 	pg = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	KUNIT_ASSERT_NOT_NULL(test, pg);
 	dom = iommu_paging_domain_alloc(e->dev);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dom));
+	if (IS_ERR(dom)) {
+		__free_page(pg);
+		KUNIT_FAIL_AND_ABORT(test, "%s: no domain: %ld", e->label,
+				     PTR_ERR(dom));
+	}
 	group = iommu_group_get(e->dev);
-	KUNIT_ASSERT_NOT_NULL(test, group);
-	KUNIT_ASSERT_EQ(test, iommu_attach_group(dom, group), 0);
+	ret = group ? iommu_attach_group(dom, group) : -ENODEV;
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (ret)
+		goto out_put;
 	gran = 1UL << __ffs(dom->pgsize_bitmap);
-	KUNIT_ASSERT_EQ(test, iommu_map(dom, SZ_1G, page_to_phys(pg), gran,
-					IOMMU_READ, GFP_KERNEL), 0);
+	ret = iommu_map(dom, SZ_1G, page_to_phys(pg), gran, IOMMU_READ,
+			GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (ret)
+		goto out_detach;
 
 	before = akt_inval_cmds(e, 0);
 	iommu_flush_iotlb_all(dom);
@@ -716,16 +741,23 @@ static void engines_flush_all_own(struct kunit *test)
 		f[i].iova = SZ_1G;
 		f[i].gran = gran;
 	}
-	all = akt_flush_race(test, e, f, false);
-	KUNIT_EXPECT_EQ_MSG(test, all, 2 * AKT_FLUSH_CALLS * one,
-			    "%s: concurrent flush_iotlb_all calls shared commands",
-			    e->label);
-	synced = akt_flush_race(test, e, f, true);
-	kunit_info(test, "%s: %u commands for %u concurrent syncs, %u for as many flush_iotlb_all\n",
-		   e->label, synced, 2 * AKT_FLUSH_CALLS, all);
+	ret = akt_flush_race(e, f, false, &all);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret)
+		KUNIT_EXPECT_EQ_MSG(test, all, 2 * AKT_FLUSH_CALLS * one,
+				    "%s: concurrent flush_iotlb_all calls shared commands",
+				    e->label);
+	if (!ret)
+		ret = akt_flush_race(e, f, true, &synced);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret)
+		kunit_info(test, "%s: %u commands for %u concurrent syncs, %u for as many flush_iotlb_all\n",
+			   e->label, synced, 2 * AKT_FLUSH_CALLS, all);
 
 	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, SZ_1G, gran), gran);
+out_detach:
 	iommu_detach_group(dom, group);
+out_put:
 	iommu_group_put(group);
 	iommu_domain_free(dom);
 	__free_page(pg);
