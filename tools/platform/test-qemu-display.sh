@@ -259,10 +259,10 @@ rd $DISP+0x04; expect "gap-off: CTRL (scanout only)" "$val" 1
 qt_stop
 expect "gap-off: DART-VIOLATION lines" "$(violations)" 0
 
-# preset=misaligned: piodma's L1 4 KiB into its page (TTBR + 1); dart-dcp
-# untouched, so the coprocessor runs.
+# preset=misaligned: piodma's L1 4 KiB below its page (TTBR - 1), in the
+# empty tail of dart-disp0's; dart-dcp untouched, so the coprocessor runs.
 variant misaligned -global apple-dart-display.preset=misaligned
-rd $DISP0+0x240; expect "misaligned: dart-disp0 TTBR[4][0]" "$val" $((disp0_ttbr4 + 1))
+rd $DISP0+0x240; expect "misaligned: dart-disp0 TTBR[4][0]" "$val" $((disp0_ttbr4 - 1))
 rd $DISP0+0x200; expect "misaligned: dart-disp0 TTBR[0][0]" "$val" "$disp0_ttbr0"
 rd $DISP+0x04; expect "misaligned: CTRL (scanout, heartbeat)" "$val" 3
 qt_stop
@@ -275,15 +275,23 @@ rd $DISP+0x04; expect "shared-l1: CTRL (scanout, heartbeat)" "$val" 3
 qt_stop
 expect "shared-l1: DART-VIOLATION lines" "$(violations)" 0
 
-# Presets that contradict each other, or are unknown, stop QEMU with why.
-for bad in invalid-ttbr+outside misaligned+shared-l1 upside-down; do
-	out=$(timeout 60 "$qemu" -machine virt,apple-dart=display,dumpdtb=/dev/null \
+# Presets that contradict each other, are unknown or repeated, stop QEMU
+# with why.
+bad_preset() {
+	local out
+	out=$(timeout 60 "$qemu" -machine virt,apple-dart=display,dumpdtb="$log-bad.dtb" \
 		-m 1G -nodefaults -display none \
-		-global apple-dart-display.preset=$bad 2>&1 </dev/null) &&
-		nok "preset=$bad: QEMU started"
-	grep -q "apple-dart-display: .*preset '$bad'" <<<"$out" ||
-		nok "preset=$bad: no reason given: $out"
-done
+		-global apple-dart-display.preset="$1" 2>&1 </dev/null) &&
+		nok "preset=$1: QEMU started"
+	grep -qF "apple-dart-display: $2" <<<"$out" ||
+		nok "preset=$1: not refused with \"$2\": $out"
+}
+bad_preset invalid-ttbr+outside "preset 'invalid-ttbr+outside' breaks one L1 twice"
+bad_preset misaligned+shared-l1 "preset 'misaligned+shared-l1' breaks one L1 twice"
+bad_preset upside-down "unknown or repeated preset 'upside-down'"
+bad_preset outside+outside "unknown or repeated preset 'outside'"
+bad_preset good+outside "unknown or repeated preset 'good'"
+bad_preset "" "empty preset"
 
 # -- the same block in full --------------------------------------------------
 # Same addresses, both DARTs locked, the splash scanned; piodma's second

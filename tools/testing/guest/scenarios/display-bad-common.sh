@@ -50,6 +50,11 @@ l1_kept() {
 	[ "$b" = 0 ]
 }
 
+# (masters_deferred, dt-bad-common.sh: a master behind a refused DART
+# stays deferred only because run-scenario.sh boots with
+# deferred_probe_timeout=-1; with the stock 10 s the core gives up
+# waiting for the IOMMU and binds it without one.)
+
 # display_bad_end: the display as the boot loader left it, then the
 # other masters' DMA.
 display_bad_end() {

@@ -769,12 +769,15 @@ static void add_layout(AppleDARTDisplayState *s)
         s->l1_pa[ADD_L1_DCP0] = s->block_base - ADD_PAGE;
     }
     /*
-     * piodma's L1 has no entries (no boot mapping is behind its stream),
-     * so nothing reads where it now overlaps the next page.  A T8020
-     * TTBR holds PA >> 12 (hw §4.3): 4 KiB off a granule can be said.
+     * A T8020 TTBR holds PA >> 12 (hw §4.3): 4 KiB off a granule can be
+     * said.  Down, not up: the table then starts in the last 4 KiB of
+     * dart-disp0's own L1, whose entries there (IOVA 48 GiB and up) are
+     * empty, inside the observed L1 pages, so a store through it is
+     * counted and checked; up, it would end in the leaf pool's first
+     * page, a live table in plain RAM.
      */
     if (s->preset & ADD_PRESET_MISALIGNED) {
-        s->l1_pa[ADD_L1_PIODMA] += 4 * KiB;
+        s->l1_pa[ADD_L1_PIODMA] -= 4 * KiB;
     }
     if (s->preset & ADD_PRESET_SHARED_L1) {
         s->l1_pa[ADD_L1_PIODMA] = s->l1_pa[ADD_L1_DISP];
@@ -832,16 +835,22 @@ static bool add_parse_preset(AppleDARTDisplayState *s, Error **errp)
         return true;
     }
     names = g_strsplit(s->preset_name, "+", -1);
+    if (!names[0]) {
+        error_setg(errp, "apple-dart-display: empty preset (good, or "
+                   "flags joined by '+')");
+        return false;
+    }
     for (i = 0; names[i]; i++) {
         for (j = 0; j < ARRAY_SIZE(add_presets); j++) {
             if (!strcmp(names[i], add_presets[j].name)) {
                 break;
             }
         }
-        if (j == ARRAY_SIZE(add_presets)) {
-            error_setg(errp, "apple-dart-display: unknown preset '%s' (good, "
-                       "or invalid-ttbr, outside, ttbr-gap, misaligned, "
-                       "shared-l1, piodma-off joined by '+')", names[i]);
+        if (j == ARRAY_SIZE(add_presets) || (s->preset & add_presets[j].flag)) {
+            error_setg(errp, "apple-dart-display: unknown or repeated preset "
+                       "'%s' (good, or invalid-ttbr, outside, ttbr-gap, "
+                       "misaligned, shared-l1, piodma-off joined by '+', "
+                       "each once)", names[i]);
             return false;
         }
         s->preset |= add_presets[j].flag;

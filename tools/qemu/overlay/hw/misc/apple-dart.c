@@ -1307,6 +1307,8 @@ void apple_dart_reset_counters(AppleDARTState *s)
 {
     unsigned sid;
 
+    /* A command done before the reset counts before it. */
+    apple_dart_busy_update(s);
     memset(&s->counters, 0, sizeof(s->counters));
     for (sid = 0; sid < s->num_sids; sid++) {
         memset(&s->streams[sid].counters, 0, sizeof(s->counters));
@@ -1364,6 +1366,8 @@ bool apple_dart_resolve(AppleDARTState *s, unsigned sid, uint64_t iova,
 
 void apple_dart_hold_busy(AppleDARTState *s, bool hold)
 {
+    /* A command whose window has passed is done: a hold cannot undo it. */
+    apple_dart_busy_update(s);
     s->busy_hold = hold;
     /* A released command whose window has passed completes now. */
     apple_dart_busy_update(s);

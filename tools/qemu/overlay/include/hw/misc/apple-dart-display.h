@@ -60,7 +60,7 @@ enum {
     ADD_PRESET_INVALID_TTBR = 1 << 0,   /* dcp TTBR0 without VALID */
     ADD_PRESET_OUTSIDE = 1 << 1,        /* dcp TTBR0's L1 in ordinary RAM */
     ADD_PRESET_TTBR_GAP = 1 << 2,       /* dcp's 2nd L1 in TTBR2, not 1 */
-    ADD_PRESET_MISALIGNED = 1 << 3,     /* piodma's L1 4 KiB into a page */
+    ADD_PRESET_MISALIGNED = 1 << 3,     /* piodma's L1 4 KiB below its page */
     ADD_PRESET_SHARED_L1 = 1 << 4,      /* piodma walks disp0's L1 */
     ADD_PRESET_PIODMA_OFF = 1 << 5,     /* piodma's stream left disabled */
 };
