@@ -578,11 +578,10 @@ static void apple_dart_complete_cmd(AppleDARTState *s)
  * whether a command has finished (a register access, a translation, a
  * test's look at the counters or the tables) calls this first, and sees
  * the same as if the command had completed on time.  A timer would also
- * be a deadline: under -icount the round-robin vCPU loop splits the time
- * to the next deadline among the vCPUs, so every BUSY window would hand
- * the other vCPUs a slice in the middle of the polling one's command, and
- * a multi-threaded benchmark would charge their work to whichever thread
- * happens to invalidate (emulator.rst, "Latencies").
+ * be a deadline, which the hardware does not have: under -icount the
+ * round-robin vCPU loop cuts the time to the next deadline into one slice
+ * per vCPU, so every window would reshape all vCPUs' slices
+ * (emulator.rst, "Latencies").
  */
 static void apple_dart_busy_update(AppleDARTState *s)
 {
