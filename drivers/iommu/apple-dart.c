@@ -1302,6 +1302,20 @@ static int adart_master_link(struct adart_master *m)
 	return 0;
 }
 
+/*
+ * A device refused for what its DT node or the boot loader's state says
+ * (-EINVAL) is deferred, as adart_of_xlate() defers its refusals: on any
+ * other error the core binds the device's driver without an IOMMU, and
+ * its DMA goes to streams the DART blocks or, on a locked DART, through
+ * the boot loader's tables to wherever they lead.  Deferred, its driver
+ * never binds, and the reason is logged at each attempt.
+ */
+static struct iommu_device *adart_refuse(struct adart_master *m, int err)
+{
+	adart_master_free(m);
+	return ERR_PTR(err == -EINVAL ? -EPROBE_DEFER : err);
+}
+
 static struct iommu_device *adart_probe_device(struct device *dev)
 {
 	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
@@ -1324,16 +1338,13 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 		ret = adart_locked_check_master(m);
 	if (!ret)
 		ret = adart_master_window(m);
-	if (ret) {
-		adart_master_free(m);
-		return ERR_PTR(ret);
-	}
+	if (ret)
+		return adart_refuse(m, ret);
 	ret = adart_resv_parse(m);
 	if (ret) {
 		/* Its streams may still walk the boot loader's tables. */
 		adart_master_block_idle(m);
-		adart_master_free(m);
-		return ERR_PTR(ret);
+		return adart_refuse(m, ret);
 	}
 
 	ret = adart_master_link(m);

@@ -17,7 +17,9 @@
 #   - the variants build what Documentation/dart/emulator.rst says:
 #     locked=off (same tables, live, unlocked, dart-disp0 disabled),
 #     preset=invalid-ttbr (dart-dcp TTBR0 without VALID) and preset=outside
-#     (dart-dcp's L1 just below the reserved block), both without heartbeat.
+#     (dart-dcp's L1 just below the reserved block), both without heartbeat,
+#     ttbr-gap+piodma-off, misaligned and shared-l1 (the piodma stream's
+#     TTBR), and presets QEMU must refuse.
 . "$(dirname "$0")/lib.sh"
 
 log=$DART_LOGS/qemu-display
@@ -241,6 +243,55 @@ rd $DISP+0x70; expect "outside: heartbeat ticks" "$val" 0
 dcp_read 0; expect "outside: DCP heap through the outside L1" "$val" "$(heap_word $vheap)"
 qt_stop
 expect "outside: DART-VIOLATION lines" "$(violations)" 0
+
+# preset=ttbr-gap+piodma-off, one break per DART: dart-dcp's second L1 in
+# TTBR2 with TTBR1 empty (coprocessor not started), and piodma's stream
+# on dart-disp0 never set up (TCR and TTBR 0), the display's as usual.
+variant gap-off -global apple-dart-display.preset=ttbr-gap+piodma-off
+rd $DCP+0x200; expect "gap-off: dart-dcp TTBR[0][0]" "$val" "$dcp_ttbr0"
+rd $DCP+0x204; expect "gap-off: dart-dcp TTBR[0][1]" "$val" 0
+rd $DCP+0x208; expect "gap-off: dart-dcp TTBR[0][2]" "$val" "$dcp_ttbr1"
+rd $DISP0+0x200; expect "gap-off: dart-disp0 TTBR[0][0]" "$val" "$disp0_ttbr0"
+rd $DISP0+0x240; expect "gap-off: dart-disp0 TTBR[4][0]" "$val" 0
+rd $DISP0+0x110; expect "gap-off: dart-disp0 TCR[4]" "$val" 0
+rd $DISP0+0x60; expect "gap-off: dart-disp0 CONFIG.LOCK" $((val & 0x8000)) $((0x8000))
+rd $DISP+0x04; expect "gap-off: CTRL (scanout only)" "$val" 1
+qt_stop
+expect "gap-off: DART-VIOLATION lines" "$(violations)" 0
+
+# preset=misaligned: piodma's L1 4 KiB below its page (TTBR - 1), in the
+# empty tail of dart-disp0's; dart-dcp untouched, so the coprocessor runs.
+variant misaligned -global apple-dart-display.preset=misaligned
+rd $DISP0+0x240; expect "misaligned: dart-disp0 TTBR[4][0]" "$val" $((disp0_ttbr4 - 1))
+rd $DISP0+0x200; expect "misaligned: dart-disp0 TTBR[0][0]" "$val" "$disp0_ttbr0"
+rd $DISP+0x04; expect "misaligned: CTRL (scanout, heartbeat)" "$val" 3
+qt_stop
+expect "misaligned: DART-VIOLATION lines" "$(violations)" 0
+
+# preset=shared-l1: piodma's stream walks the display stream's L1.
+variant shared-l1 -global apple-dart-display.preset=shared-l1
+rd $DISP0+0x240; expect "shared-l1: dart-disp0 TTBR[4][0]" "$val" "$disp0_ttbr0"
+rd $DISP+0x04; expect "shared-l1: CTRL (scanout, heartbeat)" "$val" 3
+qt_stop
+expect "shared-l1: DART-VIOLATION lines" "$(violations)" 0
+
+# Presets that contradict each other, are unknown or repeated, stop QEMU
+# with why.
+bad_preset() {
+	local out
+	out=$(timeout 60 "$qemu" -machine virt,apple-dart=display,dumpdtb="$log-bad.dtb" \
+		-m 1G -nodefaults -display none \
+		-global apple-dart-display.preset="$1" 2>&1 </dev/null) &&
+		nok "preset=$1: QEMU started"
+	grep -qF "apple-dart-display: $2" <<<"$out" ||
+		nok "preset=$1: not refused with \"$2\": $out"
+}
+bad_preset invalid-ttbr+outside "preset 'invalid-ttbr+outside' breaks one L1 twice"
+bad_preset misaligned+shared-l1 "preset 'misaligned+shared-l1' breaks one L1 twice"
+bad_preset upside-down "unknown or repeated preset 'upside-down'"
+bad_preset outside+outside "unknown or repeated preset 'outside'"
+bad_preset good+outside "unknown or repeated preset 'good'"
+bad_preset "" "empty preset"
 
 # -- the same block in full --------------------------------------------------
 # Same addresses, both DARTs locked, the splash scanned; piodma's second

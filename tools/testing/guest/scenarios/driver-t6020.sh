@@ -17,20 +17,13 @@
 # try it; the attach then refuses, naming dart-pcie in the log, which is
 # what "identity-refused-early" catches.
 
-dbg=/sys/kernel/debug/iommu/apple-dart
-plat=/sys/bus/platform/devices
+. /dart/scenarios/compat-common.sh
+dbg=$dart_dbg
 t6020=90d0000.iommu t8103=90c0000.iommu pcie=90dc000.iommu
 eng_t6020=90f6000.dma-test eng_a=90f0000.dma-test
 
-# The premises: the DT offers no other compatible for dart-t6020, and
-# dma-t8103-a names two DARTs of which the second has no bypass.
-only_t6020() {
-	local c
-	c=$(tr '\0' ' ' </proc/device-tree/iommu@${t6020%.iommu}/compatible)
-	echo "# compatible: $c"
-	[ "$c" = "apple,t6020-dart " ]
-}
-
+# The premise, besides compat_only: dma-t8103-a names two DARTs of which
+# the second has no bypass.
 mismatched_premise() {
 	[ "$(od -An -tx4 /proc/device-tree/dma-test@${eng_a%.dma-test}/iommus |
 		wc -w)" = 4 ] &&
@@ -39,13 +32,9 @@ mismatched_premise() {
 }
 
 # Bound by our driver through the T602x entry: the T8110 descriptor
-# (its name in the probe line and in debugfs) with the 42 VA bits of
-# PARAMS3.
+# with the 42 VA bits of PARAMS3.
 bound_as_t8110() {
-	dmesg | grep "$t6020" | sed 's/^/# /'
-	[ "$(basename "$(readlink $plat/$t6020/driver)")" = apple-dart ] &&
-		dmesg | grep -q "apple-dart $t6020: t8110 DART: 64 streams, 16 KiB pages, 42 VA bits" &&
-		grep -q '^generation t8110$' $dbg/$t6020/info &&
+	bound_as $t6020 t8110 't8110 DART: 64 streams, 16 KiB pages, 42 VA bits' &&
 		grep -q '^va_bits 42$' $dbg/$t6020/info
 }
 
@@ -78,21 +67,14 @@ identity_refused_early() {
 	return $rc
 }
 
-# apple_dart_engines' DMA-API case went through every engine behind an
-# IOMMU, dma-t6020 and dma-t8103-a among them.
-dma_through_t6020() {
-	dmesg | grep -q 'dma-t6020: domain type' &&
-		[ -e $plat/$eng_t6020/iommu_group ] &&
-		dmesg | grep -q 'dma-t8103-a: domain type'
-}
-
 insmod "$DART_MOD/io-pgtable-dart.ko"
 insmod "$DART_MOD/apple_dart.ko"
-ktest_check t6020 only-t6020-compatible only_t6020
+ktest_check t6020 only-t6020-compatible compat_only $t6020 apple,t6020-dart
 ktest_check t6020 bound-as-t8110 bound_as_t8110
 ktest_check t6020 mismatched-premise mismatched_premise
 engine_lib
 ktest_kunit apple_dart_engines_kunit.ko
-ktest_check t6020 dma-through-t6020 dma_through_t6020
+ktest_check t6020 dma-through-t6020 dma_through dma-t6020 $eng_t6020
+ktest_check t6020 dma-through-t8103-a dma_through dma-t8103-a $eng_a
 ktest_check t6020 mismatched-default-dma mismatched_dma
 ktest_check t6020 identity-refused-early identity_refused_early

@@ -14,10 +14,13 @@
 
 . /dart/scenarios/display-common.sh
 
-# refused DEV MESSAGE: DEV logged MESSAGE and got no IOMMU group.
+# refused DEV MESSAGE: DEV logged MESSAGE, got no IOMMU group and was not
+# bound (deferred): a driver bound without its IOMMU would DMA through
+# the boot loader's tables to wherever they lead.
 refused() {
-	dmesg | grep "$1" | sed 's/^/# /'
-	dmesg | grep -q "$1: .*$2" && [ ! -e /sys/bus/platform/devices/$1/iommu_group ]
+	local d=/sys/bus/platform/devices/$1
+	dmesg | grep "$1" | sort | uniq -c | sed 's/^/# /'
+	dmesg | grep -q "$1: .*$2" && [ ! -e $d/iommu_group ] && [ ! -e $d/driver ]
 }
 
 darts_probed() {

@@ -254,11 +254,18 @@ static void add_boot(void *opaque)
     /* The live streams, then the lock: TTBR/TCR frozen until reset. */
     for (i = 0; i < ADD_NUM_L1; i++) {
         bool valid = !(i == ADD_L1_DCP0 &&
-                       s->preset == ADD_PRESET_INVALID_TTBR);
+                       (s->preset & ADD_PRESET_INVALID_TTBR));
+        unsigned ttbr = add_l1_owner[i].ttbr;
 
+        if (i == ADD_L1_PIODMA && (s->preset & ADD_PRESET_PIODMA_OFF)) {
+            continue;
+        }
+        /* TTBRs 0 and 2: not a run a walk can use from TTBR0 (hw §4.2). */
+        if (i == ADD_L1_DCP1 && (s->preset & ADD_PRESET_TTBR_GAP)) {
+            ttbr = 2;
+        }
         apple_dart_boot_stream(s->dart[add_l1_owner[i].master],
-                               add_l1_owner[i].sid, add_l1_owner[i].ttbr,
-                               s->l1_pa[i], valid);
+                               add_l1_owner[i].sid, ttbr, s->l1_pa[i], valid);
     }
     if (s->locked) {
         for (m = 0; m < ADD_NUM_MASTERS; m++) {
@@ -386,7 +393,7 @@ static void add_scan_reset(AppleDARTDisplayState *s)
 
     s->ctrl = ADD_CTRL_SCANOUT;
     /* A coprocessor whose tables are broken is not started. */
-    if (s->preset == ADD_PRESET_GOOD) {
+    if (!(s->preset & ADD_PRESETS_DCP)) {
         s->ctrl |= ADD_CTRL_HEARTBEAT;
     }
     s->fb_base = fb->iova[ADD_MASTER_DISP];
@@ -757,9 +764,23 @@ static void add_layout(AppleDARTDisplayState *s)
     for (i = 0; i < ADD_NUM_L1; i++) {
         s->l1_pa[i] = pa + i * ADD_PAGE;
     }
-    if (s->preset == ADD_PRESET_OUTSIDE) {
+    if (s->preset & ADD_PRESET_OUTSIDE) {
         /* Ordinary RAM, which Linux will hand out. */
         s->l1_pa[ADD_L1_DCP0] = s->block_base - ADD_PAGE;
+    }
+    /*
+     * A T8020 TTBR holds PA >> 12 (hw §4.3): 4 KiB off a granule can be
+     * said.  Down, not up: the table then starts in the last 4 KiB of
+     * dart-disp0's own L1, whose entries there (IOVA 48 GiB and up) are
+     * empty, inside the observed L1 pages, so a store through it is
+     * counted and checked; up, it would end in the leaf pool's first
+     * page, a live table in plain RAM.
+     */
+    if (s->preset & ADD_PRESET_MISALIGNED) {
+        s->l1_pa[ADD_L1_PIODMA] -= 4 * KiB;
+    }
+    if (s->preset & ADD_PRESET_SHARED_L1) {
+        s->l1_pa[ADD_L1_PIODMA] = s->l1_pa[ADD_L1_DISP];
     }
     s->l2_pool = pa + ADD_NUM_L1 * ADD_PAGE;
     s->l2_pool_pages = ADD_L2_POOL_PAGES;
@@ -791,6 +812,61 @@ static void add_layout(AppleDARTDisplayState *s)
     s->num_regions = 2 + s->fw_regions;
 }
 
+static const struct {
+    const char *name;
+    uint32_t flag;
+} add_presets[] = {
+    { "invalid-ttbr", ADD_PRESET_INVALID_TTBR },
+    { "outside", ADD_PRESET_OUTSIDE },
+    { "ttbr-gap", ADD_PRESET_TTBR_GAP },
+    { "misaligned", ADD_PRESET_MISALIGNED },
+    { "shared-l1", ADD_PRESET_SHARED_L1 },
+    { "piodma-off", ADD_PRESET_PIODMA_OFF },
+};
+
+/* "good", or names from add_presets joined by '+', at most one per L1. */
+static bool add_parse_preset(AppleDARTDisplayState *s, Error **errp)
+{
+    g_auto(GStrv) names = NULL;
+    unsigned i, j;
+
+    s->preset = 0;
+    if (!s->preset_name || !strcmp(s->preset_name, "good")) {
+        return true;
+    }
+    names = g_strsplit(s->preset_name, "+", -1);
+    if (!names[0]) {
+        error_setg(errp, "apple-dart-display: empty preset (good, or "
+                   "flags joined by '+')");
+        return false;
+    }
+    for (i = 0; names[i]; i++) {
+        for (j = 0; j < ARRAY_SIZE(add_presets); j++) {
+            if (!strcmp(names[i], add_presets[j].name)) {
+                break;
+            }
+        }
+        if (j == ARRAY_SIZE(add_presets) || (s->preset & add_presets[j].flag)) {
+            error_setg(errp, "apple-dart-display: unknown or repeated preset "
+                       "'%s' (good, or invalid-ttbr, outside, ttbr-gap, "
+                       "misaligned, shared-l1, piodma-off joined by '+', "
+                       "each once)", names[i]);
+            return false;
+        }
+        s->preset |= add_presets[j].flag;
+    }
+    /* Each moves or drops one L1: two on the same one contradict. */
+    if (ctpop32(s->preset & (ADD_PRESET_INVALID_TTBR | ADD_PRESET_OUTSIDE))
+        > 1 ||
+        ctpop32(s->preset & (ADD_PRESET_MISALIGNED | ADD_PRESET_SHARED_L1 |
+                             ADD_PRESET_PIODMA_OFF)) > 1) {
+        error_setg(errp, "apple-dart-display: preset '%s' breaks one L1 "
+                   "twice", s->preset_name);
+        return false;
+    }
+    return true;
+}
+
 static void add_realize(DeviceState *dev, Error **errp)
 {
     AppleDARTDisplayState *s = APPLE_DART_DISPLAY(dev);
@@ -803,15 +879,7 @@ static void add_realize(DeviceState *dev, Error **errp)
             return;
         }
     }
-    if (!s->preset_name || !strcmp(s->preset_name, "good")) {
-        s->preset = ADD_PRESET_GOOD;
-    } else if (!strcmp(s->preset_name, "invalid-ttbr")) {
-        s->preset = ADD_PRESET_INVALID_TTBR;
-    } else if (!strcmp(s->preset_name, "outside")) {
-        s->preset = ADD_PRESET_OUTSIDE;
-    } else {
-        error_setg(errp, "apple-dart-display: preset must be good, "
-                   "invalid-ttbr or outside");
+    if (!add_parse_preset(s, errp)) {
         return;
     }
     /* One leaf table maps 32 MiB; two of them must hold the framebuffer. */

@@ -307,6 +307,7 @@ static uint64_t dte_counter(AppleDARTTestDevState *s, hwaddr addr)
     if (!c) {
         return 0;
     }
+    apple_dart_settle(d);
     switch (addr) {
     case DTE_CNT_WALKS:
         return c->walks;

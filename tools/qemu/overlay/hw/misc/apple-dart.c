@@ -566,13 +566,23 @@ static void t8110_run_cmd(AppleDARTState *s)
 static void apple_dart_complete_cmd(AppleDARTState *s)
 {
     s->busy = false;
-    timer_del(&s->busy_timer);
     s->counters.inv_cmds++;
     s->layout->run_cmd(s);
     trace_apple_dart_inv_complete(apple_dart_name(s), s->busy_cmd);
 }
 
-/* Finish a command whose BUSY window has passed, unless a test holds it. */
+/*
+ * Finish a command whose BUSY window has passed, unless a test holds it.
+ *
+ * There is no timer for the end of the window: everything that can tell
+ * whether a command has finished (a register access, a translation, a
+ * test's look at the counters or the tables) calls this first, and sees
+ * the same as if the command had completed on time.  A timer would also
+ * be a deadline, which the hardware does not have: under -icount the
+ * round-robin vCPU loop cuts the time to the next deadline into one slice
+ * per vCPU, so every window would reshape all vCPUs' slices
+ * (emulator.rst, "Latencies").
+ */
 static void apple_dart_busy_update(AppleDARTState *s)
 {
     if (s->busy && !s->busy_hold &&
@@ -581,9 +591,9 @@ static void apple_dart_busy_update(AppleDARTState *s)
     }
 }
 
-static void apple_dart_busy_timer(void *opaque)
+void apple_dart_settle(AppleDARTState *s)
 {
-    apple_dart_busy_update(opaque);
+    apple_dart_busy_update(s);
 }
 
 /* @busy_ns: the BUSY window of this kind of command (busy-ns properties) */
@@ -602,9 +612,7 @@ static void apple_dart_start_cmd(AppleDARTState *s, uint32_t cmd,
     s->busy_until = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + busy_ns;
     if (!busy_ns && !s->busy_hold) {
         apple_dart_complete_cmd(s);
-        return;
     }
-    timer_mod(&s->busy_timer, s->busy_until);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1298,6 +1306,8 @@ void apple_dart_reset_counters(AppleDARTState *s)
 {
     unsigned sid;
 
+    /* A command done before the reset counts before it. */
+    apple_dart_busy_update(s);
     memset(&s->counters, 0, sizeof(s->counters));
     for (sid = 0; sid < s->num_sids; sid++) {
         memset(&s->streams[sid].counters, 0, sizeof(s->counters));
@@ -1355,6 +1365,8 @@ bool apple_dart_resolve(AppleDARTState *s, unsigned sid, uint64_t iova,
 
 void apple_dart_hold_busy(AppleDARTState *s, bool hold)
 {
+    /* A command whose window has passed is done: a hold cannot undo it. */
+    apple_dart_busy_update(s);
     s->busy_hold = hold;
     /* A released command whose window has passed completes now. */
     apple_dart_busy_update(s);
@@ -1521,7 +1533,6 @@ static void apple_dart_reset(DeviceState *dev)
     const AppleDARTLayoutDesc *l = s->layout;
     unsigned sid;
 
-    timer_del(&s->busy_timer);
     s->busy = false;
     s->busy_cmd = 0;
     s->busy_hold = false;
@@ -1629,8 +1640,6 @@ static void apple_dart_realize(DeviceState *dev, Error **errp)
                           TYPE_APPLE_DART, APPLE_DART_MMIO_SIZE);
     sysbus_init_mmio(SYS_BUS_DEVICE(s), &s->mmio);
     sysbus_init_irq(SYS_BUS_DEVICE(s), &s->irq);
-    timer_init_ns(&s->busy_timer, QEMU_CLOCK_VIRTUAL, apple_dart_busy_timer,
-                  s);
 
     s->streams = g_new0(AppleDARTStream, s->num_sids);
     for (sid = 0; sid < s->num_sids; sid++) {
@@ -1685,8 +1694,8 @@ static Property apple_dart_properties[] = {
 };
 
 /*
- * TLB contents, the BUSY timer and the per-stream address spaces are not
- * described for migration: refuse it rather than lose state silently.
+ * TLB contents, a command's BUSY window and the per-stream address spaces
+ * are not described for migration: refuse it rather than lose state silently.
  */
 static const VMStateDescription vmstate_apple_dart = {
     .name = TYPE_APPLE_DART,

@@ -50,11 +50,22 @@ enum {
     ADD_NUM_L1
 };
 
-typedef enum {
-    ADD_PRESET_GOOD,
-    ADD_PRESET_INVALID_TTBR,    /* dcp TTBR0 without VALID */
-    ADD_PRESET_OUTSIDE,         /* dcp TTBR0's L1 outside reserved memory */
-} AppleDARTDisplayPreset;
+/*
+ * What a broken boot loader can leave behind, one flag each ("preset" is
+ * a '+'-separated list of their names; "good" is none).  The dcp ones
+ * break dart-dcp, the others dart-disp0, so that one boot can try one of
+ * each.
+ */
+enum {
+    ADD_PRESET_INVALID_TTBR = 1 << 0,   /* dcp TTBR0 without VALID */
+    ADD_PRESET_OUTSIDE = 1 << 1,        /* dcp TTBR0's L1 in ordinary RAM */
+    ADD_PRESET_TTBR_GAP = 1 << 2,       /* dcp's 2nd L1 in TTBR2, not 1 */
+    ADD_PRESET_MISALIGNED = 1 << 3,     /* piodma's L1 4 KiB below its page */
+    ADD_PRESET_SHARED_L1 = 1 << 4,      /* piodma walks disp0's L1 */
+    ADD_PRESET_PIODMA_OFF = 1 << 5,     /* piodma's stream left disabled */
+};
+#define ADD_PRESETS_DCP         (ADD_PRESET_INVALID_TTBR | \
+                                 ADD_PRESET_OUTSIDE | ADD_PRESET_TTBR_GAP)
 
 #define ADD_HIST_MAX            ADD_HIST_ENTRIES
 
@@ -86,7 +97,7 @@ struct AppleDARTDisplayState {
     uint32_t min_frames;
 
     /* layout, fixed at realize */
-    AppleDARTDisplayPreset preset;
+    uint32_t preset;            /* ADD_PRESET_* flags */
     AppleDARTDisplayRegion regions[ADD_MAX_REGIONS];
     unsigned num_regions;
     unsigned fb_region;

@@ -91,7 +91,6 @@ struct AppleDARTState {
 
     MemoryRegion mmio;
     qemu_irq irq;
-    QEMUTimer busy_timer;
     AppleDARTStream *streams;
 
     /* properties */
@@ -183,6 +182,12 @@ AppleDARTCounters *apple_dart_stream_counters(AppleDARTState *s,
  * once its busy-ns have passed, as usual.
  */
 void apple_dart_hold_busy(AppleDARTState *s, bool hold);
+/*
+ * Complete a TLB command whose BUSY window has passed.  Register accesses
+ * and translations do so themselves; a test device calls this before it
+ * reports counters, so that they include such a command.
+ */
+void apple_dart_settle(AppleDARTState *s);
 uint32_t apple_dart_tlb_entries(AppleDARTState *s, unsigned sid);
 
 /*
