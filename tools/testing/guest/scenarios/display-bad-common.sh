@@ -36,13 +36,6 @@ good_engines() {
 	done
 }
 
-# No store reached the firmware L1s: a refused DART leaves them alone.
-l1_untouched() {
-	local n=$(disp_reg $ADD_L1_STORES)
-	echo "# L1 stores $n"
-	[ "$n" = 0 ]
-}
-
 # No store into a firmware L1 left a boot mapping broken.
 l1_kept() {
 	local n=$(disp_reg $ADD_L1_STORES) b=$(disp_reg $ADD_L1_BROKEN)

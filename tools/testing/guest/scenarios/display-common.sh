@@ -97,6 +97,14 @@ disp_reg() {
 	echo $(($(devmem $((ADD_DISPLAY_BASE + $1)) 32)))
 }
 
+# No store reached the firmware L1s (the display block counts each one):
+# a refused master or DART left the boot loader's tables alone.
+l1_untouched() {
+	local n=$(disp_reg $ADD_L1_STORES)
+	echo "# L1 stores $n"
+	[ "$n" = 0 ]
+}
+
 # >= 100 frames scanned since reset, none refused by the DART.
 scanout_frames() {
 	local frames faulted

@@ -28,11 +28,6 @@ darts_probed() {
 		[ -e /sys/class/iommu/apple-dart.$disp_dart ]
 }
 
-firmware_untouched() {
-	echo "# L1 stores: $(disp_reg $ADD_L1_STORES)"
-	[ "$(disp_reg $ADD_L1_STORES)" = 0 ]
-}
-
 # resv_bad_run DCP_MESSAGE PIODMA_MESSAGE
 resv_bad_run() {
 	insmod "$DART_MOD/io-pgtable-dart.ko"
@@ -43,6 +38,6 @@ resv_bad_run() {
 	ktest_check resv-bad dcp-refused refused $dcp_dev "$1"
 	ktest_check resv-bad piodma-refused refused $piodma_dev "$2"
 	sleep 1
-	ktest_check resv-bad firmware-untouched firmware_untouched
+	ktest_check resv-bad firmware-untouched l1_untouched
 	ktest_check resv-bad heartbeat heartbeat
 }
