@@ -846,28 +846,44 @@ static int adart_iotlb_sync_map(struct iommu_domain *domain,
 
 /* ---- identity and blocked domains --------------------------------------- */
 
-static int adart_attach_identity(struct iommu_domain *domain,
-				 struct device *dev)
+/*
+ * The core asks def_domain_type() before it builds an identity domain, so
+ * this is the driver's own guard for callers that do not: the attach
+ * would otherwise let the master's DMA reach PAs untranslated.
+ */
+VISIBLE_IF_KUNIT int adart_identity_check(const struct adart_master *m)
 {
-	struct adart_master *m = dev_iommu_priv_get(dev);
 	unsigned int i;
 
 	if (adart_resv_translated(m)) {
-		dev_err(dev, "boot mappings at IOVAs other than their PAs need a paging domain\n");
+		dev_err(m->dev, "boot mappings at IOVAs other than their PAs need a paging domain\n");
 		return -EINVAL;
 	}
 	if (adart_master_locked(m)) {
-		dev_err(dev, "behind a DART the boot loader locked: its streams can only translate\n");
+		dev_err(m->dev, "behind a DART the boot loader locked: its streams can only translate\n");
 		return -EINVAL;
 	}
 	/* hw §2.1: bypass only where PARAMS2 offers it, on every DART. */
 	for (i = 0; i < m->n_ports; i++) {
 		if (!m->ports[i].dart->bypass) {
-			dev_err(dev, "%s cannot bypass translation\n",
+			dev_err(m->dev, "%s cannot bypass translation\n",
 				dev_name(m->ports[i].dart->dev));
 			return -EINVAL;
 		}
 	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(adart_identity_check);
+
+static int adart_attach_identity(struct iommu_domain *domain,
+				 struct device *dev)
+{
+	struct adart_master *m = dev_iommu_priv_get(dev);
+	int ret;
+
+	ret = adart_identity_check(m);
+	if (ret)
+		return ret;
 	adart_master_set(m, ADART_BYPASS, NULL);
 	return 0;
 }
@@ -1642,7 +1658,8 @@ static irqreturn_t adart_irq(int irq, void *data)
 
 /* ---- platform driver ---------------------------------------------------- */
 
-static int adart_check_params(struct adart *dart)
+/* What the rest of the driver assumes of PARAMS (hw §1): refuse the rest. */
+VISIBLE_IF_KUNIT int adart_check_params(const struct adart *dart)
 {
 	struct device *dev = dart->dev;
 
@@ -1665,6 +1682,7 @@ static int adart_check_params(struct adart *dart)
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(adart_check_params);
 
 /*
  * Reset an unlocked DART.  Streams the boot loader left translating for a
