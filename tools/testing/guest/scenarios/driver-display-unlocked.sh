@@ -33,6 +33,26 @@ live_stream_kept() {
 		dmesg | grep -q "$dcp_dart: stream 0 left as the boot loader programmed it"
 }
 
+# What stream 0 becomes when its master is released (debugfs "release"):
+# its boot TCR and TTBRs again, since the tables are in no-map memory that
+# Linux never touches (hw §6); where the DT does not say no-map
+# (driver-display-nomap.dt), blocked, with the reason in the log.  Catches
+# a stream handed back to tables in memory Linux may reuse, and one
+# blocked although its tables are safe (the display would go dark when
+# the driver unloads).
+release_planned() {
+	local s want=boot why
+	s=$(stream0)
+	echo "# $s"
+	why="$dcp_dart: stream 0: the boot loader's tables are not in no-map reserved memory; blocked, not handed back, when released"
+	if [ -e "$(echo $rm/dart-tables@*)/no-map" ]; then
+		! dmesg | grep -qF "$why"
+	else
+		want=blocked
+		dmesg | grep -qF "$why"
+	fi && [ "$(echo "$s" | awk '{ print $8 }')" = $want ]
+}
+
 # The master's stream now walks a DMA domain of ours.  Catches a driver
 # that leaves the firmware's tables in place (the checks below would then
 # prove nothing).
@@ -76,6 +96,7 @@ insmod "$DART_MOD/io-pgtable-dart.ko"
 insmod "$DART_MOD/apple_dart.ko"
 ktest_check display-unlocked probed probed
 ktest_check display-unlocked live-stream-kept live_stream_kept
+ktest_check display-unlocked release-planned release_planned
 # Binding the engines (the test client's dte_use) probes the dcp master.
 engine_lib
 insmod "$DART_MOD/apple-dart-test.ko"

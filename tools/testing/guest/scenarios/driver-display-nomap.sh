@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-2.0
+# driver-display-unlocked on a DT whose page-table region lacks "no-map"
+# (driver-display-nomap.dt): the takeover is the same, but a release must
+# block the stream, not hand it back to tables in memory Linux may reuse
+# (release_planned).
+. /dart/scenarios/driver-display-unlocked.sh
