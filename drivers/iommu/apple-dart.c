@@ -1319,17 +1319,19 @@ static int adart_master_link(struct adart_master *m)
 }
 
 /*
- * A device refused for what its DT node or the boot loader's state says
- * (-EINVAL) is deferred, as adart_of_xlate() defers its refusals: on any
- * other error the core binds the device's driver without an IOMMU, and
- * its DMA goes to streams the DART blocks or, on a locked DART, through
- * the boot loader's tables to wherever they lead.  Deferred, its driver
- * never binds, and the reason is logged at each attempt.
+ * A device refused for what its DT node or the boot loader's state says,
+ * or for want of memory, is deferred, as adart_of_xlate() defers its
+ * refusals: on any other error (of_dma_configure_id() in 6.12 takes all
+ * but -EPROBE_DEFER to mean "no IOMMU") the core binds the device's
+ * driver without one, and its DMA goes to streams the DART blocks or, on
+ * a locked DART, through the boot loader's tables to wherever they lead.
+ * Deferred, its driver never binds, and the reason is logged at each
+ * attempt.  The same holds for adart_device_group()'s refusals.
  */
-static struct iommu_device *adart_refuse(struct adart_master *m, int err)
+static struct iommu_device *adart_refuse(struct adart_master *m)
 {
 	adart_master_free(m);
-	return ERR_PTR(err == -EINVAL ? -EPROBE_DEFER : err);
+	return ERR_PTR(-EPROBE_DEFER);
 }
 
 static struct iommu_device *adart_probe_device(struct device *dev)
@@ -1343,7 +1345,7 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 		return ERR_PTR(-ENODEV);
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
-		return ERR_PTR(-ENOMEM);
+		return ERR_PTR(-EPROBE_DEFER);
 	m->dev = dev;
 
 	mutex_lock(&adart_lock);
@@ -1355,19 +1357,17 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 	if (!ret)
 		ret = adart_master_window(m);
 	if (ret)
-		return adart_refuse(m, ret);
+		return adart_refuse(m);
 	ret = adart_resv_parse(m);
 	if (ret) {
 		/* Its streams may still walk the boot loader's tables. */
 		adart_master_block_idle(m);
-		return adart_refuse(m, ret);
+		return adart_refuse(m);
 	}
 
 	ret = adart_master_link(m);
-	if (ret) {
-		adart_master_free(m);
-		return ERR_PTR(ret);
-	}
+	if (ret)
+		return adart_refuse(m);
 
 	adart_master_count_in(m);
 	dev_iommu_priv_set(dev, m);
@@ -1443,6 +1443,10 @@ static int adart_group_record(struct adart_group_data *gd,
 	return 0;
 }
 
+/*
+ * Streams the device shares with others put it in their group.  Every
+ * refusal here defers the device, for the reason adart_refuse() gives.
+ */
 static struct iommu_group *adart_device_group(struct device *dev)
 {
 	struct adart_master *m = dev_iommu_priv_get(dev);
@@ -1461,7 +1465,7 @@ static struct iommu_group *adart_device_group(struct device *dev)
 			if (g && group && g != group) {
 				dev_err(dev, "streams in two IOMMU groups (%d, %d)\n",
 					iommu_group_id(group), iommu_group_id(g));
-				group = ERR_PTR(-EINVAL);
+				group = ERR_PTR(-EPROBE_DEFER);
 				goto out;
 			}
 			if (g)
@@ -1475,14 +1479,16 @@ static struct iommu_group *adart_device_group(struct device *dev)
 		group = pci_device_group(dev);
 	else
 		group = generic_device_group(dev);
-	if (IS_ERR(group))
+	if (IS_ERR(group)) {
+		group = ERR_PTR(-EPROBE_DEFER);
 		goto out;
+	}
 
 	gd = iommu_group_get_iommudata(group);
 	if (!gd) {
 		gd = kzalloc(sizeof(*gd), GFP_KERNEL);
 		if (!gd) {
-			ret = -ENOMEM;
+			ret = -EPROBE_DEFER;
 			goto err_put;
 		}
 		gd->group = group;
@@ -1491,6 +1497,7 @@ static struct iommu_group *adart_device_group(struct device *dev)
 	ret = adart_group_record(gd, m);
 	if (ret) {
 		dev_err(dev, "group spans more than %u DARTs\n", ADART_MAX_PORTS);
+		ret = -EPROBE_DEFER;
 		goto err_put;
 	}
 out:
