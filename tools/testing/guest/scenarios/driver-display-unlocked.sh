@@ -65,7 +65,7 @@ own_domain() {
 }
 
 # Each region at its IOVA: direct for IOVA = PA, reserved for a
-# translated or IOVA-only one.  Catches regions not reported (the IOVA
+# translated or IOVA-only one (driver-display-nomap.dt adds one of those).  Catches regions not reported (the IOVA
 # allocator could hand them out), reported at the PA instead of the IOVA,
 # or a translated one reported as direct (the core would map IOVA = PA).
 reserved_regions() {
@@ -82,7 +82,7 @@ reserved_regions() {
 	done <<-EOT
 	$(dcp_regions)
 	EOT
-	[ $n = 5 ]
+	[ $n -ge 5 ]
 }
 
 # Let the heartbeat (every 10 ms) and the scanout run on our tables; the
