@@ -1320,13 +1320,16 @@ static int adart_master_link(struct adart_master *m)
 
 /*
  * A device refused for what its DT node or the boot loader's state says,
- * or for want of memory, is deferred, as adart_of_xlate() defers its
- * refusals: on any other error (of_dma_configure_id() in 6.12 takes all
- * but -EPROBE_DEFER to mean "no IOMMU") the core binds the device's
- * driver without one, and its DMA goes to streams the DART blocks or, on
- * a locked DART, through the boot loader's tables to wherever they lead.
- * Deferred, its driver never binds, and the reason is logged at each
- * attempt.  The same holds for adart_device_group()'s refusals.
+ * for want of memory, or for a DART that left in the meantime, is
+ * deferred, as adart_of_xlate() defers its refusals: on any other error
+ * (of_dma_configure_id() in 6.12 takes all but -EPROBE_DEFER to mean "no
+ * IOMMU") the core binds the device's driver without one, and its DMA
+ * goes to streams the DART blocks or, on a locked DART, through the boot
+ * loader's tables to wherever they lead.  Deferred, its driver does not
+ * bind, and the reason is logged at each attempt; the same holds for
+ * adart_device_group()'s refusals.  (Inside another DART's registration
+ * the core takes the refusal for that DART's failure: driver.rst, "Not
+ * done yet".)
  */
 static struct iommu_device *adart_refuse(struct adart_master *m)
 {

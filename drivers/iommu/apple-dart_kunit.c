@@ -108,8 +108,9 @@ static void decode_t8020_fields(struct kunit *test)
  * that is no power of two or that the PTE format cannot address (DART2
  * entries hold 16K page addresses only, hw §4.1).  The model refuses to
  * build such a DART, so only this test reaches the refusals.  Catches a
- * probe that sizes the stream array or the backend from whatever PARAMS
- * says.
+ * check that lets them through to the stream array and the backend.  (Its
+ * third rule, pages larger than the kernel's without bypass, needs a 4K
+ * kernel: on 16K pages no format has larger ones.)
  */
 static void params_refused(struct kunit *test)
 {

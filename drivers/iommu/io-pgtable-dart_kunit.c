@@ -647,7 +647,7 @@ static void dart_test_map_sizes(struct kunit *test)
 }
 
 /*
- * A map across three leaf tables (and, with three levels, two
+ * A map across four leaf tables (and, with three levels, two
  * intermediate ones) with its Nth table allocation failing, N = 1, 2, ...
  * until it succeeds: each failure is -ENOMEM with what was mapped
  * reported, that part mapped right and nothing beyond it, and the

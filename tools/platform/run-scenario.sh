@@ -17,10 +17,15 @@ machine="virt"
 extra=()
 # NAME.qemu: QEMU arguments, one or more per line; "include OTHER" takes
 # scenario OTHER's lines there (a variant of a machine states only what
-# it changes).
+# it changes; a NAME.dt is each scenario's own).
 read_qfile() {
 	local line words
+	[ "${qdepth:=0}" -lt 4 ] ||
+		{ echo "$1: includes nested more than 4 deep"; exit 1; }
+	qdepth=$((qdepth + 1))
 	while IFS= read -r line; do
+		line=${line%$'\r'}
+		line=${line%"${line##*[![:space:]]}"}
 		case $line in '#'* | '') continue ;; esac
 		case $line in
 		'-machine '*) machine=${line#-machine } ;;
@@ -31,6 +36,7 @@ read_qfile() {
 		*) read -r -a words <<<"$line"; extra+=("${words[@]}") ;;
 		esac
 	done <"$1"
+	qdepth=$((qdepth - 1))
 }
 scen=$DART_TOP/tools/testing/guest/scenarios
 qfile=$scen/$name.qemu

@@ -7,8 +7,7 @@ dbg=/sys/kernel/debug/iommu/apple-dart
 
 # Streams 203 and 200 of dart-t8110 translate through one domain for
 # dma-t8110.  Catches a master that keeps only its first stream on a DART
-# (its DMA on stream 200 then faults in the KUnit suite) or gets a port
-# per entry.
+# (its DMA on stream 200 then faults in the KUnit suite too).
 two_streams_one_dart() {
 	local a b
 	grep -E '^(200|203) ' $dbg/90cc000.iommu/streams | sed 's/^/# /'
