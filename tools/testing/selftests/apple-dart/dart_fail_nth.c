@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Allocation failures on every path of the test client's operations and of
- * the DART's probe: for N = 1, 2, ... the Nth allocation the calling task
+ * Allocation failures on every path of the test client's operations, of
+ * the DART's probe and of a master's: for N = 1, 2, ... the Nth allocation the calling task
  * makes inside one operation fails (/proc/self/task/TID/fail-nth, slab and
  * page allocations, GFP_KERNEL included), until the operation makes fewer
  * than N and succeeds.  After each failure:
@@ -623,6 +623,141 @@ static void probe_sweep(struct __test_metadata *_metadata, const char *name,
 TEST(probe) { probe_sweep(_metadata, "probe", 0); }
 TEST(probe_in_driver) { probe_sweep(_metadata, "probe_in_driver", 1); }
 
+/* ---- master probe: binding an engine with its Nth allocation failing ---- */
+
+#define DTE_DRV		PLAT "drivers/dart-test-engine/"
+
+static int engine_bound(const char *dev)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), DTE_DRV "%s", dev);
+	return !lstat(path, &st);
+}
+
+static int engine_grouped(const char *dev)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), PLAT "devices/%s/iommu_group", dev);
+	return !stat(path, &st);
+}
+
+/*
+ * master_sweep() - bind the default engine to its driver with its Nth
+ * allocation failing, N = 1, 2, ..., counting only allocations with
+ * apple_dart.ko's code on the stack, until the bind succeeds.  A master
+ * stays probed in its group across unbinds of its driver, so before each
+ * bind its DART is unbound (which releases it) and bound again: the bind
+ * then runs the master's whole IOMMU probe (probe_device, its device
+ * links, its group, its default domain and tables).  No failure may
+ * splat; the DART driver defers the master on each of its own refusals,
+ * so the bind fails and nothing is left bound.  The 6.12 core binds the
+ * driver without an IOMMU on failures of its own (the default domain's
+ * setup failing after one of the DART driver's allocations did): those
+ * are counted and printed, and the engine is unbound again.  Afterwards
+ * the engines behind the DART bind again and the default one does DMA
+ * through it in its DMA domain.
+ */
+static void master_sweep(struct __test_metadata *_metadata)
+{
+	unsigned int n, errors = 0, absorbed = 0, ungrouped = 0;
+	struct adt_engine_info ei, behind[MAX_ENGINES];
+	static uint32_t page[PG / 4];
+	unsigned long start, end;
+	char dev[64], label[32], dart[64], d[64], splat[256];
+	struct adt_fixture f;
+	int nth, kfd, bfd, hit, i, nr = 0;
+	ssize_t ret;
+	struct adt_b b;
+	struct adt_run r;
+
+	if (fail_nth_setup())
+		SKIP(return, "no fault injection in debugfs (FAULT_INJECTION_DEBUG_FS)");
+	ASSERT_EQ(0, adt_fixture_setup(_metadata, &f));
+	if (!adt_is_ours(f.fd, f.eng))
+		SKIP(return, "not the project's driver");
+	snprintf(dev, sizeof(dev), "%s", f.ei.dev_name);
+	snprintf(label, sizeof(label), "%s", f.ei.label);
+	ASSERT_EQ(0, adt_dart_of(dev, dart, sizeof(dart)));
+	for (i = 0; i < adt_nr_engines(f.fd) && nr < MAX_ENGINES; i++)
+		if (!adt_engine(f.fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
+		    !adt_dart_of(ei.dev_name, d, sizeof(d)) && !strcmp(d, dart))
+			behind[nr++] = ei;
+	adt_fixture_close(&f);
+	ASSERT_EQ(0, module_text(OUR_DRIVER, &start, &end));
+
+	nth = nth_open();
+	ASSERT_LE(0, nth);
+	for (n = 1; n < MAX_POINTS; n++) {
+		/* Released with the DART's unbind, which unbinds the engine. */
+		ASSERT_EQ(0, write_str(DART_DRV "unbind", dart));
+		ASSERT_FALSE(engine_bound(dev));
+		ASSERT_EQ(0, write_str(DART_DRV "bind", dart));
+		ASSERT_EQ(0, fail_only_under(start, end));
+		kfd = kmsg_open();
+		ASSERT_LE(0, kfd);
+		bfd = open(DTE_DRV "bind", O_WRONLY | O_CLOEXEC);
+		ASSERT_LE(0, bfd);
+		ASSERT_EQ(0, nth_arm(nth, n));
+		ret = write(bfd, dev, strlen(dev));
+		ret = ret < 0 ? -errno : 0;
+		hit = nth_disarm(nth);
+		close(bfd);
+		ASSERT_EQ(0, fail_only_under(0, ~0UL));
+		ASSERT_LE(0, hit);
+		EXPECT_EQ(0, kmsg_splat(kfd, splat, sizeof(splat)))
+			TH_LOG("bind of %s, allocation %u failed: kernel said %s",
+			       dev, n, splat);
+		close(kfd);
+		if (!ret && !hit)
+			break;
+		if (ret) {
+			EXPECT_TRUE(hit) TH_LOG("bind failed by itself: %zd", ret);
+			EXPECT_FALSE(engine_bound(dev));
+			errors++;
+		} else {
+			absorbed++;
+			if (!engine_grouped(dev))
+				ungrouped++;
+		}
+		if (_metadata->exit_code)
+			break;
+	}
+	close(nth);
+	EXPECT_LT(n, MAX_POINTS);
+	EXPECT_LT(1, n);
+	ksft_print_msg("master_bind of %s: %u failure points, %u returned an error, %u absorbed\n",
+		       dev, n - 1, errors, absorbed);
+	ksft_print_msg("master_bind: %u of them bound without an IOMMU by the core\n",
+		       ungrouped);
+	record("master_bind", n - 1);
+
+	/* The last bind succeeded: in its group; the others bind again. */
+	EXPECT_TRUE(engine_grouped(dev));
+	for (i = 0; i < nr; i++)
+		write_str(PLAT "drivers_probe", behind[i].dev_name);
+	f.fd = adt_open();
+	ASSERT_LE(0, f.fd);
+	for (i = 0; i < nr; i++)
+		EXPECT_LE(0, adt_find(f.fd, behind[i].label))
+			TH_LOG("%s did not bind again", behind[i].label);
+	f.eng = adt_find(f.fd, label);
+	ASSERT_LE(0, f.eng);
+	ASSERT_EQ(0, adt_engine(f.fd, f.eng, &ei));
+	EXPECT_EQ(ADT_DOMAIN_DMA, ei.domain_type);
+	ASSERT_EQ(0, adt_alloc(f.fd, f.eng, ADT_BUF_COHERENT, PG, 0, 0, &b));
+	ASSERT_EQ(0, adt_cmd(f.fd, f.eng, ADT_OP_FILL, 0, 0, b.iova, PG, 0x0b0dface, &r));
+	EXPECT_EQ(ADT_ST_DONE, r.status);
+	ASSERT_EQ(0, adt_rw(f.fd, b.handle, 0, 0, page, PG));
+	EXPECT_EQ(-1, find_not_word(page, PG, 0x0b0dface));
+	adt_fixture_close(&f);
+}
+
+TEST(master_bind) { master_sweep(_metadata); }
+
 /* The figure the issue asks for: failure points exercised in all. */
 TEST(total)
 {
@@ -637,8 +772,8 @@ TEST(total)
 	}
 	fclose(f);
 	ksft_print_msg("fail_nth: %u failure points over %u operations\n", total, ops);
-	/* Seven client operations and the probe twice: none skipped. */
-	EXPECT_EQ(9, ops);
+	/* Seven client operations, the probe twice, a master's bind. */
+	EXPECT_EQ(10, ops);
 }
 
 TEST_HARNESS_MAIN
