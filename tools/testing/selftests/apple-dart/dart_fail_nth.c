@@ -415,22 +415,27 @@ TEST(buf_alloc_noncontig) {
 #define DART_DRV	PLAT "drivers/apple-dart/"
 #define MAX_ENGINES	16
 
+/* Does the sysfs path made from @fmt exist (the link itself, not its target)? */
+static int __attribute__((format(printf, 1, 2))) sysfs_has(const char *fmt, ...)
+{
+	char path[160];
+	struct stat st;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return !lstat(path, &st);
+}
+
 static int dart_registered(const char *dart)
 {
-	char path[128];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/sys/class/iommu/apple-dart.%s", dart);
-	return !stat(path, &st);
+	return sysfs_has("/sys/class/iommu/apple-dart.%s", dart);
 }
 
 static int dart_bound(const char *dart)
 {
-	char path[128];
-	struct stat st;
-
-	snprintf(path, sizeof(path), DART_DRV "%s", dart);
-	return !lstat(path, &st);
+	return sysfs_has(DART_DRV "%s", dart);
 }
 
 /*
@@ -510,6 +515,86 @@ static int fail_only_under(unsigned long start, unsigned long end)
 	return ret;
 }
 
+/* The bound engines behind DART @dart, which its unbind takes away. */
+static int engines_behind(int fd, const char *dart, struct adt_engine_info *out)
+{
+	struct adt_engine_info ei;
+	char d[64];
+	int i, nr = 0;
+
+	for (i = 0; i < adt_nr_engines(fd) && nr < MAX_ENGINES; i++)
+		if (!adt_engine(fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
+		    !adt_dart_of(ei.dev_name, d, sizeof(d)) && !strcmp(d, dart))
+			out[nr++] = ei;
+	return nr;
+}
+
+/*
+ * After a sweep: the engines in @behind bind again, and the one labelled
+ * @label, in its DMA domain, fills memory through its DART with @word.
+ */
+static void behind_work(struct __test_metadata *_metadata,
+			const struct adt_engine_info *behind, int nr,
+			const char *label, uint32_t word)
+{
+	static uint32_t page[PG / 4];
+	struct adt_engine_info ei;
+	struct adt_fixture f;
+	struct adt_run r;
+	struct adt_b b;
+	int i;
+
+	for (i = 0; i < nr; i++)
+		EXPECT_EQ(0, write_str(PLAT "drivers_probe", behind[i].dev_name));
+	f.fd = adt_open();
+	ASSERT_LE(0, f.fd);
+	for (i = 0; i < nr; i++)
+		EXPECT_LE(0, adt_find(f.fd, behind[i].label))
+			TH_LOG("%s did not bind again", behind[i].label);
+	f.eng = adt_find(f.fd, label);
+	ASSERT_LE(0, f.eng);
+	ASSERT_EQ(0, adt_engine(f.fd, f.eng, &ei));
+	EXPECT_EQ(ADT_DOMAIN_DMA, ei.domain_type);
+	ASSERT_EQ(0, adt_alloc(f.fd, f.eng, ADT_BUF_COHERENT, PG, 0, 0, &b));
+	ASSERT_EQ(0, adt_cmd(f.fd, f.eng, ADT_OP_FILL, 0, 0, b.iova, PG, word, &r));
+	EXPECT_EQ(ADT_ST_DONE, r.status);
+	ASSERT_EQ(0, adt_rw(f.fd, b.handle, 0, 0, page, PG));
+	EXPECT_EQ(-1, find_not_word(page, PG, word));
+	adt_fixture_close(&f);
+}
+
+/*
+ * Bind @name through @bind (a driver's sysfs bind file) with allocation
+ * @n failing; *@hit says whether it did.  No kernel record meanwhile may
+ * be a splat.  Returns 0 or the bind's negative errno.
+ */
+static int bind_failing(struct __test_metadata *_metadata, int nth,
+			const char *bind, const char *name, unsigned int n,
+			int *hit)
+{
+	char splat[256];
+	int kfd, bfd;
+	ssize_t ret;
+
+	kfd = kmsg_open();
+	if (kfd < 0)
+		return -errno;
+	bfd = open(bind, O_WRONLY | O_CLOEXEC);
+	if (bfd < 0 || nth_arm(nth, n)) {
+		close(kfd);
+		return -EIO;
+	}
+	ret = write(bfd, name, strlen(name));
+	ret = ret < 0 ? -errno : 0;
+	*hit = nth_disarm(nth);
+	close(bfd);
+	EXPECT_EQ(0, kmsg_splat(kfd, splat, sizeof(splat)))
+		TH_LOG("bind of %s, allocation %u failed: kernel said %s",
+		       name, n, splat);
+	close(kfd);
+	return ret;
+}
+
 /*
  * probe_sweep() - unbind the default engine's DART and bind it again
  * with its Nth allocation failing, N = 1, 2, ... until the bind succeeds;
@@ -523,14 +608,10 @@ static void probe_sweep(struct __test_metadata *_metadata, const char *name,
 			int in_driver)
 {
 	unsigned int n, errors = 0, absorbed = 0;
-	struct adt_engine_info ei, behind[MAX_ENGINES];
-	static uint32_t page[PG / 4];
-	char dart[64], d[64], splat[256];
+	struct adt_engine_info behind[MAX_ENGINES];
+	char dart[64], label[32];
 	struct adt_fixture f;
-	int nth, kfd, bfd, hit, i, nr = 0;
-	ssize_t ret;
-	struct adt_b b;
-	struct adt_run r;
+	int nth, hit, nr, ret;
 
 	if (fail_nth_setup())
 		SKIP(return, "no fault injection in debugfs (FAULT_INJECTION_DEBUG_FS)");
@@ -538,11 +619,8 @@ static void probe_sweep(struct __test_metadata *_metadata, const char *name,
 	if (!adt_is_ours(f.fd, f.eng))
 		SKIP(return, "not the project's driver");
 	ASSERT_EQ(0, adt_dart_of(f.ei.dev_name, dart, sizeof(dart)));
-	/* The engines behind it, which the unbind takes away. */
-	for (i = 0; i < adt_nr_engines(f.fd) && nr < MAX_ENGINES; i++)
-		if (!adt_engine(f.fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
-		    !adt_dart_of(ei.dev_name, d, sizeof(d)) && !strcmp(d, dart))
-			behind[nr++] = ei;
+	snprintf(label, sizeof(label), "%s", f.ei.label);
+	nr = engines_behind(f.fd, dart, behind);
 	adt_fixture_close(&f);
 	if (in_driver) {
 		unsigned long start, end;
@@ -557,21 +635,11 @@ static void probe_sweep(struct __test_metadata *_metadata, const char *name,
 	nth = nth_open();
 	ASSERT_LE(0, nth);
 	for (n = 1; n < MAX_POINTS; n++) {
-		kfd = kmsg_open();
-		ASSERT_LE(0, kfd);
-		bfd = open(DART_DRV "bind", O_WRONLY | O_CLOEXEC);
-		ASSERT_LE(0, bfd);
-		ASSERT_EQ(0, nth_arm(nth, n));
-		ret = write(bfd, dart, strlen(dart));
-		ret = ret < 0 ? -errno : 0;
-		hit = nth_disarm(nth);
-		close(bfd);
+		ret = bind_failing(_metadata, nth, DART_DRV "bind", dart, n, &hit);
+		ASSERT_NE(-EIO, ret);
 		ASSERT_LE(0, hit);
-		EXPECT_EQ(0, kmsg_splat(kfd, splat, sizeof(splat)))
-			TH_LOG("bind, allocation %u failed: kernel said %s", n, splat);
-		close(kfd);
 		if (ret) {
-			EXPECT_TRUE(hit) TH_LOG("bind failed by itself: %zd", ret);
+			EXPECT_TRUE(hit) TH_LOG("bind failed by itself: %d", ret);
 			EXPECT_FALSE(dart_registered(dart))
 				TH_LOG("allocation %u: failed probe left the IOMMU registered", n);
 			EXPECT_FALSE(dart_bound(dart));
@@ -601,23 +669,7 @@ static void probe_sweep(struct __test_metadata *_metadata, const char *name,
 	record(name, n - 1);
 
 	/* The engines the unbind took away bind again, DMA through it works. */
-	for (i = 0; i < nr; i++)
-		EXPECT_EQ(0, write_str(PLAT "drivers_probe", behind[i].dev_name));
-	f.fd = adt_open();
-	ASSERT_LE(0, f.fd);
-	for (i = 0; i < nr; i++)
-		EXPECT_LE(0, adt_find(f.fd, behind[i].label))
-			TH_LOG("%s did not bind again", behind[i].label);
-	f.eng = adt_find(f.fd, f.ei.label);
-	ASSERT_LE(0, f.eng);
-	ASSERT_EQ(0, adt_engine(f.fd, f.eng, &ei));
-	EXPECT_EQ(ADT_DOMAIN_DMA, ei.domain_type);
-	ASSERT_EQ(0, adt_alloc(f.fd, f.eng, ADT_BUF_COHERENT, PG, 0, 0, &b));
-	ASSERT_EQ(0, adt_cmd(f.fd, f.eng, ADT_OP_FILL, 0, 0, b.iova, PG, 0x0dd5ca1e, &r));
-	EXPECT_EQ(ADT_ST_DONE, r.status);
-	ASSERT_EQ(0, adt_rw(f.fd, b.handle, 0, 0, page, PG));
-	EXPECT_EQ(-1, find_not_word(page, PG, 0x0dd5ca1e));
-	adt_fixture_close(&f);
+	behind_work(_metadata, behind, nr, label, 0x0dd5ca1e);
 }
 
 TEST(probe) { probe_sweep(_metadata, "probe", 0); }
@@ -629,20 +681,12 @@ TEST(probe_in_driver) { probe_sweep(_metadata, "probe_in_driver", 1); }
 
 static int engine_bound(const char *dev)
 {
-	char path[128];
-	struct stat st;
-
-	snprintf(path, sizeof(path), DTE_DRV "%s", dev);
-	return !lstat(path, &st);
+	return sysfs_has(DTE_DRV "%s", dev);
 }
 
 static int engine_grouped(const char *dev)
 {
-	char path[128];
-	struct stat st;
-
-	snprintf(path, sizeof(path), PLAT "devices/%s/iommu_group", dev);
-	return !stat(path, &st);
+	return sysfs_has(PLAT "devices/%s/iommu_group", dev);
 }
 
 /*
@@ -664,15 +708,11 @@ static int engine_grouped(const char *dev)
 static void master_sweep(struct __test_metadata *_metadata)
 {
 	unsigned int n, errors = 0, absorbed = 0, ungrouped = 0;
-	struct adt_engine_info ei, behind[MAX_ENGINES];
-	static uint32_t page[PG / 4];
+	struct adt_engine_info behind[MAX_ENGINES];
 	unsigned long start, end;
-	char dev[64], label[32], dart[64], d[64], splat[256];
+	char dev[64], label[32], dart[64];
 	struct adt_fixture f;
-	int nth, kfd, bfd, hit, i, nr = 0;
-	ssize_t ret;
-	struct adt_b b;
-	struct adt_run r;
+	int nth, hit, nr, ret;
 
 	if (fail_nth_setup())
 		SKIP(return, "no fault injection in debugfs (FAULT_INJECTION_DEBUG_FS)");
@@ -682,10 +722,7 @@ static void master_sweep(struct __test_metadata *_metadata)
 	snprintf(dev, sizeof(dev), "%s", f.ei.dev_name);
 	snprintf(label, sizeof(label), "%s", f.ei.label);
 	ASSERT_EQ(0, adt_dart_of(dev, dart, sizeof(dart)));
-	for (i = 0; i < adt_nr_engines(f.fd) && nr < MAX_ENGINES; i++)
-		if (!adt_engine(f.fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
-		    !adt_dart_of(ei.dev_name, d, sizeof(d)) && !strcmp(d, dart))
-			behind[nr++] = ei;
+	nr = engines_behind(f.fd, dart, behind);
 	adt_fixture_close(&f);
 	ASSERT_EQ(0, module_text(OUR_DRIVER, &start, &end));
 
@@ -697,25 +734,14 @@ static void master_sweep(struct __test_metadata *_metadata)
 		ASSERT_FALSE(engine_bound(dev));
 		ASSERT_EQ(0, write_str(DART_DRV "bind", dart));
 		ASSERT_EQ(0, fail_only_under(start, end));
-		kfd = kmsg_open();
-		ASSERT_LE(0, kfd);
-		bfd = open(DTE_DRV "bind", O_WRONLY | O_CLOEXEC);
-		ASSERT_LE(0, bfd);
-		ASSERT_EQ(0, nth_arm(nth, n));
-		ret = write(bfd, dev, strlen(dev));
-		ret = ret < 0 ? -errno : 0;
-		hit = nth_disarm(nth);
-		close(bfd);
+		ret = bind_failing(_metadata, nth, DTE_DRV "bind", dev, n, &hit);
 		ASSERT_EQ(0, fail_only_under(0, ~0UL));
+		ASSERT_NE(-EIO, ret);
 		ASSERT_LE(0, hit);
-		EXPECT_EQ(0, kmsg_splat(kfd, splat, sizeof(splat)))
-			TH_LOG("bind of %s, allocation %u failed: kernel said %s",
-			       dev, n, splat);
-		close(kfd);
 		if (!ret && !hit)
 			break;
 		if (ret) {
-			EXPECT_TRUE(hit) TH_LOG("bind failed by itself: %zd", ret);
+			EXPECT_TRUE(hit) TH_LOG("bind failed by itself: %d", ret);
 			EXPECT_FALSE(engine_bound(dev));
 			errors++;
 		} else {
@@ -737,23 +763,7 @@ static void master_sweep(struct __test_metadata *_metadata)
 
 	/* The last bind succeeded: in its group; the others bind again. */
 	EXPECT_TRUE(engine_grouped(dev));
-	for (i = 0; i < nr; i++)
-		write_str(PLAT "drivers_probe", behind[i].dev_name);
-	f.fd = adt_open();
-	ASSERT_LE(0, f.fd);
-	for (i = 0; i < nr; i++)
-		EXPECT_LE(0, adt_find(f.fd, behind[i].label))
-			TH_LOG("%s did not bind again", behind[i].label);
-	f.eng = adt_find(f.fd, label);
-	ASSERT_LE(0, f.eng);
-	ASSERT_EQ(0, adt_engine(f.fd, f.eng, &ei));
-	EXPECT_EQ(ADT_DOMAIN_DMA, ei.domain_type);
-	ASSERT_EQ(0, adt_alloc(f.fd, f.eng, ADT_BUF_COHERENT, PG, 0, 0, &b));
-	ASSERT_EQ(0, adt_cmd(f.fd, f.eng, ADT_OP_FILL, 0, 0, b.iova, PG, 0x0b0dface, &r));
-	EXPECT_EQ(ADT_ST_DONE, r.status);
-	ASSERT_EQ(0, adt_rw(f.fd, b.handle, 0, 0, page, PG));
-	EXPECT_EQ(-1, find_not_word(page, PG, 0x0b0dface));
-	adt_fixture_close(&f);
+	behind_work(_metadata, behind, nr, label, 0x0b0dface);
 }
 
 TEST(master_bind) { master_sweep(_metadata); }
