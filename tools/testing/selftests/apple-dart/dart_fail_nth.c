@@ -494,22 +494,68 @@ static int module_text(const char *mod, unsigned long *start, unsigned long *end
 }
 
 /*
+ * The text of kernel function @name: its address and the next symbol's
+ * above it in /proc/kallsyms (0, 0 when it is not there).
+ */
+static void ksym_range(const char *name, unsigned long *start,
+		       unsigned long *end)
+{
+	char line[256], sym[128], type;
+	unsigned long a;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	*start = 0;
+	*end = ~0UL;
+	if (!f)
+		goto none;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx %c %127s", &a, &type, sym) == 3 &&
+		    !strcmp(sym, name))
+			*start = a;
+	rewind(f);
+	while (*start && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx", &a) == 1 && a > *start && a < *end)
+			*end = a;
+	fclose(f);
+none:
+	if (!*start || *end == ~0UL)
+		*start = *end = 0;
+}
+
+/*
  * Only allocations with a frame in [@start, @end) on their stack count
- * (and fail); 0, ~0UL lifts the restriction.
+ * (and fail); 0, ~0UL lifts the restriction.  While it holds, those made
+ * by devlink_remove_symlinks() never fail: the 6.12 driver core WARNs
+ * when that cleanup cannot allocate its link names (drivers/base/core.c),
+ * which the driver's deletion of a trial device link reaches.
  */
 static int fail_only_under(unsigned long start, unsigned long end)
 {
 	static const char * const attrs[] = { "failslab", "fail_page_alloc" };
+	static unsigned long dl_start, dl_end;
+	unsigned long rs = 0, re = 0;
 	char path[128], val[32];
 	size_t i;
 	int ret = 0;
 
+	if (start && !dl_end)
+		ksym_range("devlink_remove_symlinks", &dl_start, &dl_end);
+	if (start) {
+		rs = dl_start;
+		re = dl_end;
+	}
 	for (i = 0; i < ARRAY_SIZE(attrs) && !ret; i++) {
 		snprintf(path, sizeof(path), FI_DIR "%s/require-start", attrs[i]);
 		snprintf(val, sizeof(val), "%#lx", start);
 		ret = write_str(path, val);
 		snprintf(path, sizeof(path), FI_DIR "%s/require-end", attrs[i]);
 		snprintf(val, sizeof(val), "%#lx", end);
+		ret = ret ?: write_str(path, val);
+		snprintf(path, sizeof(path), FI_DIR "%s/reject-start", attrs[i]);
+		snprintf(val, sizeof(val), "%#lx", rs);
+		ret = ret ?: write_str(path, val);
+		snprintf(path, sizeof(path), FI_DIR "%s/reject-end", attrs[i]);
+		snprintf(val, sizeof(val), "%#lx", re);
 		ret = ret ?: write_str(path, val);
 	}
 	return ret;
