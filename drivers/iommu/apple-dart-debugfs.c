@@ -52,18 +52,32 @@ static const char *adart_mode_name(struct adart *dart, u32 tcr)
 	return "translate";
 }
 
+/*
+ * What the stream becomes when its master is released: the boot loader's
+ * L1 entries (locked, hw §6), its TCR and TTBRs (tables in no-map memory,
+ * hw §6 pt-region), or nothing at all.
+ */
+static const char *adart_release_name(const struct adart_stream *st)
+{
+	if (st->fw)
+		return "firmware";
+	if (st->boot_kept)
+		return "boot";
+	return "blocked";
+}
+
 static int adart_streams_show(struct seq_file *s, void *unused)
 {
 	struct adart *dart = s->private;
 	unsigned int sid, i;
 
-	seq_puts(s, "sid mode tcr ttbrs domain users faults master\n");
+	seq_puts(s, "sid mode tcr ttbrs domain users faults release master\n");
 	for (sid = 0; sid < dart->nsids; sid++) {
 		struct adart_stream *st = &dart->streams[sid];
 		struct adart_domain *dom;
 		u32 tcr, ttbr[ADART_MAX_TTBRS];
 		unsigned long flags;
-		const char *master;
+		const char *master, *release;
 		unsigned int users;
 		int id = -1;
 
@@ -71,6 +85,7 @@ static int adart_streams_show(struct seq_file *s, void *unused)
 		tcr = st->tcr;
 		memcpy(ttbr, st->ttbr, sizeof(ttbr));
 		users = st->users;
+		release = adart_release_name(st);
 		master = st->master ? dev_name(st->master) : "-";
 		rcu_read_lock();
 		dom = rcu_dereference(st->domain);
@@ -84,8 +99,8 @@ static int adart_streams_show(struct seq_file *s, void *unused)
 		seq_printf(s, "%u %s %#x ", sid, adart_mode_name(dart, tcr), tcr);
 		for (i = 0; i < dart->lay->n_ttbrs; i++)
 			seq_printf(s, "%s%#x", i ? "," : "", ttbr[i]);
-		seq_printf(s, " %d %u %ld %s\n", id, users,
-			   atomic_long_read(&st->faults), master);
+		seq_printf(s, " %d %u %ld %s %s\n", id, users,
+			   atomic_long_read(&st->faults), release, master);
 	}
 	return 0;
 }

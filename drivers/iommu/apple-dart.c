@@ -846,28 +846,44 @@ static int adart_iotlb_sync_map(struct iommu_domain *domain,
 
 /* ---- identity and blocked domains --------------------------------------- */
 
-static int adart_attach_identity(struct iommu_domain *domain,
-				 struct device *dev)
+/*
+ * The core asks def_domain_type() before it builds an identity domain, so
+ * this is the driver's own guard for callers that do not: the attach
+ * would otherwise let the master's DMA reach PAs untranslated.
+ */
+VISIBLE_IF_KUNIT int adart_identity_check(const struct adart_master *m)
 {
-	struct adart_master *m = dev_iommu_priv_get(dev);
 	unsigned int i;
 
 	if (adart_resv_translated(m)) {
-		dev_err(dev, "boot mappings at IOVAs other than their PAs need a paging domain\n");
+		dev_err(m->dev, "boot mappings at IOVAs other than their PAs need a paging domain\n");
 		return -EINVAL;
 	}
 	if (adart_master_locked(m)) {
-		dev_err(dev, "behind a DART the boot loader locked: its streams can only translate\n");
+		dev_err(m->dev, "behind a DART the boot loader locked: its streams can only translate\n");
 		return -EINVAL;
 	}
 	/* hw §2.1: bypass only where PARAMS2 offers it, on every DART. */
 	for (i = 0; i < m->n_ports; i++) {
 		if (!m->ports[i].dart->bypass) {
-			dev_err(dev, "%s cannot bypass translation\n",
+			dev_err(m->dev, "%s cannot bypass translation\n",
 				dev_name(m->ports[i].dart->dev));
 			return -EINVAL;
 		}
 	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(adart_identity_check);
+
+static int adart_attach_identity(struct iommu_domain *domain,
+				 struct device *dev)
+{
+	struct adart_master *m = dev_iommu_priv_get(dev);
+	int ret;
+
+	ret = adart_identity_check(m);
+	if (ret)
+		return ret;
 	adart_master_set(m, ADART_BYPASS, NULL);
 	return 0;
 }
@@ -1303,17 +1319,22 @@ static int adart_master_link(struct adart_master *m)
 }
 
 /*
- * A device refused for what its DT node or the boot loader's state says
- * (-EINVAL) is deferred, as adart_of_xlate() defers its refusals: on any
- * other error the core binds the device's driver without an IOMMU, and
- * its DMA goes to streams the DART blocks or, on a locked DART, through
- * the boot loader's tables to wherever they lead.  Deferred, its driver
- * never binds, and the reason is logged at each attempt.
+ * A device refused for what its DT node or the boot loader's state says,
+ * for want of memory, or for a DART that left in the meantime, is
+ * deferred, as adart_of_xlate() defers its refusals: on any other error
+ * (of_dma_configure_id() in 6.12 takes all but -EPROBE_DEFER to mean "no
+ * IOMMU") the core binds the device's driver without one, and its DMA
+ * goes to streams the DART blocks or, on a locked DART, through the boot
+ * loader's tables to wherever they lead.  Deferred, its driver does not
+ * bind, and the reason is logged at each attempt; the same holds for
+ * adart_device_group()'s refusals.  (Inside another DART's registration
+ * the core takes the refusal for that DART's failure: driver.rst, "Not
+ * done yet".)
  */
-static struct iommu_device *adart_refuse(struct adart_master *m, int err)
+static struct iommu_device *adart_refuse(struct adart_master *m)
 {
 	adart_master_free(m);
-	return ERR_PTR(err == -EINVAL ? -EPROBE_DEFER : err);
+	return ERR_PTR(-EPROBE_DEFER);
 }
 
 static struct iommu_device *adart_probe_device(struct device *dev)
@@ -1327,7 +1348,7 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 		return ERR_PTR(-ENODEV);
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
-		return ERR_PTR(-ENOMEM);
+		return ERR_PTR(-EPROBE_DEFER);
 	m->dev = dev;
 
 	mutex_lock(&adart_lock);
@@ -1339,19 +1360,17 @@ static struct iommu_device *adart_probe_device(struct device *dev)
 	if (!ret)
 		ret = adart_master_window(m);
 	if (ret)
-		return adart_refuse(m, ret);
+		return adart_refuse(m);
 	ret = adart_resv_parse(m);
 	if (ret) {
 		/* Its streams may still walk the boot loader's tables. */
 		adart_master_block_idle(m);
-		return adart_refuse(m, ret);
+		return adart_refuse(m);
 	}
 
 	ret = adart_master_link(m);
-	if (ret) {
-		adart_master_free(m);
-		return ERR_PTR(ret);
-	}
+	if (ret)
+		return adart_refuse(m);
 
 	adart_master_count_in(m);
 	dev_iommu_priv_set(dev, m);
@@ -1427,6 +1446,10 @@ static int adart_group_record(struct adart_group_data *gd,
 	return 0;
 }
 
+/*
+ * Streams the device shares with others put it in their group.  Every
+ * refusal here defers the device, for the reason adart_refuse() gives.
+ */
 static struct iommu_group *adart_device_group(struct device *dev)
 {
 	struct adart_master *m = dev_iommu_priv_get(dev);
@@ -1445,7 +1468,7 @@ static struct iommu_group *adart_device_group(struct device *dev)
 			if (g && group && g != group) {
 				dev_err(dev, "streams in two IOMMU groups (%d, %d)\n",
 					iommu_group_id(group), iommu_group_id(g));
-				group = ERR_PTR(-EINVAL);
+				group = ERR_PTR(-EPROBE_DEFER);
 				goto out;
 			}
 			if (g)
@@ -1459,14 +1482,16 @@ static struct iommu_group *adart_device_group(struct device *dev)
 		group = pci_device_group(dev);
 	else
 		group = generic_device_group(dev);
-	if (IS_ERR(group))
+	if (IS_ERR(group)) {
+		group = ERR_PTR(-EPROBE_DEFER);
 		goto out;
+	}
 
 	gd = iommu_group_get_iommudata(group);
 	if (!gd) {
 		gd = kzalloc(sizeof(*gd), GFP_KERNEL);
 		if (!gd) {
-			ret = -ENOMEM;
+			ret = -EPROBE_DEFER;
 			goto err_put;
 		}
 		gd->group = group;
@@ -1475,6 +1500,7 @@ static struct iommu_group *adart_device_group(struct device *dev)
 	ret = adart_group_record(gd, m);
 	if (ret) {
 		dev_err(dev, "group spans more than %u DARTs\n", ADART_MAX_PORTS);
+		ret = -EPROBE_DEFER;
 		goto err_put;
 	}
 out:
@@ -1642,7 +1668,8 @@ static irqreturn_t adart_irq(int irq, void *data)
 
 /* ---- platform driver ---------------------------------------------------- */
 
-static int adart_check_params(struct adart *dart)
+/* What the rest of the driver assumes of PARAMS (hw §1): refuse the rest. */
+VISIBLE_IF_KUNIT int adart_check_params(const struct adart *dart)
 {
 	struct device *dev = dart->dev;
 
@@ -1665,6 +1692,7 @@ static int adart_check_params(struct adart *dart)
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(adart_check_params);
 
 /*
  * Reset an unlocked DART.  Streams the boot loader left translating for a

@@ -497,6 +497,8 @@ u32 adart_tcr_translate(struct adart *dart, const struct adart_domain *dom);
 #if IS_ENABLED(CONFIG_KUNIT)
 /* apple-dart.c, for apple-dart_kunit.c */
 int adart_domain_check(struct adart_domain *dom, struct adart_master *m);
+int adart_identity_check(const struct adart_master *m);
+int adart_check_params(const struct adart *dart);
 #endif
 
 /* apple-dart-resv.c */

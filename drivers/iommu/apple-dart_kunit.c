@@ -100,6 +100,53 @@ static void decode_t8020_fields(struct kunit *test)
 	}
 }
 
+/* ---- probe checks --------------------------------------------------- */
+
+/*
+ * PARAMS of a DART the driver cannot drive (hw §1): no streams or more
+ * than the 256 PARAMS4's field and the stream bitmaps hold, a page size
+ * that is no power of two or that the PTE format cannot address (DART2
+ * entries hold 16K page addresses only, hw §4.1).  The model refuses to
+ * build such a DART, so only this test reaches the refusals.  Catches a
+ * check that lets them through to the stream array and the backend.  (Its
+ * third rule, pages larger than the kernel's without bypass, needs a 4K
+ * kernel: on 16K pages no format has larger ones.)
+ */
+static void params_refused(struct kunit *test)
+{
+	static const struct {
+		const struct adart_variant *hw;
+		unsigned int nsids;
+		u32 pgsize;
+		int ret;
+	} cases[] = {
+		{ &adart_t8103, 16, SZ_16K, 0 },
+		{ &adart_t8103, 16, SZ_4K, 0 },
+		{ &adart_t8110, 256, SZ_16K, 0 },
+		{ &adart_t8103, 0, SZ_16K, -EINVAL },
+		{ &adart_t8110, ADART_MAX_SIDS + 1, SZ_16K, -EINVAL },
+		{ &adart_t8103, 16, SZ_8K, -EINVAL },
+		{ &adart_t8103, 16, SZ_16K + SZ_4K, -EINVAL },
+		{ &adart_t8110, 16, SZ_4K, -EINVAL },
+	};
+	struct device *dev = kunit_device_register(test, "adart-kunit");
+	struct adart dart = { .bypass = true };
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	dart.dev = dev;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		dart.hw = cases[i].hw;
+		dart.lay = cases[i].hw->lay;
+		dart.nsids = cases[i].nsids;
+		dart.pgsize = cases[i].pgsize;
+		KUNIT_EXPECT_EQ_MSG(test, adart_check_params(&dart),
+				    cases[i].ret, "case %u: %s, %u streams, %#x",
+				    i, cases[i].hw->name, cases[i].nsids,
+				    cases[i].pgsize);
+	}
+}
+
 /* ---- attach checks -------------------------------------------------- */
 
 /*
@@ -148,14 +195,73 @@ static void attach_refuses_wider_ias(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, adart_domain_check(dom, m), 0);
 }
 
+/*
+ * Identity (bypass) for masters that cannot have it: one whose boot
+ * mappings sit at IOVAs other than their PAs (bypass would send the
+ * firmware's DMA to the IOVA as a PA), one behind a locked DART (hw §6:
+ * its TCR cannot be changed), and one whose second DART lacks bypass
+ * (hw §2.1).  The 6.12 core asks def_domain_type() first, so no scenario
+ * reaches these refusals; each case breaks one rule only, so a missing
+ * check is caught by its own case.
+ */
+static void identity_refused(struct kunit *test)
+{
+	struct device *dev = kunit_device_register(test, "adart-kunit");
+	struct adart darts[2] = {
+		{ .hw = &adart_t8103, .lay = adart_t8103.lay, .bypass = true },
+		{ .hw = &adart_t8103, .lay = adart_t8103.lay, .bypass = true },
+	};
+	struct adart_resv resv = {
+		.iova = SZ_1G, .size = SZ_16K, .pa = SZ_2G,
+		.kind = ADART_RESV_TRANSLATED,
+	};
+	struct adart_master *m;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	darts[0].dev = dev;
+	darts[1].dev = dev;
+	m->dev = dev;
+	m->n_ports = 2;
+	m->ports[0].dart = &darts[0];
+	m->ports[1].dart = &darts[1];
+	KUNIT_EXPECT_EQ(test, adart_identity_check(m), 0);
+
+	m->resv = &resv;
+	m->n_resv = 1;
+	KUNIT_EXPECT_EQ(test, adart_identity_check(m), -EINVAL);
+	resv.kind = ADART_RESV_DIRECT;
+	resv.pa = resv.iova;
+	KUNIT_EXPECT_EQ(test, adart_identity_check(m), 0);
+
+	darts[1].locked = true;
+	KUNIT_EXPECT_EQ(test, adart_identity_check(m), -EINVAL);
+	darts[1].locked = false;
+
+	darts[1].bypass = false;
+	KUNIT_EXPECT_EQ(test, adart_identity_check(m), -EINVAL);
+}
+
 static struct kunit_case attach_cases[] = {
 	KUNIT_CASE(attach_refuses_wider_ias),
+	KUNIT_CASE(identity_refused),
 	{}
 };
 
 static struct kunit_suite attach_suite = {
 	.name = "apple_dart_attach",
 	.test_cases = attach_cases,
+};
+
+static struct kunit_case probe_cases[] = {
+	KUNIT_CASE(params_refused),
+	{}
+};
+
+static struct kunit_suite probe_suite = {
+	.name = "apple_dart_probe",
+	.test_cases = probe_cases,
 };
 
 static struct kunit_case decode_cases[] = {
@@ -170,7 +276,7 @@ static struct kunit_suite decode_suite = {
 	.test_cases = decode_cases,
 };
 
-kunit_test_suites(&decode_suite, &attach_suite);
+kunit_test_suites(&decode_suite, &probe_suite, &attach_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the Apple DART IOMMU driver");
 MODULE_LICENSE("GPL");

@@ -185,6 +185,8 @@ KUNIT_ARRAY_PARAM(dart_case, dart_cases, dart_case_desc);
  * @q_next:	next quarantine slot to recycle
  * @q_dirty:	quarantined tables written after they were freed
  * @tables_added: new tables the backend reported (dcfg.table_added)
+ * @fail_in:	when set, the hook's allocation that counts it down to 0
+ *		fails
  */
 struct tctx {
 	struct kunit			*test;
@@ -205,6 +207,7 @@ struct tctx {
 	unsigned int			q_next;
 	atomic_long_t			q_dirty;
 	atomic_long_t			tables_added;
+	atomic_t			fail_in;
 };
 
 static void *t_alloc(void *cookie, size_t size, gfp_t gfp)
@@ -212,6 +215,8 @@ static void *t_alloc(void *cookie, size_t size, gfp_t gfp)
 	struct tctx *t = cookie;
 	void *p;
 
+	if (atomic_read(&t->fail_in) > 0 && atomic_dec_return(&t->fail_in) == 0)
+		return NULL;
 	if (size >= PAGE_SIZE)
 		p = (void *)__get_free_pages(gfp | __GFP_ZERO, get_order(size));
 	else
@@ -638,6 +643,57 @@ static void dart_test_map_sizes(struct kunit *test)
 		t_check_range(t, iova, pa - size, pages, IOMMU_READ);
 		KUNIT_EXPECT_EQ(test, t_unmap(t, iova, pages), size);
 	}
+	t_done(t);
+}
+
+/*
+ * A map across four leaf tables (and, with three levels, two
+ * intermediate ones) with its Nth table allocation failing, N = 1, 2, ...
+ * until it succeeds: each failure is -ENOMEM with what was mapped
+ * reported, that part mapped right and nothing beyond it, and the
+ * caller's unmap of it (what the core does) leaves tables that a full
+ * map then fills.  t_done() checks every table came back.  Catches a
+ * failed install that leaves a hold on its slot (the next map or the
+ * reclaim then spins), reports pages it did not map, or leaks the table.
+ */
+static void dart_test_alloc_fail(struct kunit *test)
+{
+	struct tctx *t = t_new(test);
+	unsigned long entries = 1UL << t->bpl, span = t_leaf_span(t);
+	size_t pages = 2 * entries + 5, size = pages * t->gran, mapped;
+	int prot = IOMMU_READ | IOMMU_WRITE;
+	phys_addr_t pa = t_pa(t, pages);
+	unsigned long iova = 4 * span - 2 * t->gran;
+	unsigned int n;
+	int ret;
+
+	if (t->c->levels > 2 && entries * span + size <= t_ttbr_span(t))
+		iova = entries * span - 2 * t->gran;
+	for (n = 1; n < 16; n++) {
+		atomic_set(&t->fail_in, n);
+		ret = t_map(t, iova, pa, pages, prot, &mapped);
+		if (atomic_xchg(&t->fail_in, 0)) {
+			/* Fewer than n allocations: it went through. */
+			KUNIT_EXPECT_EQ(test, ret, 0);
+			KUNIT_EXPECT_EQ(test, mapped, size);
+			t_check_range(t, iova, pa, pages, prot);
+			KUNIT_EXPECT_EQ(test, t_unmap(t, iova, pages), size);
+			break;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, ret, -ENOMEM, "allocation %u", n);
+		KUNIT_EXPECT_LT(test, mapped, size);
+		KUNIT_EXPECT_EQ(test, mapped % t->gran, 0UL);
+		t_check_range(t, iova, pa, mapped / t->gran, prot);
+		t_check_range(t, iova + mapped, 0, pages - mapped / t->gran, 0);
+		if (mapped)
+			KUNIT_EXPECT_EQ(test, t_unmap(t, iova, mapped / t->gran),
+					mapped);
+		if (test->status == KUNIT_FAILURE)
+			break;
+	}
+	/* At least the first leaf table's allocation failed once. */
+	KUNIT_EXPECT_GE(test, n, 2U);
+	KUNIT_EXPECT_LT(test, n, 16U);
 	t_done(t);
 }
 
@@ -2023,6 +2079,7 @@ static struct kunit_case dart_pgtable_cases[] = {
 	KUNIT_CASE_PARAM(dart_test_geometry, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_empty, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_map_sizes, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_alloc_fail, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_edges, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_errors, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_encoding, dart_case_gen_params),

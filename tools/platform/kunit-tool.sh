@@ -28,7 +28,7 @@ kdir=$DART_CACHE/kunit/$(deb_version linux-source-6.12)-$(hash_of \
 	"$DART_TOP/drivers/iommu/.kunitconfig" "$qconf")
 log=$DART_OUT/kunit-tool.log
 # The suites the series adds; each must have run and passed.
-suites="io-pgtable-dart apple_dart_decode apple_dart_attach"
+suites="io-pgtable-dart apple_dart_decode apple_dart_probe apple_dart_attach"
 
 ls "$series"/000[1-9]*.patch >/dev/null ||
 	{ echo "kunit-tool: no series in $series (the intree stage makes it)"; exit 1; }

@@ -15,16 +15,32 @@ qemu=$(qemu_bin_dir)/qemu-system-aarch64
 kernel=$(kernel_build_dir)/arch/arm64/boot/Image
 machine="virt"
 extra=()
-qfile=$DART_TOP/tools/testing/guest/scenarios/$name.qemu
-if [ -f "$qfile" ]; then
+# NAME.qemu: QEMU arguments, one or more per line; "include OTHER" takes
+# scenario OTHER's lines there (a variant of a machine states only what
+# it changes; a NAME.dt is each scenario's own).
+read_qfile() {
+	local line words
+	[ "${qdepth:=0}" -lt 4 ] ||
+		{ echo "$1: includes nested more than 4 deep"; exit 1; }
+	qdepth=$((qdepth + 1))
 	while IFS= read -r line; do
+		line=${line%$'\r'}
+		line=${line%"${line##*[![:space:]]}"}
 		case $line in '#'* | '') continue ;; esac
 		case $line in
 		'-machine '*) machine=${line#-machine } ;;
+		'include '*)
+			[ -f "$scen/${line#include }.qemu" ] ||
+				{ echo "$1: no scenario ${line#include }"; exit 1; }
+			read_qfile "$scen/${line#include }.qemu" ;;
 		*) read -r -a words <<<"$line"; extra+=("${words[@]}") ;;
 		esac
-	done <"$qfile"
-fi
+	done <"$1"
+	qdepth=$((qdepth - 1))
+}
+scen=$DART_TOP/tools/testing/guest/scenarios
+qfile=$scen/$name.qemu
+[ ! -f "$qfile" ] || read_qfile "$qfile"
 
 # NAME.dt, if present, edits the machine's own device tree: a bash snippet
 # run here with $dtb the DTB QEMU builds for the scenario's arguments

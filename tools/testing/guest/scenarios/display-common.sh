@@ -64,13 +64,33 @@ run_covers() {
 	return 1
 }
 
+# Does a run of pgtable dump $1 touch IOVA $2..$3?
+run_touches() {
+	local run rest a b
+	while read -r run rest; do
+		case $run in 0x*) ;; *) continue ;; esac
+		a=$((${run%-*}))
+		b=$((${run#*-}))
+		[ $a -le $3 ] && [ $2 -le $b ] && return 0
+	done < "$1"
+	return 1
+}
+
 # Each region of master $2 (default the dcp engine) with a PA is mapped in
-# domain $1 at its IOVA to its PA.  Catches translations missing, at the
-# PA instead of the IOVA, or to the wrong PA.
+# domain $1 at its IOVA to its PA; one without (an IOVA range kept from
+# the DMA API) is not mapped at all.  Catches translations missing, at
+# the PA instead of the IOVA, or to the wrong PA, and an IOVA-only region
+# mapped to whatever its missing PA reads as.
 translated_in() {
 	local iova size pa
 	while read -r iova size pa; do
-		[ "$pa" = -1 ] && continue
+		if [ "$pa" = -1 ]; then
+			! run_touches $dbg/domains/$1/pgtable $iova $((iova + size - 1)) || {
+				echo "# IOVA-only $iova +$size mapped in domain $1"
+				return 1
+			}
+			continue
+		fi
 		run_covers $dbg/domains/$1/pgtable $iova $((iova + size - 1)) $pa || {
 			echo "# IOVA $iova +$size -> $pa not in domain $1"
 			return 1

@@ -163,13 +163,13 @@ shared_stream_master() {
 	local line master rest
 	line=$(pcie_stream)
 	echo "# before: $line"
-	master=$(echo "$line" | awk '{ print $8 }')
+	master=$(echo "$line" | awk '{ print $9 }')
 	[ "$(echo "$line" | awk '{ print $6 }')" = 2 ] &&
 		[ -e "/sys/bus/pci/devices/$master" ] || return 1
 	echo 1 >"/sys/bus/pci/devices/$master/remove" || return 1
 	line=$(pcie_stream)
 	echo "# after removing $master: $line"
-	rest=$(echo "$line" | awk '{ print $8 }')
+	rest=$(echo "$line" | awk '{ print $9 }')
 	[ "$(echo "$line" | awk '{ print $6 }')" = 1 ] &&
 		[ "$rest" != "$master" ] && [ -e "/sys/bus/pci/devices/$rest" ]
 }

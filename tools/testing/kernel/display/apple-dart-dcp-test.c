@@ -450,6 +450,76 @@ static int dcpt_takeover(struct dcpt *d, struct file *file,
 	return 0;
 }
 
+/* Attach @dev to @dom, back to where it was if that worked; in default? */
+static int dcpt_try_attach(struct iommu_domain *dom, struct device *dev,
+			   u32 *in_default)
+{
+	struct iommu_domain *now;
+	int ret;
+
+	ret = iommu_attach_device(dom, dev);
+	if (!ret)
+		iommu_detach_device(dom, dev);
+	now = iommu_get_domain_for_dev(dev);
+	*in_default = now && now != dom && (now->type & __IOMMU_DOMAIN_DMA_API);
+	return ret;
+}
+
+/*
+ * Attaches whose domain cannot hold a master's boot mappings: the DART
+ * driver must refuse them and leave the master in its default domain.
+ * One maps something else at a boot IOVA of the pipe (the scanout would
+ * read it instead of the splash); the other, built for the PIODMA engine,
+ * is too narrow for the coprocessor's firmware at high IOVAs.
+ */
+static int dcpt_conflict(struct dcpt *d, struct dcpt_conflict *c)
+{
+	struct iommu_domain *dom;
+	struct page *page;
+	int ret;
+
+	if (d->dom)
+		return -EBUSY;
+	if (!dcpt_dcp || !dcpt_piodma)
+		return -ENODEV;
+	dom = iommu_paging_domain_alloc(dcpt_piodma->dev);
+	if (IS_ERR(dom))
+		return PTR_ERR(dom);
+	c->narrow_ret = dcpt_try_attach(dom, dcpt_dcp->dev, &c->dcp_in_default);
+	iommu_domain_free(dom);
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	dom = iommu_paging_domain_alloc(d->dev);
+	if (IS_ERR(dom)) {
+		ret = PTR_ERR(dom);
+		goto out_page;
+	}
+	ret = iommu_map(dom, d->fb.iova, page_to_phys(page), PAGE_SIZE,
+			IOMMU_READ, GFP_KERNEL);
+	if (ret)
+		goto out_dom;
+	c->attach_ret = dcpt_try_attach(dom, d->dev, &c->in_default);
+out_dom:
+	iommu_domain_free(dom);
+out_page:
+	__free_page(page);
+	return ret;
+}
+
+/*
+ * Unmapping a boot mapping from the pipe's unmanaged domain: the DART
+ * driver must refuse (the scanout still reads the splash through it).
+ */
+static int dcpt_unmap_boot(struct dcpt *d, struct dcpt_unmap_boot *u)
+{
+	if (!d->dom)
+		return -ENOENT;
+	u->unmapped = iommu_unmap(d->dom, d->fb.iova, PAGE_SIZE);
+	u->phys_after = iommu_iova_to_phys(d->dom, d->fb.iova);
+	return 0;
+}
+
 /*
  * Back to the splash (if the new framebuffer is scanned), unmap and free
  * the new framebuffer, then back to the default domain.
@@ -615,6 +685,8 @@ union dcpt_args {
 	struct dcpt_shared shared;
 	struct dcpt_fw fw;
 	struct dcpt_piodma piodma;
+	struct dcpt_conflict conflict;
+	struct dcpt_unmap_boot unmap_boot;
 	u32 which;
 };
 
@@ -622,7 +694,7 @@ union dcpt_args {
 static bool dcpt_owner_op(unsigned int cmd)
 {
 	return cmd == DCPT_IOC_RELEASE || cmd == DCPT_IOC_FB_NEW ||
-	       cmd == DCPT_IOC_FLIP;
+	       cmd == DCPT_IOC_FLIP || cmd == DCPT_IOC_UNMAP_BOOT;
 }
 
 static long dcpt_ioctl(struct file *file, unsigned int cmd,
@@ -675,6 +747,12 @@ static long dcpt_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case DCPT_IOC_PIODMA:
 		ret = dcpt_piodma_read(&a.piodma);
+		break;
+	case DCPT_IOC_CONFLICT:
+		ret = dcpt_conflict(d, &a.conflict);
+		break;
+	case DCPT_IOC_UNMAP_BOOT:
+		ret = dcpt_unmap_boot(d, &a.unmap_boot);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -117,6 +117,34 @@ struct dcpt_shared {
 #define DCPT_FILL_WORD		0x5aa5c33cu
 
 /**
+ * struct dcpt_conflict - an unmanaged domain that maps the boot
+ *	framebuffer's first IOVA page to another page, attached to the pipe
+ * @attach_ret: what iommu_attach_device() returned (the DART driver must
+ *	refuse: the scanout would read that page instead of the splash)
+ * @in_default: the pipe was in its default domain afterwards
+ * @narrow_ret: what attaching the coprocessor to a domain built for the
+ *	PIODMA engine returned (too narrow for the firmware's high IOVAs)
+ * @dcp_in_default: the coprocessor was in its default domain afterwards
+ */
+struct dcpt_conflict {
+	__s32 attach_ret;
+	__u32 in_default;
+	__s32 narrow_ret;
+	__u32 dcp_in_default;
+};
+
+/**
+ * struct dcpt_unmap_boot - iommu_unmap() of the boot framebuffer's first
+ *	page in the pipe's unmanaged domain (DCPT_IOC_TAKEOVER first)
+ * @unmapped: bytes iommu_unmap() returned (0: the DART driver refused)
+ * @phys_after: what that IOVA translated to afterwards
+ */
+struct dcpt_unmap_boot {
+	__u64 unmapped;
+	__u64 phys_after;
+};
+
+/**
  * struct dcpt_fw - the coprocessor reads its firmware regions
  * @regions: regions read (every memory-region of dcp but the framebuffer)
  * @bad: of which the first word of a page was refused or wrong
@@ -153,5 +181,7 @@ struct dcpt_piodma {
 #define DCPT_IOC_SHARED		_IOR(DCPT_IOC_MAGIC, 0x05, struct dcpt_shared)
 #define DCPT_IOC_FW_READ	_IOR(DCPT_IOC_MAGIC, 0x06, struct dcpt_fw)
 #define DCPT_IOC_PIODMA		_IOWR(DCPT_IOC_MAGIC, 0x07, struct dcpt_piodma)
+#define DCPT_IOC_CONFLICT	_IOR(DCPT_IOC_MAGIC, 0x08, struct dcpt_conflict)
+#define DCPT_IOC_UNMAP_BOOT	_IOR(DCPT_IOC_MAGIC, 0x09, struct dcpt_unmap_boot)
 
 #endif /* _UAPI_LINUX_APPLE_DART_DCP_TEST_H */

@@ -201,10 +201,52 @@ static void window_bounds_allocator(struct kunit *test)
 	KUNIT_EXPECT_GE(test, n, 2);
 }
 
+/*
+ * A domain whose tables were built for dma-t8103-a (no window: 32 VA
+ * bits from 0) attached to dma-dcpext, whose window is 8 MiB at 1 GiB on
+ * DARTs of the same format: refused, dma-dcpext stays in its default
+ * domain and still reaches memory.  The other way round (a domain with
+ * the window as aperture for a master without one) is fine.  Catches an
+ * attach check that looks at the DARTs but not the window: the IOMMU API
+ * would map IOVAs the master cannot emit.
+ */
+static void window_refuses_wider_domain(struct kunit *test)
+{
+	struct dte_engine *wide = dte_find("dma-t8103-a");
+	struct dte_engine *win = dte_find("dma-dcpext");
+	struct iommu_domain *dom, *was;
+	void *cpu;
+	dma_addr_t iova;
+
+	KUNIT_ASSERT_NOT_NULL(test, wide);
+	KUNIT_ASSERT_NOT_NULL(test, win);
+	KUNIT_ASSERT_TRUE(test, awt_dt_window(win).set);
+	was = iommu_get_domain_for_dev(win->dev);
+
+	dom = iommu_paging_domain_alloc(wide->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dom));
+	KUNIT_EXPECT_EQ(test, iommu_attach_device(dom, win->dev), -EINVAL);
+	KUNIT_EXPECT_PTR_EQ(test, iommu_get_domain_for_dev(win->dev), was);
+	iommu_domain_free(dom);
+
+	cpu = dma_alloc_coherent(win->dev, SZ_16K, &iova, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cpu);
+	KUNIT_EXPECT_TRUE(test, dte_write32(win, 0, iova, 0xd0d0));
+	KUNIT_EXPECT_EQ(test, *(u32 *)cpu, 0xd0d0);
+	dma_free_coherent(win->dev, SZ_16K, cpu, iova);
+
+	dom = iommu_paging_domain_alloc(win->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dom));
+	KUNIT_EXPECT_EQ(test, iommu_attach_device(dom, wide->dev), 0);
+	iommu_detach_device(dom, wide->dev);
+	iommu_domain_free(dom);
+}
+
 static struct kunit_case window_cases[] = {
 	KUNIT_CASE(window_aperture),
 	KUNIT_CASE(window_dma),
 	KUNIT_CASE(window_bounds_allocator),
+	KUNIT_CASE(window_refuses_wider_domain),
 	{}
 };
 

@@ -404,7 +404,7 @@ static inline long dma_debug_errors(void)
 
 /*
  * Kernel log reader positioned at the end: only what happens after
- * kmsg_open() is seen by kmsg_find().
+ * kmsg_open() is seen by the kmsg_find_*() readers below.
  */
 static inline int kmsg_open(void)
 {
@@ -470,6 +470,17 @@ static inline int kmsg_find_fault(int fd, uint64_t iova, long sid, char *out,
 		snprintf(out, outlen, "%s", rec);
 		return 1;
 	}
+	return 0;
+}
+
+/* Is there a new kernel record containing @text?  Returns 1 if so. */
+static inline int kmsg_find_text(int fd, const char *text)
+{
+	char rec[1024];
+
+	while (kmsg_next_kernel(fd, rec))
+		if (strstr(rec, text))
+			return 1;
 	return 0;
 }
 

@@ -386,6 +386,81 @@ TEST_F(display, only_two_images)
 }
 
 /*
+ * An unmanaged domain that maps the boot framebuffer's first IOVA page to
+ * a page of its own, attached to the pipe while the splash is scanned:
+ * the DART driver must refuse the attach (it cannot put the boot mapping
+ * there) and the pipe stays in its default domain, every frame the
+ * splash.  And one built for the PIODMA engine (32 VA bits, no boot
+ * mappings) attached to the coprocessor, whose firmware regions through
+ * TTBR1 lie far above: refused too, the coprocessor in its default
+ * domain, its heartbeat never faulting (the teardown).  Catches an attach
+ * that keeps the client's page at a boot IOVA (the scanout reads it: a
+ * frame of another CRC), one that maps over it or switches the stream
+ * before finding the conflict, and one into a domain that cannot hold
+ * every boot mapping.
+ */
+TEST_F(display, boot_iova_conflict)
+{
+	struct dcpt_conflict c;
+	int kfd = kmsg_open();
+
+	ASSERT_LE(0, kfd);
+	wr(ADD_MARK, 1);
+	ASSERT_EQ(0, adt_ioc(self->fd, DCPT_IOC_CONFLICT, &c));
+	TH_LOG("attach with IOVA 0x%llx mapped elsewhere: %d",
+	       (unsigned long long)self->info.fb_iova, c.attach_ret);
+	TH_LOG("coprocessor into the PIODMA engine's domain: %d", c.narrow_ret);
+	EXPECT_EQ(-EINVAL, c.narrow_ret);
+	EXPECT_TRUE(c.dcp_in_default);
+	/*
+	 * In the ioctl's order.  Locked, the domain has PIODMA's boot TTBR
+	 * count and depth, which the coprocessor's locked stream does not
+	 * walk: that refuses it first.  Unlocked, the boot mappings beyond
+	 * its aperture do.
+	 */
+	EXPECT_TRUE(kmsg_find_text(kfd, dart_locked(disp0_dart) ?
+				   "the domain has" :
+				   "beyond this domain's aperture"));
+	EXPECT_EQ(-EBUSY, c.attach_ret);
+	EXPECT_TRUE(kmsg_find_text(kfd, "of a boot mapping already maps"));
+	close(kfd);
+	EXPECT_TRUE(c.in_default);
+	ASSERT_EQ(0, wait_marked(rd(ADD_MARK) + 3));
+	ASSERT_TRUE(hist_only(_metadata, self->info.splash_crc,
+			      self->info.splash_crc, 0));
+}
+
+/*
+ * iommu_unmap() of the boot framebuffer's first page in the pipe's
+ * unmanaged domain: refused (0 bytes, with a warning), the page still
+ * translated, the splash still scanned.  Catches a driver that lets a
+ * client unmap a boot mapping the firmware or the scanout still uses.
+ */
+TEST_F(display, boot_unmap_refused)
+{
+	struct dcpt_takeover t;
+	struct dcpt_unmap_boot u;
+	int kfd = kmsg_open();
+
+	ASSERT_LE(0, kfd);
+	wr(ADD_MARK, 1);
+	ASSERT_EQ(0, adt_ioc(self->fd, DCPT_IOC_TAKEOVER, &t));
+	ASSERT_EQ(0, adt_ioc(self->fd, DCPT_IOC_UNMAP_BOOT, &u));
+	TH_LOG("unmap of IOVA 0x%llx: %llu bytes, then -> 0x%llx",
+	       (unsigned long long)self->info.fb_iova,
+	       (unsigned long long)u.unmapped,
+	       (unsigned long long)u.phys_after);
+	EXPECT_EQ(0, u.unmapped);
+	EXPECT_EQ(self->info.fb_pa, u.phys_after);
+	EXPECT_TRUE(kmsg_find_text(kfd, "refusing to unmap IOVA"));
+	close(kfd);
+	ASSERT_EQ(0, wait_marked(rd(ADD_MARK) + 3));
+	ASSERT_EQ(0, adt_ioc(self->fd, DCPT_IOC_RELEASE, NULL));
+	ASSERT_TRUE(hist_only(_metadata, self->info.splash_crc,
+			      self->info.splash_crc, 0));
+}
+
+/*
  * Ten switches of the display pipe between its default domain and an
  * unmanaged one while the splash is scanned.  Catches a switch that
  * clears an L1 entry before writing the new one, or one whose new domain

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Allocation failures on every path of the test client's operations and of
- * the DART's probe: for N = 1, 2, ... the Nth allocation the calling task
+ * Allocation failures on every path of the test client's operations, of
+ * the DART's probe and of a master's: for N = 1, 2, ... the Nth allocation the calling task
  * makes inside one operation fails (/proc/self/task/TID/fail-nth, slab and
  * page allocations, GFP_KERNEL included), until the operation makes fewer
  * than N and succeeds.  After each failure:
@@ -415,27 +415,33 @@ TEST(buf_alloc_noncontig) {
 #define DART_DRV	PLAT "drivers/apple-dart/"
 #define MAX_ENGINES	16
 
+/* Does the sysfs path made from @fmt exist (the link itself, not its target)? */
+static int __attribute__((format(printf, 1, 2))) sysfs_has(const char *fmt, ...)
+{
+	char path[160];
+	struct stat st;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return !lstat(path, &st);
+}
+
 static int dart_registered(const char *dart)
 {
-	char path[128];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/sys/class/iommu/apple-dart.%s", dart);
-	return !stat(path, &st);
+	return sysfs_has("/sys/class/iommu/apple-dart.%s", dart);
 }
 
 static int dart_bound(const char *dart)
 {
-	char path[128];
-	struct stat st;
-
-	snprintf(path, sizeof(path), DART_DRV "%s", dart);
-	return !lstat(path, &st);
+	return sysfs_has(DART_DRV "%s", dart);
 }
 
 /*
  * Bounds of module @mod's .text: its start, and the nearest section of
- * any module above it (so no other module's code is inside).
+ * any module above it (so no other module's code is inside), init
+ * sections aside.
  */
 static int module_text(const char *mod, unsigned long *start, unsigned long *end)
 {
@@ -464,7 +470,13 @@ static int module_text(const char *mod, unsigned long *start, unsigned long *end
 		if (!secs)
 			continue;
 		while ((sec = readdir(secs))) {
-			if (!strcmp(sec->d_name, ".") || !strcmp(sec->d_name, ".."))
+			/*
+			 * Init sections are freed once their module is live;
+			 * the addresses sysfs keeps for them may now be inside
+			 * another module's text.
+			 */
+			if (!strcmp(sec->d_name, ".") || !strcmp(sec->d_name, "..") ||
+			    !strncmp(sec->d_name, ".init", 5))
 				continue;
 			snprintf(path, sizeof(path), "/sys/module/%.64s/sections/%.64s",
 				 m->d_name, sec->d_name);
@@ -482,16 +494,56 @@ static int module_text(const char *mod, unsigned long *start, unsigned long *end
 }
 
 /*
+ * The text of kernel function @name: its address and the next symbol's
+ * above it in /proc/kallsyms (0, 0 when it is not there).
+ */
+static void ksym_range(const char *name, unsigned long *start,
+		       unsigned long *end)
+{
+	char line[256], sym[128], type;
+	unsigned long a;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	*start = 0;
+	*end = ~0UL;
+	if (!f)
+		goto none;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx %c %127s", &a, &type, sym) == 3 &&
+		    !strcmp(sym, name))
+			*start = a;
+	rewind(f);
+	while (*start && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx", &a) == 1 && a > *start && a < *end)
+			*end = a;
+	fclose(f);
+none:
+	if (!*start || *end == ~0UL)
+		*start = *end = 0;
+}
+
+/*
  * Only allocations with a frame in [@start, @end) on their stack count
- * (and fail); 0, ~0UL lifts the restriction.
+ * (and fail); 0, ~0UL lifts the restriction.  While it holds, those made
+ * by devlink_remove_symlinks() never fail: the 6.12 driver core WARNs
+ * when that cleanup cannot allocate its link names (drivers/base/core.c),
+ * which the driver's deletion of a trial device link reaches.
  */
 static int fail_only_under(unsigned long start, unsigned long end)
 {
 	static const char * const attrs[] = { "failslab", "fail_page_alloc" };
+	static unsigned long dl_start, dl_end;
+	unsigned long rs = 0, re = 0;
 	char path[128], val[32];
 	size_t i;
 	int ret = 0;
 
+	if (start && !dl_end)
+		ksym_range("devlink_remove_symlinks", &dl_start, &dl_end);
+	if (start) {
+		rs = dl_start;
+		re = dl_end;
+	}
 	for (i = 0; i < ARRAY_SIZE(attrs) && !ret; i++) {
 		snprintf(path, sizeof(path), FI_DIR "%s/require-start", attrs[i]);
 		snprintf(val, sizeof(val), "%#lx", start);
@@ -499,7 +551,93 @@ static int fail_only_under(unsigned long start, unsigned long end)
 		snprintf(path, sizeof(path), FI_DIR "%s/require-end", attrs[i]);
 		snprintf(val, sizeof(val), "%#lx", end);
 		ret = ret ?: write_str(path, val);
+		snprintf(path, sizeof(path), FI_DIR "%s/reject-start", attrs[i]);
+		snprintf(val, sizeof(val), "%#lx", rs);
+		ret = ret ?: write_str(path, val);
+		snprintf(path, sizeof(path), FI_DIR "%s/reject-end", attrs[i]);
+		snprintf(val, sizeof(val), "%#lx", re);
+		ret = ret ?: write_str(path, val);
 	}
+	return ret;
+}
+
+/* The bound engines behind DART @dart, which its unbind takes away. */
+static int engines_behind(int fd, const char *dart, struct adt_engine_info *out)
+{
+	struct adt_engine_info ei;
+	char d[64];
+	int i, nr = 0;
+
+	for (i = 0; i < adt_nr_engines(fd) && nr < MAX_ENGINES; i++)
+		if (!adt_engine(fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
+		    !adt_dart_of(ei.dev_name, d, sizeof(d)) && !strcmp(d, dart))
+			out[nr++] = ei;
+	return nr;
+}
+
+/*
+ * After a sweep: the engines in @behind bind again, and the one labelled
+ * @label, in its DMA domain, fills memory through its DART with @word.
+ */
+static void behind_work(struct __test_metadata *_metadata,
+			const struct adt_engine_info *behind, int nr,
+			const char *label, uint32_t word)
+{
+	static uint32_t page[PG / 4];
+	struct adt_engine_info ei;
+	struct adt_fixture f;
+	struct adt_run r;
+	struct adt_b b;
+	int i;
+
+	for (i = 0; i < nr; i++)
+		EXPECT_EQ(0, write_str(PLAT "drivers_probe", behind[i].dev_name));
+	f.fd = adt_open();
+	ASSERT_LE(0, f.fd);
+	for (i = 0; i < nr; i++)
+		EXPECT_LE(0, adt_find(f.fd, behind[i].label))
+			TH_LOG("%s did not bind again", behind[i].label);
+	f.eng = adt_find(f.fd, label);
+	ASSERT_LE(0, f.eng);
+	ASSERT_EQ(0, adt_engine(f.fd, f.eng, &ei));
+	EXPECT_EQ(ADT_DOMAIN_DMA, ei.domain_type);
+	ASSERT_EQ(0, adt_alloc(f.fd, f.eng, ADT_BUF_COHERENT, PG, 0, 0, &b));
+	ASSERT_EQ(0, adt_cmd(f.fd, f.eng, ADT_OP_FILL, 0, 0, b.iova, PG, word, &r));
+	EXPECT_EQ(ADT_ST_DONE, r.status);
+	ASSERT_EQ(0, adt_rw(f.fd, b.handle, 0, 0, page, PG));
+	EXPECT_EQ(-1, find_not_word(page, PG, word));
+	adt_fixture_close(&f);
+}
+
+/*
+ * Bind @name through @bind (a driver's sysfs bind file) with allocation
+ * @n failing; *@hit says whether it did.  No kernel record meanwhile may
+ * be a splat.  Returns 0 or the bind's negative errno.
+ */
+static int bind_failing(struct __test_metadata *_metadata, int nth,
+			const char *bind, const char *name, unsigned int n,
+			int *hit)
+{
+	char splat[256];
+	int kfd, bfd;
+	ssize_t ret;
+
+	kfd = kmsg_open();
+	if (kfd < 0)
+		return -errno;
+	bfd = open(bind, O_WRONLY | O_CLOEXEC);
+	if (bfd < 0 || nth_arm(nth, n)) {
+		close(kfd);
+		return -EIO;
+	}
+	ret = write(bfd, name, strlen(name));
+	ret = ret < 0 ? -errno : 0;
+	*hit = nth_disarm(nth);
+	close(bfd);
+	EXPECT_EQ(0, kmsg_splat(kfd, splat, sizeof(splat)))
+		TH_LOG("bind of %s, allocation %u failed: kernel said %s",
+		       name, n, splat);
+	close(kfd);
 	return ret;
 }
 
@@ -516,14 +654,10 @@ static void probe_sweep(struct __test_metadata *_metadata, const char *name,
 			int in_driver)
 {
 	unsigned int n, errors = 0, absorbed = 0;
-	struct adt_engine_info ei, behind[MAX_ENGINES];
-	static uint32_t page[PG / 4];
-	char dart[64], d[64], splat[256];
+	struct adt_engine_info behind[MAX_ENGINES];
+	char dart[64], label[32];
 	struct adt_fixture f;
-	int nth, kfd, bfd, hit, i, nr = 0;
-	ssize_t ret;
-	struct adt_b b;
-	struct adt_run r;
+	int nth, hit, nr, ret;
 
 	if (fail_nth_setup())
 		SKIP(return, "no fault injection in debugfs (FAULT_INJECTION_DEBUG_FS)");
@@ -531,11 +665,8 @@ static void probe_sweep(struct __test_metadata *_metadata, const char *name,
 	if (!adt_is_ours(f.fd, f.eng))
 		SKIP(return, "not the project's driver");
 	ASSERT_EQ(0, adt_dart_of(f.ei.dev_name, dart, sizeof(dart)));
-	/* The engines behind it, which the unbind takes away. */
-	for (i = 0; i < adt_nr_engines(f.fd) && nr < MAX_ENGINES; i++)
-		if (!adt_engine(f.fd, i, &ei) && (ei.flags & ADT_ENGINE_BOUND) &&
-		    !adt_dart_of(ei.dev_name, d, sizeof(d)) && !strcmp(d, dart))
-			behind[nr++] = ei;
+	snprintf(label, sizeof(label), "%s", f.ei.label);
+	nr = engines_behind(f.fd, dart, behind);
 	adt_fixture_close(&f);
 	if (in_driver) {
 		unsigned long start, end;
@@ -550,21 +681,11 @@ static void probe_sweep(struct __test_metadata *_metadata, const char *name,
 	nth = nth_open();
 	ASSERT_LE(0, nth);
 	for (n = 1; n < MAX_POINTS; n++) {
-		kfd = kmsg_open();
-		ASSERT_LE(0, kfd);
-		bfd = open(DART_DRV "bind", O_WRONLY | O_CLOEXEC);
-		ASSERT_LE(0, bfd);
-		ASSERT_EQ(0, nth_arm(nth, n));
-		ret = write(bfd, dart, strlen(dart));
-		ret = ret < 0 ? -errno : 0;
-		hit = nth_disarm(nth);
-		close(bfd);
+		ret = bind_failing(_metadata, nth, DART_DRV "bind", dart, n, &hit);
+		ASSERT_NE(-EIO, ret);
 		ASSERT_LE(0, hit);
-		EXPECT_EQ(0, kmsg_splat(kfd, splat, sizeof(splat)))
-			TH_LOG("bind, allocation %u failed: kernel said %s", n, splat);
-		close(kfd);
 		if (ret) {
-			EXPECT_TRUE(hit) TH_LOG("bind failed by itself: %zd", ret);
+			EXPECT_TRUE(hit) TH_LOG("bind failed by itself: %d", ret);
 			EXPECT_FALSE(dart_registered(dart))
 				TH_LOG("allocation %u: failed probe left the IOMMU registered", n);
 			EXPECT_FALSE(dart_bound(dart));
@@ -584,32 +705,114 @@ static void probe_sweep(struct __test_metadata *_metadata, const char *name,
 	if (in_driver)
 		EXPECT_EQ(0, fail_only_under(0, ~0UL));
 	EXPECT_LT(n, MAX_POINTS);
+	/*
+	 * The probe allocates (its DART, the stream table): no failure point
+	 * at all would be a filter that misses the driver's own code.
+	 */
+	EXPECT_LT(1, n);
 	ksft_print_msg("%s of %s: %u failure points, %u returned an error, %u absorbed\n",
 		       name, dart, n - 1, errors, absorbed);
 	record(name, n - 1);
 
 	/* The engines the unbind took away bind again, DMA through it works. */
-	for (i = 0; i < nr; i++)
-		EXPECT_EQ(0, write_str(PLAT "drivers_probe", behind[i].dev_name));
-	f.fd = adt_open();
-	ASSERT_LE(0, f.fd);
-	for (i = 0; i < nr; i++)
-		EXPECT_LE(0, adt_find(f.fd, behind[i].label))
-			TH_LOG("%s did not bind again", behind[i].label);
-	f.eng = adt_find(f.fd, f.ei.label);
-	ASSERT_LE(0, f.eng);
-	ASSERT_EQ(0, adt_engine(f.fd, f.eng, &ei));
-	EXPECT_EQ(ADT_DOMAIN_DMA, ei.domain_type);
-	ASSERT_EQ(0, adt_alloc(f.fd, f.eng, ADT_BUF_COHERENT, PG, 0, 0, &b));
-	ASSERT_EQ(0, adt_cmd(f.fd, f.eng, ADT_OP_FILL, 0, 0, b.iova, PG, 0x0dd5ca1e, &r));
-	EXPECT_EQ(ADT_ST_DONE, r.status);
-	ASSERT_EQ(0, adt_rw(f.fd, b.handle, 0, 0, page, PG));
-	EXPECT_EQ(-1, find_not_word(page, PG, 0x0dd5ca1e));
-	adt_fixture_close(&f);
+	behind_work(_metadata, behind, nr, label, 0x0dd5ca1e);
 }
 
 TEST(probe) { probe_sweep(_metadata, "probe", 0); }
 TEST(probe_in_driver) { probe_sweep(_metadata, "probe_in_driver", 1); }
+
+/* ---- master probe: binding an engine with its Nth allocation failing ---- */
+
+#define DTE_DRV		PLAT "drivers/dart-test-engine/"
+
+static int engine_bound(const char *dev)
+{
+	return sysfs_has(DTE_DRV "%s", dev);
+}
+
+static int engine_grouped(const char *dev)
+{
+	return sysfs_has(PLAT "devices/%s/iommu_group", dev);
+}
+
+/*
+ * master_sweep() - bind the default engine to its driver with its Nth
+ * allocation failing, N = 1, 2, ..., counting only allocations with
+ * apple_dart.ko's code on the stack, until the bind succeeds.  A master
+ * stays probed in its group across unbinds of its driver, so before each
+ * bind its DART is unbound (which releases it) and bound again: the bind
+ * then runs the master's whole IOMMU probe (probe_device, its device
+ * links, its group, its default domain and tables).  No failure may
+ * splat; the DART driver defers the master on each of its own refusals,
+ * so the bind fails and nothing is left bound.  The 6.12 core binds the
+ * driver without an IOMMU on failures of its own (the default domain's
+ * setup failing after one of the DART driver's allocations did): those
+ * are counted and printed, and the engine is unbound again.  Afterwards
+ * the engines behind the DART bind again and the default one does DMA
+ * through it in its DMA domain.
+ */
+static void master_sweep(struct __test_metadata *_metadata)
+{
+	unsigned int n, errors = 0, absorbed = 0, ungrouped = 0;
+	struct adt_engine_info behind[MAX_ENGINES];
+	unsigned long start, end;
+	char dev[64], label[32], dart[64];
+	struct adt_fixture f;
+	int nth, hit, nr, ret;
+
+	if (fail_nth_setup())
+		SKIP(return, "no fault injection in debugfs (FAULT_INJECTION_DEBUG_FS)");
+	ASSERT_EQ(0, adt_fixture_setup(_metadata, &f));
+	if (!adt_is_ours(f.fd, f.eng))
+		SKIP(return, "not the project's driver");
+	snprintf(dev, sizeof(dev), "%s", f.ei.dev_name);
+	snprintf(label, sizeof(label), "%s", f.ei.label);
+	ASSERT_EQ(0, adt_dart_of(dev, dart, sizeof(dart)));
+	nr = engines_behind(f.fd, dart, behind);
+	adt_fixture_close(&f);
+	ASSERT_EQ(0, module_text(OUR_DRIVER, &start, &end));
+
+	nth = nth_open();
+	ASSERT_LE(0, nth);
+	for (n = 1; n < MAX_POINTS; n++) {
+		/* Released with the DART's unbind, which unbinds the engine. */
+		ASSERT_EQ(0, write_str(DART_DRV "unbind", dart));
+		ASSERT_FALSE(engine_bound(dev));
+		ASSERT_EQ(0, write_str(DART_DRV "bind", dart));
+		ASSERT_EQ(0, fail_only_under(start, end));
+		ret = bind_failing(_metadata, nth, DTE_DRV "bind", dev, n, &hit);
+		ASSERT_EQ(0, fail_only_under(0, ~0UL));
+		ASSERT_NE(-EIO, ret);
+		ASSERT_LE(0, hit);
+		if (!ret && !hit)
+			break;
+		if (ret) {
+			EXPECT_TRUE(hit) TH_LOG("bind failed by itself: %d", ret);
+			EXPECT_FALSE(engine_bound(dev));
+			errors++;
+		} else {
+			absorbed++;
+			if (!engine_grouped(dev))
+				ungrouped++;
+		}
+		if (_metadata->exit_code)
+			break;
+	}
+	close(nth);
+	EXPECT_LT(n, MAX_POINTS);
+	EXPECT_LT(1, n);
+	ksft_print_msg("master_bind of %s: %u failure points, %u returned an error, %u absorbed\n",
+		       dev, n - 1, errors, absorbed);
+	ksft_print_msg("master_bind: %u of them bound without an IOMMU by the core\n",
+		       ungrouped);
+	record("master_bind", n - 1);
+
+	/* The last bind succeeded: in its group; the others bind again. */
+	EXPECT_TRUE(engine_grouped(dev));
+	behind_work(_metadata, behind, nr, label, 0x0b0dface);
+}
+
+TEST(master_bind) { master_sweep(_metadata); }
 
 /* The figure the issue asks for: failure points exercised in all. */
 TEST(total)
@@ -625,8 +828,8 @@ TEST(total)
 	}
 	fclose(f);
 	ksft_print_msg("fail_nth: %u failure points over %u operations\n", total, ops);
-	/* Seven client operations and the probe twice: none skipped. */
-	EXPECT_EQ(9, ops);
+	/* Seven client operations, the probe twice, a master's bind. */
+	EXPECT_EQ(10, ops);
 }
 
 TEST_HARNESS_MAIN
