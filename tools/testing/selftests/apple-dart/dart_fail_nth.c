@@ -416,7 +416,7 @@ TEST(buf_alloc_noncontig) {
 #define MAX_ENGINES	16
 
 /* Does the sysfs path made from @fmt exist (the link itself, not its target)? */
-static int __attribute__((format(printf, 1, 2))) sysfs_has(const char *fmt, ...)
+static int sysfs_has(const char *fmt, ...)
 {
 	char path[160];
 	struct stat st;
@@ -513,9 +513,11 @@ static void ksym_range(const char *name, unsigned long *start,
 		    !strcmp(sym, name))
 			*start = a;
 	rewind(f);
-	while (*start && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx", &a) == 1 && a > *start && a < *end)
+	while (*start && fgets(line, sizeof(line), f)) {
+		a = strtoul(line, NULL, 16);
+		if (a > *start && a < *end)
 			*end = a;
+	}
 	fclose(f);
 none:
 	if (!*start || *end == ~0UL)
