@@ -15,7 +15,6 @@
  * Each test prints its number of failure points; the last one the total.
  */
 
-#include <dirent.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 
@@ -439,16 +438,17 @@ static int dart_bound(const char *dart)
 }
 
 /*
- * Bounds of module @mod's .text: its start, and the nearest section of
- * any module above it (so no other module's code is inside), init
- * sections aside.
+ * Bounds of module @mod's .text: its start, and the lowest symbol of
+ * anything else above it in /proc/kallsyms (so no other code is inside).
+ * Not the sections in sysfs: it keeps the addresses of sections whose
+ * memory was freed (init sections; in a gcov kernel more of them), and a
+ * module loaded later may have that memory now.  kallsyms drops the
+ * symbols of freed memory.
  */
 static int module_text(const char *mod, unsigned long *start, unsigned long *end)
 {
-	char path[256];
+	char path[256], line[512], tag[80], owner[80];
 	unsigned long a;
-	struct dirent *m, *sec;
-	DIR *mods, *secs;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/module/%s/sections/.text", mod);
@@ -460,37 +460,20 @@ static int module_text(const char *mod, unsigned long *start, unsigned long *end
 		return -EPERM;
 	}
 	fclose(f);
-	*end = ~0UL;
-	mods = opendir("/sys/module");
-	if (!mods)
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
 		return -errno;
-	while ((m = readdir(mods))) {
-		snprintf(path, sizeof(path), "/sys/module/%.64s/sections", m->d_name);
-		secs = opendir(path);
-		if (!secs)
+	snprintf(tag, sizeof(tag), "[%s]", mod);
+	*end = ~0UL;
+	while (fgets(line, sizeof(line), f)) {
+		owner[0] = 0;
+		if (sscanf(line, "%lx %*c %*s %79s", &a, owner) < 1)
 			continue;
-		while ((sec = readdir(secs))) {
-			/*
-			 * Init sections are freed once their module is live;
-			 * the addresses sysfs keeps for them may now be inside
-			 * another module's text.
-			 */
-			if (!strcmp(sec->d_name, ".") || !strcmp(sec->d_name, "..") ||
-			    !strncmp(sec->d_name, ".init", 5))
-				continue;
-			snprintf(path, sizeof(path), "/sys/module/%.64s/sections/%.64s",
-				 m->d_name, sec->d_name);
-			f = fopen(path, "r");
-			if (!f)
-				continue;
-			if (fscanf(f, "%lx", &a) == 1 && a > *start && a < *end)
-				*end = a;
-			fclose(f);
-		}
-		closedir(secs);
+		if (a > *start && a < *end && strcmp(owner, tag))
+			*end = a;
 	}
-	closedir(mods);
-	return 0;
+	fclose(f);
+	return *end == ~0UL ? -ENOENT : 0;
 }
 
 /*
