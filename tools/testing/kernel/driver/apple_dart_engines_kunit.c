@@ -205,7 +205,8 @@ static void engines_unmanaged(struct kunit *test)
  * the table to the unmap's gather and asks for that invalidation itself
  * (tlb_flush_walk), so the unmap costs two commands, not one.  Afterwards
  * a read of the span faults, and a new mapping in it reads its own page,
- * not the freed table's.
+ * not the freed table's.  driver-bad's dma-4k is such an engine: 4 KiB
+ * DART pages under the 16K-page kernel.
  */
 static void akt_reclaim_one(struct kunit *test, struct dte_engine *e)
 {
