@@ -5,7 +5,7 @@
 #   kind=dmb  the kernel's dma_map_benchmark, 1/2/4 threads, 16K-1M,
 #             strict then lazy (group type DMA-FQ);
 #   kind=ddb  dart-dma-bench.ko: 1/2/4 threads, map/unmap times in ns in
-#             $bench_rounds rounds and the TLB commands the DART ran for
+#             $bench_ddb_rounds rounds and the TLB commands the DART ran for
 #             $bench_loops unmaps per thread;
 #   kind=skip a mode the driver does not offer;
 # and, in our driver's boot, the page-table backends (io-pgtable-dart-bench).

@@ -25,6 +25,7 @@
  */
 
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/device.h>
@@ -46,6 +47,8 @@
 
 #define DDB_MAX_PAGES	256
 #define DDB_MAX_ROUNDS	32
+#define DDB_MAX_THREADS	8
+#define DDB_MAX_LOOPS	1000000	/* per thread: minutes under TCG at most */
 
 /**
  * struct ddb - one bound engine
@@ -176,6 +179,7 @@ struct ddb_round {
 static int ddb_thread_fn(void *data)
 {
 	struct ddb_thread *t = data;
+	u64 map_ns = 0, unmap_ns = 0;
 	dma_addr_t dma;
 	ktime_t t0, t1, t2;
 	u32 i;
@@ -193,51 +197,63 @@ static int ddb_thread_fn(void *data)
 		}
 		dma_unmap_single(t->dev, dma, t->size, DMA_BIDIRECTIONAL);
 		t2 = ktime_get();
-		t->map_ns += ktime_to_ns(ktime_sub(t1, t0));
-		t->unmap_ns += ktime_to_ns(ktime_sub(t2, t1));
+		map_ns += ktime_to_ns(ktime_sub(t1, t0));
+		unmap_ns += ktime_to_ns(ktime_sub(t2, t1));
 		cond_resched();
 	}
+	t->map_ns = map_ns;
+	t->unmap_ns = unmap_ns;
 	/* The module may go once the last round is done: exit in the core. */
 	kthread_complete_and_exit(&t->done, 0);
 }
 
 /*
  * One round: @threads threads, one per online CPU, each mapping and
- * unmapping its own buffer @loops times.  The sums go to @map_ns and
- * @unmap_ns.
+ * unmapping its own buffer @loops times.  All are made and bound before
+ * any is woken, so that no thread spins at the start line while the
+ * others are still being created.  The sums go to @map_ns and @unmap_ns.
  */
 static int ddb_round(struct device *dev, struct ddb_thread *th,
 		     unsigned int threads, u32 loops, u64 *map_ns,
 		     u64 *unmap_ns)
 {
 	struct ddb_round round = { .threads = threads };
-	struct task_struct *task;
-	unsigned int i, started;
+	struct task_struct *task[DDB_MAX_THREADS];
+	unsigned int i, made, cpu = -1;
 	int ret = 0;
 
 	atomic_set(&round.arrived, 0);
-	for (started = 0; started < threads; started++) {
-		struct ddb_thread *t = &th[started];
+	cpus_read_lock();
+	for (made = 0; made < threads; made++) {
+		struct ddb_thread *t = &th[made];
 
 		t->round = &round;
 		t->loops = loops;
-		t->map_ns = 0;
-		t->unmap_ns = 0;
 		t->ret = 0;
 		init_completion(&t->done);
-		task = kthread_create(ddb_thread_fn, t, "dart-dma-bench/%u",
-				      started);
-		if (IS_ERR(task)) {
-			ret = PTR_ERR(task);
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids) {
+			ret = -ENODEV;
 			break;
 		}
-		kthread_bind(task, cpumask_nth(started, cpu_online_mask));
-		wake_up_process(task);
+		task[made] = kthread_create(ddb_thread_fn, t,
+					    "dart-dma-bench/%u", made);
+		if (IS_ERR(task[made])) {
+			ret = PTR_ERR(task[made]);
+			break;
+		}
+		kthread_bind(task[made], cpu);
 	}
-	/* Threads that started wait for the missing ones: release them. */
-	if (started < threads)
-		atomic_add(threads - started, &round.arrived);
-	for (i = 0; i < started; i++) {
+	cpus_read_unlock();
+	if (ret) {
+		/* Never woken: their function never runs. */
+		for (i = 0; i < made; i++)
+			kthread_stop(task[i]);
+		return ret;
+	}
+	for (i = 0; i < threads; i++)
+		wake_up_process(task[i]);
+	for (i = 0; i < threads; i++) {
 		wait_for_completion(&th[i].done);
 		ret = ret ?: th[i].ret;
 		*map_ns += th[i].map_ns;
@@ -274,9 +290,17 @@ static int ddb_run(struct device *dev, struct ddb *b, u32 loops, u32 pages,
 			goto out;
 		}
 	}
+	/* Nothing of an earlier run stays: loops=0 says there is no result. */
 	b->loops = 0;
+	b->threads = 0;
+	b->rounds = 0;
+	b->bytes = 0;
+	b->inv = 0;
 	b->map_ns = 0;
 	b->unmap_ns = 0;
+	b->imap_ns = 0;
+	b->iunmap_ns = 0;
+	b->isync_ns = 0;
 	inv0 = ddb_inv_count(b);
 	for (r = 0; r < rounds && !ret; r++) {
 		b->round_map_ns[r] = 0;
@@ -295,16 +319,15 @@ static int ddb_run(struct device *dev, struct ddb *b, u32 loops, u32 pages,
 	 */
 	msleep(50);
 	b->inv = ddb_inv_count(b) - inv0;
-	b->loops = per_round * rounds;
-	b->threads = threads;
-	b->rounds = rounds;
-	b->bytes = size;
 	/* The driver's own share is measured with one thread only. */
-	b->imap_ns = 0;
-	b->iunmap_ns = 0;
-	b->isync_ns = 0;
 	if (threads == 1)
-		ret = ddb_run_iommu(dev, b, th[0].buf, size, b->loops);
+		ret = ddb_run_iommu(dev, b, th[0].buf, size, per_round * rounds);
+	if (!ret) {
+		b->threads = threads;
+		b->rounds = rounds;
+		b->bytes = size;
+		b->loops = per_round * rounds;
+	}
 out:
 	for (i = 0; i < threads; i++)
 		kfree(th[i].buf);
@@ -315,7 +338,8 @@ out:
 /*
  * "LOOPS PAGES [THREADS [ROUNDS]]": LOOPS map/unmap pairs of PAGES pages
  * in each of THREADS threads (1 by default, at most one per online CPU),
- * split into ROUNDS rounds (1 by default).
+ * split into ROUNDS rounds (1 by default).  A run that fails leaves
+ * loops=0: no result.
  */
 static ssize_t bench_store(struct device *dev, struct device_attribute *attr,
 			   const char *buf, size_t count)
@@ -327,8 +351,9 @@ static ssize_t bench_store(struct device *dev, struct device_attribute *attr,
 
 	n = sscanf(buf, "%u %u %u %u", &loops, &pages, &threads, &rounds);
 	if (n < 2 || !pages || pages > DDB_MAX_PAGES || !is_power_of_2(pages) ||
-	    !threads || threads > num_online_cpus() || !rounds ||
-	    rounds > DDB_MAX_ROUNDS || loops < rounds)
+	    !threads || threads > min(num_online_cpus(), DDB_MAX_THREADS) ||
+	    !rounds || rounds > DDB_MAX_ROUNDS || loops < rounds ||
+	    loops > DDB_MAX_LOOPS)
 		return -EINVAL;
 	mutex_lock(&b->lock);
 	ret = ddb_run(dev, b, loops, pages, threads, rounds);
