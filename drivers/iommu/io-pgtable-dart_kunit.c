@@ -192,6 +192,9 @@ static void dying_hold(struct dying_arg *a);
  * @fail_in:	when set, the hook's allocation that counts it down to 0
  *		fails
  * @dying:	when set, tlb_flush_walk stops in dying_hold() with it
+ * @add_pages:	tlb_add_page calls
+ * @add_next:	the IOVA the next tlb_add_page call should give
+ * @add_bad:	tlb_add_page calls out of order or of the wrong size
  */
 struct tctx {
 	struct kunit			*test;
@@ -214,6 +217,9 @@ struct tctx {
 	atomic_long_t			tables_added;
 	atomic_t			fail_in;
 	struct dying_arg		*dying;
+	unsigned long			add_pages;
+	unsigned long			add_next;
+	unsigned long			add_bad;
 };
 
 static void *t_alloc(void *cookie, size_t size, gfp_t gfp)
@@ -300,6 +306,24 @@ static void t_flush_walk(unsigned long iova, size_t size, size_t granule,
 static const struct iommu_flush_ops t_tlb = {
 	.tlb_flush_all	= t_flush_all,
 	.tlb_flush_walk	= t_flush_walk,
+};
+
+static void t_add_page(struct iommu_iotlb_gather *gather, unsigned long iova,
+		       size_t granule, void *cookie)
+{
+	struct tctx *t = cookie;
+
+	if (iova != t->add_next || granule != t->gran)
+		t->add_bad++;
+	t->add_next = iova + granule;
+	t->add_pages++;
+}
+
+/* The flush ops of a driver that wants to hear of every page unmapped. */
+static const struct iommu_flush_ops t_tlb_pages = {
+	.tlb_flush_all	= t_flush_all,
+	.tlb_flush_walk	= t_flush_walk,
+	.tlb_add_page	= t_add_page,
 };
 
 /* A configuration for @c; tables come from the default allocator. */
@@ -2016,6 +2040,62 @@ static void dart_test_double_unmap(struct kunit *test)
 }
 
 /*
+ * A driver with a tlb_add_page() callback hears of every page an unmap
+ * cleared, in order and of the granule's size, as the io-pgtable contract
+ * has it; not when its gather is queued (a flush queue invalidates all of
+ * it later).  Catches pages left out at a table boundary or the end of a
+ * call, and calls for a queued gather.
+ */
+static void dart_test_add_page(struct kunit *test)
+{
+	const struct dart_case *c = test->param_value;
+	struct iommu_iotlb_gather gather;
+	unsigned long entries, pages, iova;
+	struct tctx *t;
+	size_t mapped;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t_init_cfg(t, test, c);
+	t->cfg.tlb = &t_tlb_pages;
+	t_use_hooks(t);
+	t_alloc_ops(t);
+	entries = 1UL << t->bpl;
+
+	/* Across two table boundaries, a whole table in the middle. */
+	pages = 2 * entries + 4;
+	iova = (entries - 2) * t->gran;
+	KUNIT_ASSERT_EQ(test, t_map(t, iova, t_pa(t, pages), pages, IOMMU_READ,
+				    &mapped), 0);
+	iommu_iotlb_gather_init(&gather);
+	t->add_next = iova;
+	KUNIT_EXPECT_EQ(test, t->ops->unmap_pages(t->ops, iova, t->gran, pages,
+						  &gather), pages * t->gran);
+	KUNIT_EXPECT_EQ(test, t->add_pages, pages);
+	KUNIT_EXPECT_EQ(test, t->add_bad, 0UL);
+	KUNIT_EXPECT_EQ(test, ref_walk(t, iova), 0ULL);
+
+	/* One page: the open-coded path is not taken with the callback. */
+	KUNIT_ASSERT_EQ(test, t_map(t, iova, t_pa(t, 1), 1, IOMMU_READ,
+				    &mapped), 0);
+	t->add_next = iova;
+	KUNIT_EXPECT_EQ(test, t->ops->unmap_pages(t->ops, iova, t->gran, 1,
+						  &gather), t->gran);
+	KUNIT_EXPECT_EQ(test, t->add_pages, pages + 1);
+
+	/* Queued: nothing per page. */
+	KUNIT_ASSERT_EQ(test, t_map(t, iova, t_pa(t, 3), 3, IOMMU_READ,
+				    &mapped), 0);
+	iommu_iotlb_gather_init(&gather);
+	gather.queued = true;
+	KUNIT_EXPECT_EQ(test, t->ops->unmap_pages(t->ops, iova, t->gran, 3,
+						  &gather), 3 * t->gran);
+	KUNIT_EXPECT_EQ(test, t->add_pages, pages + 1);
+	KUNIT_EXPECT_EQ(test, t->add_bad, 0UL);
+	t_done(t);
+}
+
+/*
  * An operation that meets a slot while another unmap tears its table
  * down.  The reclaim's tlb_flush_walk (no gather: the hooks' allocator)
  * runs with the slot DYING, the table unhooked but not yet freed, and
@@ -2307,6 +2387,7 @@ static struct kunit_case dart_pgtable_cases[] = {
 	KUNIT_CASE_PARAM(dart_test_install_race, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_double_unmap, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_dying_slot, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_add_page, dart_case_gen_params),
 	KUNIT_CASE(dart_test_bad_config),
 	{}
 };
