@@ -1633,6 +1633,24 @@ static void dart_test_foreign_top(struct kunit *test)
 			atomic_long_read(&t->frees));
 
 	/*
+	 * So is one at a PA the TTBR field cannot hold (section 4.3: tables
+	 * below 2^42 or 2^43 only), before anything is written to it.
+	 */
+	t_init_cfg(t, test, c);
+	t_use_hooks(t);
+	top[0] = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, get_order(size));
+	KUNIT_ASSERT_NOT_NULL(test, top[0]);
+	t->dcfg.top_va[0] = top[0];
+	t->dcfg.top_pa[0] = BIT_ULL(50);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dart_io_pgtable_alloc(c->fmt, &t->cfg,
+							    &t->dcfg, t)),
+			-ERANGE);
+	KUNIT_EXPECT_NULL(test, memchr_inv(top[0], 0, size));
+	free_pages((unsigned long)top[0], get_order(size));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->allocs),
+			atomic_long_read(&t->frees));
+
+	/*
 	 * Only TTBR 1's table provided: NULL entries mean the backend
 	 * allocates that TTBR's table (io-pgtable-dart.h), and the one given
 	 * is used, not silently replaced.
