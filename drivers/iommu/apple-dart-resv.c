@@ -347,10 +347,42 @@ static int adart_resv_protect(struct adart_domain *dom,
 	return 0;
 }
 
+/*
+ * Map @size bytes at @iova to @pa in @dom.  Through iommu_map() once the
+ * core has set the domain up (its ops are set after domain_alloc_paging()
+ * returns): the domain may then be live, and the map must be synced.  At
+ * allocation, before that, no stream uses it: straight into the tables.
+ */
+static int adart_resv_map_run(struct adart_domain *dom, u64 iova,
+			      phys_addr_t pa, size_t size, int prot)
+{
+	struct io_pgtable_ops *ops = adart_domain_pgtable(dom);
+	size_t mapped;
+	int ret;
+
+	if (dom->domain.ops)
+		return iommu_map(&dom->domain, iova, pa, size, prot, GFP_KERNEL);
+	while (size) {
+		mapped = 0;
+		ret = ops->map_pages(ops, iova, pa, dom->pgsize,
+				     size / dom->pgsize, prot, GFP_KERNEL,
+				     &mapped);
+		if (ret)
+			return ret;
+		if (WARN_ON_ONCE(!mapped))
+			return -EINVAL;
+		iova += mapped;
+		pa += mapped;
+		size -= mapped;
+	}
+	return 0;
+}
+
 /* Map the pages of @r that @dom lacks; any other PA there is a conflict. */
 static int adart_resv_map(struct adart_domain *dom, struct device *dev,
 			  const struct adart_resv *r)
 {
+	struct io_pgtable_ops *ops = adart_domain_pgtable(dom);
 	struct iommu_domain *domain = &dom->domain;
 	u64 off, run = 0;
 	phys_addr_t pa, want;
@@ -368,16 +400,15 @@ static int adart_resv_map(struct adart_domain *dom, struct device *dev,
 	 * unmapped; no region of RAM starts there on these machines.
 	 */
 	for (off = 0; off <= r->size; off += dom->pgsize) {
-		pa = off < r->size ? iommu_iova_to_phys(domain, r->iova + off) :
-				     1;
+		pa = off < r->size ? ops->iova_to_phys(ops, r->iova + off) : 1;
 		if (!pa) {
 			run += dom->pgsize;
 			continue;
 		}
 		if (run) {
-			ret = iommu_map(domain, r->iova + off - run,
-					r->pa + off - run, run, r->prot,
-					GFP_KERNEL);
+			ret = adart_resv_map_run(dom, r->iova + off - run,
+						 r->pa + off - run, run,
+						 r->prot);
 			if (ret) {
 				dev_err(dev, "cannot map IOVA %#llx: %d\n",
 					r->iova + off - run, ret);
@@ -404,6 +435,10 @@ static int adart_resv_map(struct adart_domain *dom, struct device *dev,
  * switch to it, so the firmware behind @m never walks a table without
  * them: the default DMA domain and every unmanaged one.  A domain keeps
  * them for its lifetime, so switching back and forth needs nothing more.
+ * The group's first default domain gets them when it is allocated: the
+ * core may not fail that domain's attach (iommu_setup_default_domain()
+ * WARNs and gives the device up), which then finds them all and
+ * allocates nothing.
  *
  * Return: 0, or a negative errno (the attach fails, the streams stay).
  */

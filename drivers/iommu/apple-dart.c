@@ -614,6 +614,8 @@ out:
 	return ret;
 }
 
+static void adart_domain_free(struct iommu_domain *domain);
+
 static struct iommu_domain *adart_domain_alloc_paging(struct device *dev)
 {
 	struct adart_domain *dom;
@@ -637,6 +639,20 @@ static struct iommu_domain *adart_domain_alloc_paging(struct device *dev)
 		ret = adart_domain_finalize(dom, dev_iommu_priv_get(dev));
 		if (ret)
 			goto err_ida;
+		/*
+		 * Allocated while the device's group has no domain: the group's
+		 * first default domain, whose attach the core does not let fail
+		 * (iommu_setup_default_domain() WARNs and gives the device up).
+		 * Its boot mappings go in now, so that attach allocates nothing
+		 * and a failure is this allocation's.
+		 */
+		if (!iommu_get_domain_for_dev(dev)) {
+			ret = adart_resv_install(dom, dev_iommu_priv_get(dev));
+			if (ret) {
+				adart_domain_free(&dom->domain);
+				return ERR_PTR(ret);
+			}
+		}
 	}
 	return &dom->domain;
 

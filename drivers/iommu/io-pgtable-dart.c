@@ -27,6 +27,7 @@
 #include <linux/err.h>
 #include <linux/io-pgtable.h>
 #include <linux/kernel.h>
+#include <linux/kmemleak.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/sizes.h>
@@ -355,6 +356,14 @@ static void *dart_alloc_table(struct dart_pgtable *d, unsigned int lvl,
 		table = kzalloc(size, gfp);
 	if (!table)
 		return NULL;
+	/*
+	 * Below the top, the only reference to a table is the PA in its
+	 * parent's entry (section 4), which kmemleak cannot follow: a live
+	 * kmalloc()ed table would be reported as leaked.  It holds no
+	 * kernel pointers to scan either.
+	 */
+	if (lvl && !cfg->alloc && size < PAGE_SIZE)
+		kmemleak_ignore(table);
 
 	/*
 	 * Section 4: tables are naturally aligned; the PA field could not

@@ -17,6 +17,7 @@
 #include <linux/completion.h>
 #include <linux/gfp.h>
 #include <linux/io-pgtable.h>
+#include <linux/ktime.h>
 #include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -165,6 +166,9 @@ KUNIT_ARRAY_PARAM(dart_case, dart_cases, dart_case_desc);
 #define T_QUARANTINE	16
 #define T_POISON	0xa5
 
+struct dying_arg;
+static void dying_hold(struct dying_arg *a);
+
 /**
  * struct tctx - one page table under test
  * @test:	the test
@@ -187,6 +191,10 @@ KUNIT_ARRAY_PARAM(dart_case, dart_cases, dart_case_desc);
  * @tables_added: new tables the backend reported (dcfg.table_added)
  * @fail_in:	when set, the hook's allocation that counts it down to 0
  *		fails
+ * @dying:	when set, tlb_flush_walk stops in dying_hold() with it
+ * @add_pages:	tlb_add_page calls
+ * @add_next:	the IOVA the next tlb_add_page call should give
+ * @add_bad:	tlb_add_page calls out of order or of the wrong size
  */
 struct tctx {
 	struct kunit			*test;
@@ -208,6 +216,10 @@ struct tctx {
 	atomic_long_t			q_dirty;
 	atomic_long_t			tables_added;
 	atomic_t			fail_in;
+	struct dying_arg		*dying;
+	unsigned long			add_pages;
+	unsigned long			add_next;
+	unsigned long			add_bad;
 };
 
 static void *t_alloc(void *cookie, size_t size, gfp_t gfp)
@@ -287,11 +299,31 @@ static void t_flush_walk(unsigned long iova, size_t size, size_t granule,
 	WARN_ON(size != t->gran << t->bpl || !IS_ALIGNED(iova, size) ||
 		granule != t->gran);
 	atomic_long_inc(&t->flush_walks);
+	if (t->dying)
+		dying_hold(t->dying);
 }
 
 static const struct iommu_flush_ops t_tlb = {
 	.tlb_flush_all	= t_flush_all,
 	.tlb_flush_walk	= t_flush_walk,
+};
+
+static void t_add_page(struct iommu_iotlb_gather *gather, unsigned long iova,
+		       size_t granule, void *cookie)
+{
+	struct tctx *t = cookie;
+
+	if (iova != t->add_next || granule != t->gran)
+		t->add_bad++;
+	t->add_next = iova + granule;
+	t->add_pages++;
+}
+
+/* The flush ops of a driver that wants to hear of every page unmapped. */
+static const struct iommu_flush_ops t_tlb_pages = {
+	.tlb_flush_all	= t_flush_all,
+	.tlb_flush_walk	= t_flush_walk,
+	.tlb_add_page	= t_add_page,
 };
 
 /* A configuration for @c; tables come from the default allocator. */
@@ -1601,6 +1633,24 @@ static void dart_test_foreign_top(struct kunit *test)
 			atomic_long_read(&t->frees));
 
 	/*
+	 * So is one at a PA the TTBR field cannot hold (section 4.3: tables
+	 * below 2^42 or 2^43 only), before anything is written to it.
+	 */
+	t_init_cfg(t, test, c);
+	t_use_hooks(t);
+	top[0] = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, get_order(size));
+	KUNIT_ASSERT_NOT_NULL(test, top[0]);
+	t->dcfg.top_va[0] = top[0];
+	t->dcfg.top_pa[0] = BIT_ULL(50);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dart_io_pgtable_alloc(c->fmt, &t->cfg,
+							    &t->dcfg, t)),
+			-ERANGE);
+	KUNIT_EXPECT_NULL(test, memchr_inv(top[0], 0, size));
+	free_pages((unsigned long)top[0], get_order(size));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->allocs),
+			atomic_long_read(&t->frees));
+
+	/*
 	 * Only TTBR 1's table provided: NULL entries mean the backend
 	 * allocates that TTBR's table (io-pgtable-dart.h), and the one given
 	 * is used, not silently replaced.
@@ -2007,6 +2057,266 @@ static void dart_test_double_unmap(struct kunit *test)
 	t_done(t);
 }
 
+/*
+ * A driver with a tlb_add_page() callback hears of every page an unmap
+ * cleared, in order and of the granule's size, as the io-pgtable contract
+ * has it; not when its gather is queued (a flush queue invalidates all of
+ * it later).  Catches pages left out at a table boundary or the end of a
+ * call, and calls for a queued gather.
+ */
+static void dart_test_add_page(struct kunit *test)
+{
+	const struct dart_case *c = test->param_value;
+	struct iommu_iotlb_gather gather;
+	unsigned long entries, pages, iova;
+	struct tctx *t;
+	size_t mapped;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t_init_cfg(t, test, c);
+	t->cfg.tlb = &t_tlb_pages;
+	t_use_hooks(t);
+	t_alloc_ops(t);
+	entries = 1UL << t->bpl;
+
+	/* Across two table boundaries, a whole table in the middle. */
+	pages = 2 * entries + 4;
+	iova = (entries - 2) * t->gran;
+	KUNIT_ASSERT_EQ(test, t_map(t, iova, t_pa(t, pages), pages, IOMMU_READ,
+				    &mapped), 0);
+	iommu_iotlb_gather_init(&gather);
+	t->add_next = iova;
+	KUNIT_EXPECT_EQ(test, t->ops->unmap_pages(t->ops, iova, t->gran, pages,
+						  &gather), pages * t->gran);
+	KUNIT_EXPECT_EQ(test, t->add_pages, pages);
+	KUNIT_EXPECT_EQ(test, t->add_bad, 0UL);
+	KUNIT_EXPECT_EQ(test, ref_walk(t, iova), 0ULL);
+
+	/* One page: the open-coded path is not taken with the callback. */
+	KUNIT_ASSERT_EQ(test, t_map(t, iova, t_pa(t, 1), 1, IOMMU_READ,
+				    &mapped), 0);
+	t->add_next = iova;
+	KUNIT_EXPECT_EQ(test, t->ops->unmap_pages(t->ops, iova, t->gran, 1,
+						  &gather), t->gran);
+	KUNIT_EXPECT_EQ(test, t->add_pages, pages + 1);
+
+	/* Queued: nothing per page. */
+	KUNIT_ASSERT_EQ(test, t_map(t, iova, t_pa(t, 3), 3, IOMMU_READ,
+				    &mapped), 0);
+	iommu_iotlb_gather_init(&gather);
+	gather.queued = true;
+	KUNIT_EXPECT_EQ(test, t->ops->unmap_pages(t->ops, iova, t->gran, 3,
+						  &gather), 3 * t->gran);
+	KUNIT_EXPECT_EQ(test, t->add_pages, pages + 1);
+	KUNIT_EXPECT_EQ(test, t->add_bad, 0UL);
+	t_done(t);
+}
+
+/*
+ * An operation that meets a slot while another unmap tears its table
+ * down.  The reclaim's tlb_flush_walk (no gather: the hooks' allocator)
+ * runs with the slot DYING, the table unhooked but not yet freed, and
+ * interrupts off; the hook holds it there while a thread on another CPU
+ * runs one operation in the same span.  That operation must wait for the
+ * teardown: one that completed during the hold went through a DYING slot
+ * (a map would write into, or install next to, a table being freed, and
+ * an unmap would count entries of it).  Afterwards the map must be
+ * reachable, in a new table.  Map and unmap, one page and several: with
+ * two levels each meets the slot on its fast path and falls back to the
+ * table walk; with more, the walk waits itself.
+ */
+#define DYING_HOLD_MS	50
+#define DYING_TRIES	5
+
+enum { DYING_MAP1, DYING_MAPN, DYING_UNMAP1, DYING_UNMAPN, DYING_OPS };
+
+struct dying_arg {
+	struct tctx		*t;
+	unsigned long		base;
+	unsigned int		op;
+	atomic_t		stage;	/* 1 dying, 2 racer started, 3 done */
+	bool			started;	/* the racer ran during the hold */
+	bool			early;		/* ... and finished in it */
+	ktime_t			call;		/* when its operation began */
+	ktime_t			release;	/* when the hold ended */
+	long			ret;		/* the racer's operation */
+	size_t			mapped;
+	size_t			reclaimed;	/* the teardown's unmap */
+	struct completion	racer_done;
+	struct completion	reclaim_done;
+};
+
+static bool dying_wait(atomic_t *stage, int want, s64 ms)
+{
+	ktime_t end = ktime_add_ms(ktime_get(), ms);
+
+	while (atomic_read(stage) < want) {
+		if (ktime_after(ktime_get(), end))
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+/* In the reclaim's flush, interrupts off: let the racer run into it. */
+static void dying_hold(struct dying_arg *a)
+{
+	atomic_set(&a->stage, 1);
+	a->started = dying_wait(&a->stage, 2, 200);
+	dying_wait(&a->stage, 3, DYING_HOLD_MS);
+	a->early = atomic_read(&a->stage) >= 3;
+	a->release = ktime_get();
+}
+
+static unsigned long dying_pages(unsigned int op)
+{
+	return op == DYING_MAP1 || op == DYING_UNMAP1 ? 1 : 4;
+}
+
+static int dying_racer_fn(void *data)
+{
+	struct dying_arg *a = data;
+	struct tctx *t = a->t;
+	unsigned long iova = a->base + 3 * t->gran;
+
+	if (dying_wait(&a->stage, 1, 5000)) {
+		atomic_set(&a->stage, 2);
+		a->call = ktime_get();
+		if (a->op == DYING_MAP1 || a->op == DYING_MAPN)
+			a->ret = t_map(t, iova, t_pa(t, 3), dying_pages(a->op),
+				       IOMMU_READ, &a->mapped);
+		else
+			a->ret = t_unmap(t, iova, dying_pages(a->op));
+		atomic_set(&a->stage, 3);
+	}
+	kthread_complete_and_exit(&a->racer_done, 0);
+}
+
+static int dying_reclaim_fn(void *data)
+{
+	struct dying_arg *a = data;
+	struct tctx *t = a->t;
+
+	t->dying = a;
+	a->reclaimed = t_unmap(t, a->base, 1UL << t->bpl);
+	t->dying = NULL;
+	kthread_complete_and_exit(&a->reclaim_done, 0);
+}
+
+/*
+ * One teardown of the span at @a->base with the racer's operation in it.
+ * Both threads are made and bound before either is woken.  Returns false
+ * if a thread never finished: @a and the page table are then left to it.
+ */
+static bool dying_round(struct kunit *test, struct dying_arg *a,
+			const unsigned int *cpus)
+{
+	struct task_struct *racer, *reclaim;
+
+	racer = kthread_create(dying_racer_fn, a, "dart-pgt-racer");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, racer);
+	reclaim = kthread_create(dying_reclaim_fn, a, "dart-pgt-reclaim");
+	if (IS_ERR(reclaim)) {
+		kthread_stop(racer);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, reclaim);
+	}
+	kthread_bind(racer, cpus[1]);
+	kthread_bind(reclaim, cpus[0]);
+	wake_up_process(racer);
+	wake_up_process(reclaim);
+	if (!wait_for_completion_timeout(&a->reclaim_done, 10 * HZ) ||
+	    !wait_for_completion_timeout(&a->racer_done, 10 * HZ)) {
+		KUNIT_FAIL(test, "op %u: a thread never finished", a->op);
+		return false;
+	}
+	return true;
+}
+
+static void dart_test_dying_slot(struct kunit *test)
+{
+	const struct dart_case *c = test->param_value;
+	unsigned int op, try, cpu, cpus[2], n = 0, rounds = 0;
+	struct dart_pgtable_stats st;
+	struct dying_arg *a;
+	unsigned long base;
+	struct tctx *t;
+	size_t mapped;
+
+	for_each_online_cpu(cpu) {
+		if (n < 2)
+			cpus[n++] = cpu;
+	}
+	if (n < 2)
+		kunit_skip(test, "one CPU online: nothing runs at the same time");
+	/* Not the test's memory: a thread that never ends may still use it. */
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t_init_cfg(t, test, c);
+	t_use_hooks(t);
+	t_alloc_ops(t);
+	base = 2 * t_leaf_span(t);
+	for (op = 0; op < DYING_OPS; op++) {
+		/*
+		 * A racer whose vCPU was held up past the hold meets no
+		 * DYING slot; that proves nothing, so try again.
+		 */
+		for (try = 0; try < DYING_TRIES; try++) {
+			a = kzalloc(sizeof(*a), GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, a);
+			KUNIT_ASSERT_EQ(test, t_map(t, base,
+						    t_pa(t, 1UL << t->bpl),
+						    1UL << t->bpl, IOMMU_READ,
+						    &mapped), 0);
+			a->t = t;
+			a->base = base;
+			a->op = op;
+			init_completion(&a->racer_done);
+			init_completion(&a->reclaim_done);
+			if (!dying_round(test, a, cpus))
+				return;
+			rounds++;
+			KUNIT_EXPECT_EQ(test, a->reclaimed, t_leaf_span(t));
+			KUNIT_EXPECT_FALSE_MSG(test, a->early,
+					       "op %u: completed through a DYING slot",
+					       op);
+			if (a->op == DYING_MAP1 || a->op == DYING_MAPN) {
+				KUNIT_EXPECT_EQ(test, a->ret, 0L);
+				KUNIT_EXPECT_EQ(test, a->mapped,
+						dying_pages(op) * t->gran);
+				ref_check_page(t, base + 3 * t->gran,
+					       t_pa(t, 3), IOMMU_READ);
+				KUNIT_EXPECT_EQ(test,
+						t_unmap(t, base + 3 * t->gran,
+							dying_pages(op)),
+						dying_pages(op) * t->gran);
+			} else {
+				KUNIT_EXPECT_EQ(test, a->ret, 0L);
+			}
+			if (a->started && ktime_before(a->call, a->release)) {
+				kfree(a);
+				break;
+			}
+			kfree(a);
+		}
+		KUNIT_EXPECT_LT_MSG(test, try, (unsigned int)DYING_TRIES,
+				    "op %u: the racer never ran during a teardown",
+				    op);
+	}
+	/* Every teardown freed its table; the counts end where they began. */
+	KUNIT_ASSERT_EQ(test, t_map(t, base, t_pa(t, 1UL << t->bpl),
+				    1UL << t->bpl, IOMMU_READ, &mapped), 0);
+	KUNIT_EXPECT_EQ(test, t_unmap(t, base, 1UL << t->bpl), t_leaf_span(t));
+	dart_io_pgtable_get_stats(t->ops, &st);
+	KUNIT_EXPECT_EQ(test, st.leaf_tables, 0UL);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->flush_walks),
+			(long)rounds + 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->frees),
+			atomic_long_read(&t->flush_walks));
+	t_done(t);
+	kfree(t);
+}
+
 /* Configurations the backend must refuse, each with its error. */
 static void dart_test_bad_config(struct kunit *test)
 {
@@ -2094,6 +2404,8 @@ static struct kunit_case dart_pgtable_cases[] = {
 	KUNIT_CASE_PARAM(dart_test_concurrent, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_install_race, dart_case_gen_params),
 	KUNIT_CASE_PARAM(dart_test_double_unmap, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_dying_slot, dart_case_gen_params),
+	KUNIT_CASE_PARAM(dart_test_add_page, dart_case_gen_params),
 	KUNIT_CASE(dart_test_bad_config),
 	{}
 };

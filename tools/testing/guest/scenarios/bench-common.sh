@@ -4,8 +4,9 @@
 # Documentation/dart/emulator.rst "Latencies"), engine dma-t8103-a:
 #   kind=dmb  the kernel's dma_map_benchmark, 1/2/4 threads, 16K-1M,
 #             strict then lazy (group type DMA-FQ);
-#   kind=ddb  dart-dma-bench.ko: one thread, map/unmap times in ns and the
-#             TLB commands the DART ran for $bench_loops unmaps;
+#   kind=ddb  dart-dma-bench.ko: 1/2/4 threads, map/unmap times in ns in
+#             $bench_ddb_rounds rounds and the TLB commands the DART ran for
+#             $bench_loops unmaps per thread;
 #   kind=skip a mode the driver does not offer;
 # and, in our driver's boot, the page-table backends (io-pgtable-dart-bench).
 # Every figure is one "@@BENCH key=value ..." line for
@@ -16,9 +17,13 @@ bench_dev=90f0000.dma-test
 bench_pdev=/sys/bus/platform/devices/$bench_dev
 if grep -q 'dart\.bench=smoke' /proc/cmdline; then
 	bench_threads=1 bench_pages=1 bench_loops=500 bench_mib=16 bench_rounds=1
+	bench_ddb_rounds=1 bench_lazy_loops=500
 else
 	bench_threads="1 2 4" bench_pages="1 4 16 64" bench_loops=10000
-	bench_mib=1024 bench_rounds=3
+	bench_mib=1024 bench_rounds=3 bench_ddb_rounds=10
+	# A flush queue flushes every 256 unmaps per CPU and on its timer:
+	# rounds of 5000 loops hold enough flushes to repeat within 5 %.
+	bench_lazy_loops=50000
 fi
 
 # bench_bind DRIVER: give the engine to DRIVER, whatever holds it now.
@@ -36,7 +41,7 @@ bench_value() {
 
 # bench_mode strict|lazy: every figure of one mode.
 bench_mode() {
-	local mode=$1 want=DMA t p out map unmap
+	local mode=$1 want=DMA t p out map unmap loops
 	[ "$mode" = lazy ] && want=DMA-FQ
 	# The engine joins its IOMMU group when a driver first binds it.
 	[ -e $bench_pdev/iommu_group ] || bench_bind dma_map_benchmark || return 1
@@ -59,9 +64,14 @@ bench_mode() {
 		done
 	done
 	bench_bind dart-dma-bench || return 1
-	for p in $bench_pages; do
-		echo "$bench_loops $p" >$bench_pdev/bench || return 1
-		echo "@@BENCH kind=ddb drv=$bench_drv mode=$mode kib=$((p * 16)) $(cat $bench_pdev/bench)"
+	loops=$bench_loops
+	[ "$mode" = lazy ] && loops=$bench_lazy_loops
+	for t in $bench_threads; do
+		for p in $bench_pages; do
+			echo "$loops $p $t $bench_ddb_rounds" >$bench_pdev/bench ||
+				return 1
+			echo "@@BENCH kind=ddb drv=$bench_drv mode=$mode kib=$((p * 16)) $(cat $bench_pdev/bench)"
+		done
 	done
 }
 

@@ -181,11 +181,13 @@ ktest_check locked unload-reload unload_reload
 ktest_check locked keeps-running-3 keeps_running
 # A locked DART bound again with its Nth allocation failing, N = 1, 2, ...
 # (dart_fail_nth's probe sweeps, on the DART of the first engine, which
-# is locked here), then that engine, the coprocessor, bound again the
-# same way (master_bind): the probe of a locked DART, of its masters and
-# their boot regions fail cleanly, and the firmware never notices (the
-# model fails the run on a faulted frame or heartbeat).
-ktest_selftest dart_fail_nth -t probe -t probe_in_driver -t master_bind
+# is locked here), then that engine (piodma) and the coprocessor bound
+# again the same way (master_bind, master_bind_boot: the coprocessor's
+# default domain maps its boot regions): the probe of a locked DART, of
+# its masters and their boot regions fail cleanly, and the firmware never
+# notices (the model fails the run on a faulted frame or heartbeat).
+ktest_selftest dart_fail_nth -t probe -t probe_in_driver -t master_bind \
+	-t master_bind_boot
 ktest_check locked keeps-running-4 keeps_running
 ktest_check locked scanout-frames scanout_frames
 ktest_check locked scanout-splash scanout_splash

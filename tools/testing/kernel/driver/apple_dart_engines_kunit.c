@@ -108,6 +108,57 @@ static u64 akt_high_iova(struct iommu_domain *dom)
 	return ((u64)dom->geometry.aperture_end + 1) - 4 * SZ_16K;
 }
 
+/* Two zeroed pages, word 2 of each marked, to tell their reads apart. */
+struct akt_pages {
+	struct page	*pa, *pb;
+	u32		*va, *vb;
+};
+
+static void akt_pages_get(struct kunit *test, struct akt_pages *p, u32 a,
+			  u32 b)
+{
+	p->pa = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	p->pb = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, p->pa);
+	KUNIT_ASSERT_NOT_NULL(test, p->pb);
+	p->va = page_address(p->pa);
+	p->vb = page_address(p->pb);
+	p->va[2] = a;
+	p->vb[2] = b;
+}
+
+static void akt_pages_put(struct akt_pages *p)
+{
+	__free_page(p->pa);
+	__free_page(p->pb);
+}
+
+/* A new unmanaged domain for @e's group, its faults going to @log. */
+static struct iommu_domain *akt_attach_new(struct kunit *test,
+					   struct dte_engine *e,
+					   struct iommu_group **group,
+					   struct akt_fault_log *log)
+{
+	struct iommu_domain *dom;
+	int ret;
+
+	dom = iommu_paging_domain_alloc(e->dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dom));
+	*group = iommu_group_get(e->dev);
+	KUNIT_ASSERT_NOT_NULL(test, *group);
+	ret = iommu_attach_group(dom, *group);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: attach", e->label);
+	iommu_set_fault_handler(dom, akt_fault_handler, log);
+	return dom;
+}
+
+static void akt_detach_free(struct iommu_domain *dom, struct iommu_group *group)
+{
+	iommu_detach_group(dom, group);
+	iommu_group_put(group);
+	iommu_domain_free(dom);
+}
+
 /*
  * Map page A at an IOVA, read it through the engine, unmap, map page B
  * at the same IOVA, read again: the second read only sees B if the
@@ -121,27 +172,18 @@ static void akt_unmanaged_one(struct kunit *test, struct dte_engine *e)
 	struct akt_fault_log log = { };
 	struct iommu_domain *dom;
 	struct iommu_group *group;
+	struct akt_pages pg;
 	struct page *pa, *pb;
 	u32 *va, *vb, val;
 	u64 iova;
-	int ret, ports, p;
+	int ports, p;
 
-	pa = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	pb = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	KUNIT_ASSERT_NOT_NULL(test, pa);
-	KUNIT_ASSERT_NOT_NULL(test, pb);
-	va = page_address(pa);
-	vb = page_address(pb);
-	va[2] = 0xa0a0a0a2;
-	vb[2] = 0xb0b0b0b2;
-
-	dom = iommu_paging_domain_alloc(e->dev);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dom));
-	group = iommu_group_get(e->dev);
-	KUNIT_ASSERT_NOT_NULL(test, group);
-	ret = iommu_attach_group(dom, group);
-	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: attach", e->label);
-	iommu_set_fault_handler(dom, akt_fault_handler, &log);
+	akt_pages_get(test, &pg, 0xa0a0a0a2, 0xb0b0b0b2);
+	pa = pg.pa;
+	pb = pg.pb;
+	va = pg.va;
+	vb = pg.vb;
+	dom = akt_attach_new(test, e, &group, &log);
 
 	iova = akt_high_iova(dom);
 	kunit_info(test, "%s: stream %u, IOVA %#llx", e->label, e->sid[0], iova);
@@ -180,11 +222,8 @@ static void akt_unmanaged_one(struct kunit *test, struct dte_engine *e)
 	KUNIT_EXPECT_EQ(test, log.iova, iova + 0x20);
 	KUNIT_EXPECT_EQ(test, log.flags, IOMMU_FAULT_READ);
 
-	iommu_detach_group(dom, group);
-	iommu_group_put(group);
-	iommu_domain_free(dom);
-	__free_page(pa);
-	__free_page(pb);
+	akt_detach_free(dom, group);
+	akt_pages_put(&pg);
 }
 
 static void engines_unmanaged(struct kunit *test)
@@ -194,6 +233,82 @@ static void engines_unmanaged(struct kunit *test)
 	akt_need_engines(test);
 	for (e = akt_next(NULL); e; e = akt_next(e))
 		akt_unmanaged_one(test, e);
+}
+
+/*
+ * A leaf table emptied by one unmap call is freed (io-pgtable.rst): its
+ * whole span mapped a kernel page at a time, then unmapped at once.  The
+ * DART may cache the table's entry (walk-cache=on in the scenarios), so
+ * the table may only go once the stream was invalidated (hw §2.3).  On a
+ * DART whose pages are smaller than the kernel's the backend cannot leave
+ * the table to the unmap's gather and asks for that invalidation itself
+ * (tlb_flush_walk), so the unmap costs two commands, not one.  Afterwards
+ * a read of the span faults, and a new mapping in it reads its own page,
+ * not the freed table's.  driver-bad's dma-4k is such an engine: 4 KiB
+ * DART pages under the 16K-page kernel.
+ */
+static void akt_reclaim_one(struct kunit *test, struct dte_engine *e)
+{
+	struct akt_fault_log log = { };
+	size_t gran, span, off, want;
+	struct iommu_domain *dom;
+	struct iommu_group *group;
+	struct akt_pages pg;
+	u32 val, inv;
+	u64 iova;
+
+	akt_pages_get(test, &pg, 0xa1a1a1a3, 0xb1b1b1b3);
+	dom = akt_attach_new(test, e, &group, &log);
+
+	/* One leaf table: a page of 8-byte entries (hw §4). */
+	gran = 1UL << __ffs(dom->pgsize_bitmap);
+	span = gran * (gran / sizeof(u64));
+	iova = round_down((u64)dom->geometry.aperture_end + 1 - span, span);
+	want = gran < PAGE_SIZE ? 2 : 1;
+	/* A DMA window narrower than one table (dt-bad-e) holds none. */
+	if (dom->geometry.aperture_end - dom->geometry.aperture_start + 1 < span ||
+	    iova < dom->geometry.aperture_start) {
+		kunit_info(test, "%s: no room for a whole table", e->label);
+		goto out;
+	}
+	kunit_info(test, "%s: %zu KiB pages, a %zu MiB table at IOVA %#llx",
+		   e->label, gran / SZ_1K, span / SZ_1M, iova);
+
+	for (off = 0; off < span; off += PAGE_SIZE)
+		KUNIT_ASSERT_EQ(test, iommu_map(dom, iova + off,
+						page_to_phys(pg.pa), PAGE_SIZE,
+						IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, iova + span - PAGE_SIZE + 8,
+					   &val));
+	KUNIT_EXPECT_EQ(test, val, pg.va[2]);
+	inv = akt_inval_cmds(e, 0);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova, span), span);
+	KUNIT_EXPECT_GE_MSG(test, akt_inval_cmds(e, 0) - inv, (u32)want,
+			    "%s: the table went before its invalidation", e->label);
+
+	KUNIT_EXPECT_FALSE(test, dte_read32(e, 0, iova + 8, &val));
+	KUNIT_EXPECT_EQ(test, akt_wait_faults(&log, 1), 1);
+	KUNIT_EXPECT_EQ(test, log.iova, iova + 8);
+	KUNIT_EXPECT_EQ(test, iommu_map(dom, iova + PAGE_SIZE,
+					page_to_phys(pg.pb), PAGE_SIZE, IOMMU_READ,
+					GFP_KERNEL), 0);
+	KUNIT_EXPECT_TRUE(test, dte_read32(e, 0, iova + PAGE_SIZE + 8, &val));
+	KUNIT_EXPECT_EQ_MSG(test, val, pg.vb[2], "%s: a walk through the freed table",
+			    e->label);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(dom, iova + PAGE_SIZE, PAGE_SIZE),
+			PAGE_SIZE);
+out:
+	akt_detach_free(dom, group);
+	akt_pages_put(&pg);
+}
+
+static void engines_reclaim(struct kunit *test)
+{
+	struct dte_engine *e;
+
+	akt_need_engines(test);
+	for (e = akt_next(NULL); e; e = akt_next(e))
+		akt_reclaim_one(test, e);
 }
 
 /* The default DMA domain of every engine: coherent and streaming DMA. */
@@ -839,6 +954,7 @@ static void engines_switch_domain(struct kunit *test)
 static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engines_dma_api),
 	KUNIT_CASE(engines_unmanaged),
+	KUNIT_CASE(engines_reclaim),
 	KUNIT_CASE(engines_blocked),
 	KUNIT_CASE(engines_shared_domain),
 	KUNIT_CASE(engines_three_darts),

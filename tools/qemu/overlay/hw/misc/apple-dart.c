@@ -936,10 +936,15 @@ static uint32_t params_read(AppleDARTState *s, hwaddr addr, bool *ok)
         return FIELD_DP32(s->layout->params2, DART_PARAMS2, BYPASS,
                           s->bypass_supported);
     case A_DART_PARAMS3:
-        /* Version 2.0 (hw §1). */
+        /*
+         * Version 2.0 (hw §1), or 1.0 where four-level=off: revision 1
+         * is the one without TCR.FOUR_LEVEL (hw §3), and a driver tells
+         * them apart by this field alone.
+         */
         val = FIELD_DP32(val, DART_PARAMS3, PA_WIDTH, s->pa_width);
         val = FIELD_DP32(val, DART_PARAMS3, VA_WIDTH, s->va_width);
-        return FIELD_DP32(val, DART_PARAMS3, VER_MAJ, 2);
+        return FIELD_DP32(val, DART_PARAMS3, VER_MAJ,
+                          s->four_level_supported ? 2 : 1);
     case A_DART_PARAMS4:
         val = FIELD_DP32(val, DART_PARAMS4, NUM_CLIENTS, s->num_sids);
         return FIELD_DP32(val, DART_PARAMS4, NUM_SIDS, s->num_sids);
