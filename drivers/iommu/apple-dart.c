@@ -636,7 +636,9 @@ static struct iommu_domain *adart_domain_alloc_paging(struct device *dev)
 
 	/* Without a device (iommu_domain_alloc()) the first attach decides. */
 	if (dev) {
-		ret = adart_domain_finalize(dom, dev_iommu_priv_get(dev));
+		struct adart_master *m = dev_iommu_priv_get(dev);
+
+		ret = adart_domain_finalize(dom, m);
 		if (ret)
 			goto err_ida;
 		/*
@@ -647,7 +649,7 @@ static struct iommu_domain *adart_domain_alloc_paging(struct device *dev)
 		 * and a failure is this allocation's.
 		 */
 		if (!iommu_get_domain_for_dev(dev)) {
-			ret = adart_resv_install(dom, dev_iommu_priv_get(dev));
+			ret = adart_resv_install(dom, m);
 			if (ret) {
 				adart_domain_free(&dom->domain);
 				return ERR_PTR(ret);

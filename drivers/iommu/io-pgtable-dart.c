@@ -347,23 +347,24 @@ static void *dart_alloc_table(struct dart_pgtable *d, unsigned int lvl,
 	size_t size = dart_table_alloc_size(d, lvl);
 	void *table;
 
-	if (cfg->alloc)
+	if (cfg->alloc) {
 		table = cfg->alloc(d->iop.cookie, size, gfp);
-	else if (size >= PAGE_SIZE)
+	} else if (size >= PAGE_SIZE) {
 		table = iommu_alloc_pages(gfp, get_order(size));
-	else
+	} else {
 		/* Power-of-two kmalloc sizes are naturally aligned. */
 		table = kzalloc(size, gfp);
+		/*
+		 * Below the top, the only reference to a table is the PA in
+		 * its parent's entry (section 4), which kmemleak cannot
+		 * follow: a live one would be reported as leaked.  It holds
+		 * no kernel pointers to scan either.
+		 */
+		if (table && lvl)
+			kmemleak_ignore(table);
+	}
 	if (!table)
 		return NULL;
-	/*
-	 * Below the top, the only reference to a table is the PA in its
-	 * parent's entry (section 4), which kmemleak cannot follow: a live
-	 * kmalloc()ed table would be reported as leaked.  It holds no
-	 * kernel pointers to scan either.
-	 */
-	if (lvl && !cfg->alloc && size < PAGE_SIZE)
-		kmemleak_ignore(table);
 
 	/*
 	 * Section 4: tables are naturally aligned; the PA field could not
