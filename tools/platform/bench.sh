@@ -17,10 +17,14 @@ mode=${1:-full}
 T=$DART_TOP/tools/platform
 qemu=$(qemu_bin_dir)/qemu-system-aarch64
 dir=$DART_OUT
-append=
+# slab_nomerge: the IOVA allocator's slab cache stays its own, which
+# bench-common.sh empties before each figure.  The bench kernel's base
+# merges no caches already; a fragment turning SLAB_MERGE_DEFAULT on
+# would otherwise share it with every other 64-byte allocation.
+append=slab_nomerge
 if [ "$mode" = smoke ]; then
 	dir=$DART_OUT/bench-smoke
-	append=dart.bench=smoke
+	append+=" dart.bench=smoke"
 fi
 mkdir -p "$dir"
 
