@@ -34,24 +34,23 @@ bench_bind() {
 	echo $bench_dev >"/sys/bus/platform/drivers/$1/bind"
 }
 
-# bench_fresh TYPE DRIVER: DRIVER bound to the engine in a new default
-# domain of TYPE.  Writing the group's type while no driver holds the
+# bench_domain TYPE: the engine, without a driver, in a new default
+# domain; fails when the group did not take TYPE or the slab cache below
+# cannot shrink.  Writing the group's type while no driver holds the
 # engine allocates a new domain even when the type stays (6.12's
 # iommu_setup_default_domain()), so each figure starts from an empty IOVA
 # tree and empty IOVA caches, not from what the figures before it left
 # there: a 1 MiB buffer is above the sizes the caches keep, and each of
-# its maps walks the tree.
-# The old domain's IOVAs go back to the slab cache they came from, whose
-# partly used slabs the next figure's allocations and frees would meet on
-# their slow paths, in an order that follows what the boot ran before:
-# the cache's empty slabs are released (bench.sh keeps it unmerged).
-bench_fresh() {
+# its maps walks the tree.  The old domain's IOVAs went back to the slab cache they came from, whose partly used
+# slabs the next figure's allocations and frees would meet on their slow
+# paths, in an order that follows what the boot ran before: the cache
+# releases its empty slabs (bench.sh keeps it unmerged).
+bench_domain() {
 	[ -e $bench_pdev/driver ] && echo $bench_dev >$bench_pdev/driver/unbind
-	echo "$1" >$bench_pdev/iommu_group/type || return 1
+	echo "$1" >$bench_pdev/iommu_group/type 2>/dev/null
 	[ "$(cat $bench_pdev/iommu_group/type)" = "$1" ] || return 1
-	[ -w /sys/kernel/slab/iommu_iova/shrink ] &&
-		echo 1 >/sys/kernel/slab/iommu_iova/shrink
-	bench_bind "$2"
+	echo 1 >/sys/kernel/slab/iommu_iova/shrink ||
+		{ echo "bench: cannot shrink the iommu_iova slab cache" >&2; return 1; }
 }
 
 # bench_value KEY OUTPUT: the figure after "KEY(us):" in dma_map_benchmark's
@@ -66,9 +65,9 @@ bench_mode() {
 	[ "$mode" = lazy ] && want=DMA-FQ
 	# The engine joins its IOMMU group when a driver first binds it.
 	[ -e $bench_pdev/iommu_group ] || bench_bind dma_map_benchmark || return 1
-	[ -e $bench_pdev/driver ] && echo $bench_dev >$bench_pdev/driver/unbind
-	echo $want >$bench_pdev/iommu_group/type 2>/dev/null
-	# A driver without deferred flush gets a strict domain instead.
+	bench_domain $want
+	# A driver without deferred flush gets a strict domain instead (a
+	# failed shrink fails the first figure's bench_domain below).
 	if [ "$(cat $bench_pdev/iommu_group/type)" != $want ]; then
 		echo "@@BENCH kind=skip drv=$bench_drv mode=$mode group=$(cat $bench_pdev/iommu_group/type)"
 		[ "$mode" = lazy ]
@@ -76,7 +75,7 @@ bench_mode() {
 	fi
 	for t in $bench_threads; do
 		for p in $bench_pages; do
-			bench_fresh $want dma_map_benchmark || return 1
+			bench_domain $want && bench_bind dma_map_benchmark || return 1
 			out=$("$DART_BIN/dma_map_benchmark" -t $t -s 1 -g $p -d 2) || return 1
 			map=$(bench_value map "$out")
 			unmap=$(bench_value unmap "$out")
@@ -88,7 +87,7 @@ bench_mode() {
 	[ "$mode" = lazy ] && loops=$bench_lazy_loops
 	for t in $bench_threads; do
 		for p in $bench_pages; do
-			bench_fresh $want dart-dma-bench || return 1
+			bench_domain $want && bench_bind dart-dma-bench || return 1
 			echo "$loops $p $t $bench_ddb_rounds" >$bench_pdev/bench ||
 				return 1
 			echo "@@BENCH kind=ddb drv=$bench_drv mode=$mode kib=$((p * 16)) $(cat $bench_pdev/bench)"
